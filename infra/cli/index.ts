@@ -1,0 +1,2 @@
+export { run, main } from "./main";
+export * from "./io";

@@ -1,0 +1,7 @@
+export * from "./diagnostics";
+export * from "./yaml-source";
+export * from "./schema-validator";
+export * from "./units";
+export { checkUnit } from "./unit-checks";
+export { crossCheck } from "./cross-checks";
+export { isValidNip, isValidRegon } from "./checksums";

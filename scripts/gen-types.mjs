@@ -1,0 +1,59 @@
+// Generates infra/model/*.generated.ts from the JSON Schemas, the single source of truth for types.
+// `node scripts/gen-types.mjs --check` fails when a generated file is out of date (run by the tests).
+import { compile } from "json-schema-to-typescript";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const targets = [
+  { schema: "schemas/unit.schema.json", out: "infra/model/unit.generated.ts", name: "Unit" },
+  { schema: "schemas/stack.schema.json", out: "infra/model/stack.generated.ts", name: "StackSettings" },
+];
+function stripTitles(node, isRoot) {
+  if (Array.isArray(node)) return node.forEach((n) => stripTitles(n, false));
+  if (node === null || typeof node !== "object") return;
+  if (!isRoot) delete node.title;
+  for (const [k, v] of Object.entries(node)) if (k !== "examples" && k !== "default" && k !== "const" && k !== "enum") stripTitles(v, false);
+}
+function requireDefaulted(node) {
+  if (Array.isArray(node)) return node.forEach(requireDefaulted);
+  if (node === null || typeof node !== "object") return;
+  if (node.properties && typeof node.properties === "object") {
+    const withDefault = Object.entries(node.properties).filter(([, v]) => v && "default" in v).map(([k]) => k);
+    if (withDefault.length) node.required = [...new Set([...(node.required ?? []), ...withDefault])];
+  }
+  for (const [k, v] of Object.entries(node)) if (k !== "examples" && k !== "default" && k !== "const" && k !== "enum") requireDefaulted(v);
+}
+const check = process.argv.includes("--check");
+let stale = 0;
+for (const t of targets) {
+  let schema;
+  try {
+    schema = JSON.parse(readFileSync(join(root, t.schema), "utf8"));
+  } catch (e) {
+    if (e.code === "ENOENT") continue;
+    throw e;
+  }
+  // Titles name the value kinds in error messages ("DNS name", "CPU quantity"); they would also make the
+  // generator emit one alias per field (DNSName1, ByteQuantity7...), so they are dropped below the root.
+  stripTitles(schema, true);
+  // Validation runs ajv with useDefaults, so after validation every property that has a default is
+  // present: the generated type is the validated ("resolved") shape, with those properties required.
+  requireDefaulted(schema);
+  schema.title = t.name;
+  const ts = await compile(schema, t.name, {
+    bannerComment: `/* Generated from ${t.schema} by scripts/gen-types.mjs. Do not edit: change the schema and run \`npm run gen:types\`. */`,
+    additionalProperties: false,
+    unknownAny: true,
+    strictIndexSignatures: true,
+    style: { printWidth: 110, trailingComma: "all" },
+  });
+  const path = join(root, t.out);
+  let current = "";
+  try { current = readFileSync(path, "utf8"); } catch {}
+  if (current === ts) continue;
+  if (check) { console.error(`${t.out} is out of date with ${t.schema}: run npm run gen:types`); stale++; }
+  else { writeFileSync(path, ts); console.log(`wrote ${t.out}`); }
+}
+process.exit(stale ? 1 : 0);
