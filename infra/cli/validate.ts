@@ -1,6 +1,8 @@
-import type { Command } from "commander";
+import { readdirSync, statSync } from "node:fs";
+import { extname } from "node:path";
+import { type Command, Option } from "commander";
 import { loadUnits } from "../manifest/units";
-import { type CliIO, EXIT, paint, printDiagnostics } from "./io";
+import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
 
 export interface ValidateOptions {
   format: "text" | "json";
@@ -8,7 +10,9 @@ export interface ValidateOptions {
 
 /** `muni validate [PATH...]`: every manifest under PATH (default units/), each problem located. */
 export function runValidate(io: CliIO, paths: string[], opts: ValidateOptions): number {
-  const result = loadUnits(paths.length ? paths : ["units"]);
+  const targets = paths.length ? paths : ["units"];
+  for (const p of targets) checkPath(p);
+  const result = loadUnits(targets);
   const valid = result.diagnostics.length === 0;
   if (opts.format === "json") {
     io.out(
@@ -37,7 +41,18 @@ export function registerValidate(program: Command, io: CliIO, done: (code: numbe
     .action((paths: string[], opts: ValidateOptions) => done(runValidate(io, paths, opts)));
 }
 
-import { Option } from "commander";
+/** A PATH that is not there, or a directory without manifests, is a usage error (exit 2), not invalid input. */
+function checkPath(p: string): void {
+  let isDir: boolean;
+  try {
+    isDir = statSync(p).isDirectory();
+  } catch {
+    throw new UsageError(`${p}: no such file or directory (give manifest files or directories of them; default: units/)`);
+  }
+  if (isDir && !readdirSync(p).some((f) => extname(f) === ".yaml" || extname(f) === ".yml"))
+    throw new UsageError(`${p}: directory holds no manifests (*.yaml, *.yml)`);
+}
+
 function formatOption() {
   return new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
 }

@@ -12,11 +12,17 @@ interface SchemaNode {
   properties?: Record<string, SchemaNode>;
   enum?: unknown[];
   const?: unknown;
+  required?: string[];
+  minimum?: number;
+  maximum?: number;
 }
 
-/** Builds the one ajv instance muni uses: JSON Schema 2020-12, every error, defaults filled in. */
+/**
+ * Builds the one ajv instance muni uses: JSON Schema 2020-12, every error, defaults filled in.
+ * `verbose` puts the failing subschema on each error: titles, examples and hints are read from it.
+ */
 export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, strictTypes: false, strictRequired: false });
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
   addFormats(ajv);
   ajv.addFormat("nip", { type: "string", validate: isValidNip });
   ajv.addFormat("regon", { type: "string", validate: isValidRegon });
@@ -54,6 +60,13 @@ export class SchemaValidator<T> {
     return { diagnostics };
   }
 
+  /** ` when state is "decommissioning"`: the values that made a conditional (`if`/`then`) require a field. */
+  private condition(ownerPointer: string, value: unknown): string {
+    const props = Object.keys(this.schemaAt(`${ownerPointer}/if`)?.properties ?? {});
+    const parts = props.map((k) => `${k} is ${show((value as Record<string, unknown> | undefined)?.[k])}`);
+    return parts.length ? ` when ${parts.join(" and ")}` : "";
+  }
+
   /** The subschema at a JSON Pointer such as `#/properties/lifecycle`. */
   private schemaAt(pointer: string): SchemaNode | undefined {
     let cur: unknown = this.schema;
@@ -75,33 +88,58 @@ export class SchemaValidator<T> {
       case "required": {
         const missing = String(p.missingProperty);
         // A conditional `then: {required}` has no properties of its own: read them off the object's schema.
-        const owner = sub?.properties ? sub : this.schemaAt(err.schemaPath.replace(/\/(then|else)\/required$/, ""));
+        const conditional = /\/(then|else)\/required$/.test(err.schemaPath);
+        const ownerPointer = err.schemaPath.replace(/\/(then|else)\/required$/, "");
+        const owner = sub?.properties ? sub : this.schemaAt(ownerPointer);
         const desc = owner?.properties?.[missing]?.description;
-        const d = here(`missing required field "${missing}"`, desc ? `${missing}: ${desc}` : undefined);
+        const when = conditional ? this.condition(ownerPointer, value) : "";
+        // A missing field is shown at the key of the mapping that lacks it (`address:`), or the mapping itself at the top.
+        const d = here(`missing required field "${missing}"${when}`, desc ? `${missing}: ${desc}` : undefined, path, path.length > 0);
         return { ...d, field: fieldPath([...path, missing]) };
       }
       case "additionalProperties": {
         const extra = String(p.additionalProperty);
         const allowed = Object.keys(sub?.properties ?? {});
         const near = closest(extra, allowed);
-        const hint = near ? `did you mean "${near}"?` : allowed.length ? `allowed here: ${allowed.join(", ")}` : undefined;
+        const hint =
+          extra === "<<"
+            ? "YAML merge keys are not supported: write the fields out"
+            : near
+              ? `did you mean "${near}"?`
+              : allowed.length
+                ? `allowed here: ${allowed.join(", ")}`
+                : undefined;
         return here(`unknown field "${extra}"`, hint, [...path, extra], true);
       }
       case "type": {
         const expected = String(p.type).replace(",", " or ");
-        return here(`must be ${article(expected)}, got ${describe(value)}`, example(sub));
+        return here(`must be ${article(expected)}, got ${describe(value)}`, example(sub) ?? shape(sub));
       }
       case "enum": {
         const allowed = (sub?.enum ?? (err.schema as unknown[])).map(String);
         const near = typeof value === "string" ? closest(value, allowed) : undefined;
         return here(`${show(value)} is not one of: ${allowed.join(", ")}`, near ? `did you mean "${near}"?` : undefined);
       }
-      case "const":
+      case "const": {
+        // dependentSchemas/<dep>/properties/<prop>/const: giving <dep> constrains <prop>; report it at <dep>.
+        const dep = /\/dependentSchemas\/([^/]+)\/properties\/([^/]+)\/const$/.exec(err.schemaPath);
+        if (dep) {
+          const [, given, prop] = dep as unknown as [string, string, string];
+          const owner = path.slice(0, -1);
+          const defaulted = source.has(path) ? "" : " (the default)";
+          return here(
+            `"${given}" is given, so "${prop}" must be ${show(p.allowedValue)}, but it is ${show(value)}${defaulted}`,
+            `remove ${given}, or set ${prop}: ${show(p.allowedValue)}`,
+            [...owner, given],
+            true,
+          );
+        }
         return here(`must be ${show(p.allowedValue)}, got ${show(value)}`, sub?.description);
+      }
       case "pattern":
       case "format": {
         const what = sub?.title ?? (err.keyword === "format" ? `${String(p.format)}` : "value");
-        const hint = [sub?.description, example(sub)].filter(Boolean).join("; ");
+        const hint = [sub?.description?.replace(/\.$/, ""), example(sub)].filter(Boolean).join("; ");
         return here(`${show(value)} is not a valid ${what}`, hint || undefined);
       }
       case "propertyNames":
@@ -112,7 +150,7 @@ export class SchemaValidator<T> {
         if (err.schemaPath.startsWith("#/then/"))
           return here(
             `needs at least ${p.limit} ${p.limit === 1 ? "entry" : "entries"} once any service is enrolled`,
-            "name at least one local administrator and one operations lead (one person may hold both)",
+            "name at least one local administrator and one operations lead; one person may hold both",
           );
         return here(`must have at least ${p.limit} item${p.limit === 1 ? "" : "s"}, has ${countOf(value)}`, sub?.description);
       case "maxItems":
@@ -125,7 +163,7 @@ export class SchemaValidator<T> {
       case "maximum":
       case "exclusiveMinimum":
       case "exclusiveMaximum":
-        return here(`${show(value)} must be ${String(p.comparison)} ${String(p.limit)}`, sub?.description);
+        return here(`${show(value)} must be ${String(p.comparison)} ${String(p.limit)}`, range(sub));
       case "minProperties":
         return here(`must have at least ${p.limit} field${p.limit === 1 ? "" : "s"}`, sub?.description);
       default:
@@ -178,6 +216,19 @@ function show(v: unknown): string {
 
 function countOf(v: unknown): number {
   return Array.isArray(v) ? v.length : 0;
+}
+
+/** `allowed: 1 to 12; <description>`. */
+function range(sub: SchemaNode | undefined): string | undefined {
+  const limits = sub?.minimum !== undefined && sub.maximum !== undefined ? `allowed: ${sub.minimum} to ${sub.maximum}` : undefined;
+  return [limits, sub?.description?.replace(/\.$/, "")].filter(Boolean).join("; ") || undefined;
+}
+
+/** For a mapping without a short example: the fields it needs. */
+function shape(sub: SchemaNode | undefined): string | undefined {
+  if (sub?.required?.length) return `write it as a mapping with ${sub.required.join(", ")}`;
+  if (sub?.properties) return `write it as a mapping; fields: ${Object.keys(sub.properties).join(", ")}`;
+  return undefined;
 }
 
 function example(sub: SchemaNode | undefined): string | undefined {

@@ -1,18 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
-import {
-  Document,
-  isAlias,
-  isCollection,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  visit,
-  type Node as YamlNode,
-} from "yaml";
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
 import { type Diagnostic, type PathSegment, fieldPath } from "./diagnostics";
+import { byteLineCol, firstInvalidUtf8, sniffEncoding } from "./text-encoding";
+import { checkStructure, tooDeepOffset } from "./yaml-structure";
 
 /** Hard limits that keep a hostile or mistaken file from exhausting the validator. */
 export interface YamlLimits {
@@ -25,10 +15,6 @@ export interface YamlLimits {
 }
 
 export const DEFAULT_LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxAliases: 50, maxDepth: 32 };
-
-const CORE_TAGS = new Set(
-  ["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`),
-);
 
 /** A parsed YAML file that can say where any field of it stands. */
 export class YamlSource {
@@ -43,6 +29,15 @@ export class YamlSource {
    * document (a missing field), the deepest node that exists is used.
    */
   locate(path: readonly PathSegment[], key = false): { line: number; col: number } {
+    return this.position(this.walk(path, key).at);
+  }
+
+  /** Whether the file itself holds a value at `path` (false for a value only a schema default filled in). */
+  has(path: readonly PathSegment[]): boolean {
+    return this.walk(path, false).found;
+  }
+
+  private walk(path: readonly PathSegment[], key: boolean): { at: unknown; found: boolean } {
     let node: unknown = this.doc.contents;
     let at: unknown = node;
     for (let i = 0; i < path.length; i++) {
@@ -50,18 +45,15 @@ export class YamlSource {
       if (isAlias(node)) node = node.resolve(this.doc);
       if (isMap(node)) {
         const pair = node.items.find((p) => isPair(p) && scalarKey(p.key) === String(seg));
-        if (!pair) break;
-        if (key && i === path.length - 1) {
-          at = pair.key;
-          break;
-        }
+        if (!pair) return { at, found: false };
+        if (key && i === path.length - 1) return { at: pair.key, found: true };
         node = pair.value;
       } else if (isSeq(node) && typeof seg === "number" && seg < node.items.length) {
         node = node.items[seg];
-      } else break;
+      } else return { at, found: false };
       if (node) at = node;
     }
-    return this.position(at);
+    return { at, found: true };
   }
 
   /** A diagnostic located at `path` in this file. */
@@ -75,6 +67,10 @@ export class YamlSource {
     const range = (node as { range?: [number, number, number] } | null)?.range;
     return range ? this.lines.linePos(range[0]) : { line: 1, col: 1 };
   }
+}
+
+function hex(b: number): string {
+  return `0x${b.toString(16).padStart(2, "0")}`;
 }
 
 function scalarKey(k: unknown): string | undefined {
@@ -118,38 +114,43 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
   const enc = sniffEncoding(bytes);
   if (enc) return fail(1, 1, `file is ${enc} encoded`, "save it as UTF-8");
   const bad = firstInvalidUtf8(bytes);
-  if (bad !== -1) {
-    const { line, col } = byteLineCol(bytes, bad);
-    return fail(line, col, `invalid UTF-8 byte 0x${bytes[bad]!.toString(16).padStart(2, "0")}`, "save the file as UTF-8");
-  }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
-    const { line, col } = byteLineCol(bytes, nul);
-    return fail(line, col, "binary content (NUL byte)", "a manifest is a YAML text file");
+    // A NUL byte never occurs in text: report the first byte that is not text, as binary content.
+    const first = bad !== -1 && bad < nul ? bad : nul;
+    const { line, col } = byteLineCol(bytes, first);
+    return fail(line, col, `binary content (byte ${hex(bytes[first]!)}), not a text file`, "a manifest is a YAML text file: is this the right file?");
+  }
+  if (bad !== -1) {
+    const { line, col } = byteLineCol(bytes, bad);
+    return fail(line, col, `invalid UTF-8 byte ${hex(bytes[bad]!)}`, "save the file as UTF-8");
   }
   let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lines = new LineCounter();
+  const tooDeep = (fallback: number): ParseResult => {
+    const pos = lines.linePos(tooDeepOffset(text, limits.maxDepth) ?? fallback);
+    return fail(pos.line, pos.col, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure");
+  };
   let docs: Document[];
   try {
     const parsed = parseAllDocuments(text, {
       lineCounter: lines,
       prettyErrors: false,
-      uniqueKeys: true,
+      uniqueKeys: false, // duplicates are reported by checkStructure, with the field path and both lines
       schema: "core",
       strict: true,
       merge: false,
     });
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (e) {
-    if (e instanceof RangeError) {
-      const at = deepestFlowOpening(text, limits.maxDepth);
-      const pos = lines.linePos(at);
-      return fail(pos.line, pos.col, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure");
-    }
-    return fail(1, 1, `cannot be parsed: ${(e as Error).message}`);
+    if (e instanceof RangeError) return tooDeep(0);
+    return fail(1, 1, `cannot be parsed: ${(e as Error).message}`, "fix the YAML syntax");
   }
+  // The parser reports a document nested too deep for it as a stack overflow: say what it is, and where.
+  const overflow = docs.flatMap((d) => d.errors).find((e) => /call stack/i.test(e.message));
+  if (overflow) return tooDeep(overflow.pos[0]);
   if (docs.length === 0 || (docs.length === 1 && docs[0]!.contents === null && docs[0]!.errors.length === 0)) {
     return fail(1, 1, "file is empty", "a manifest needs at least id, name, shortName, address, costCentre, roles and lifecycle");
   }
@@ -160,9 +161,14 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
   }
   const doc = docs[0]!;
   const diagnostics: Diagnostic[] = [];
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    const pos = lines.linePos(e.pos[0]);
-    diagnostics.push({ file, line: pos.line, col: pos.col, field: "", message: yamlMessage(e.message), ...yamlHint(e.code) });
+  const seenLines = new Set<number>();
+  // An unknown tag is reported by checkStructure, with its field; after the first error on a line the rest are its echoes.
+  for (const e of [...doc.errors, ...doc.warnings.filter((w) => w.code !== "TAG_RESOLVE_FAILED")]) {
+    const offset = unclosedFlowOpening(text, e.message, e.pos[0]);
+    const pos = lines.linePos(offset);
+    if (seenLines.has(pos.line)) continue;
+    seenLines.add(pos.line);
+    diagnostics.push({ file, line: pos.line, col: pos.col, field: "", message: yamlMessage(e.message), ...yamlHint(e.code, e.message) });
   }
   if (diagnostics.length) return { ok: false, diagnostics };
 
@@ -172,59 +178,9 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
   try {
     return { ok: true, source, value: doc.toJS({ maxAliasCount: limits.maxAliases }) };
   } catch (e) {
-    return fail(1, 1, `cannot be read: ${(e as Error).message}`, "remove the aliases (*name) and write the values out");
+    // checkStructure bounds aliases and depth first, so this is a safety net only.
+    return fail(1, 1, `cannot be read: ${(e as Error).message}`, "write the values out instead of *aliases");
   }
-}
-
-/** Tags beyond the core schema, alias counts and nesting depth, each located. */
-function checkStructure(source: YamlSource, doc: Document, limits: YamlLimits): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  let aliases = 0;
-  const at = (node: YamlNode, path: PathSegment[], message: string, hint: string): Diagnostic => {
-    return { ...source.diagnostic(path, message, hint), ...source.position(node) };
-  };
-  visit(doc, (_key, node, ancestors) => {
-    if (isPair(node)) return undefined;
-    const n = node as YamlNode;
-    const path = pathOf(ancestors, n);
-    if (isAlias(n)) {
-      aliases++;
-      if (aliases === limits.maxAliases + 1) {
-        out.push(at(n, path, `more than ${limits.maxAliases} aliases`, "write the values out instead of *aliases"));
-        return visit.BREAK;
-      }
-      return undefined;
-    }
-    if (n.tag && !CORE_TAGS.has(n.tag)) {
-      out.push(at(n, path, `tag ${shortTag(n.tag)} is not allowed`, "manifests use plain YAML values: remove the tag"));
-    }
-    if (isCollection(n) && depthOf(ancestors) >= limits.maxDepth) {
-      out.push(at(n, path, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure"));
-      return visit.BREAK;
-    }
-    return undefined;
-  });
-  return out;
-}
-
-function depthOf(ancestors: readonly unknown[]): number {
-  return ancestors.filter((a) => isCollection(a)).length;
-}
-
-function pathOf(ancestors: readonly unknown[], node: unknown): PathSegment[] {
-  const chain = [...ancestors.slice(1), node];
-  const path: PathSegment[] = [];
-  for (let i = 0; i < chain.length; i++) {
-    const c = chain[i];
-    const next = chain[i + 1];
-    if (isMap(c) && isPair(next)) path.push(scalarKey(next.key) ?? "?");
-    else if (isSeq(c) && next !== undefined) path.push(c.items.indexOf(next as never));
-  }
-  return path;
-}
-
-function shortTag(tag: string): string {
-  return tag.startsWith("tag:yaml.org,2002:") ? `!!${tag.slice(18)}` : tag;
 }
 
 function yamlMessage(message: string): string {
@@ -243,64 +199,32 @@ const YAML_HINTS: Record<string, string> = {
   BAD_ALIAS: "define the anchor (&name) before using *name",
   UNEXPECTED_TOKEN: "check the indentation and punctuation",
 };
-function yamlHint(code: string): { hint?: string } {
+function yamlHint(code: string, message: string): { hint?: string } {
+  if (/must be sufficiently indented and end with a ([\]}])/.test(message))
+    return { hint: `close it with ${message.includes("end with a ]") ? "]" : "}"}` };
+  if (/implicit map keys need to be followed by map values/i.test(message)) return { hint: "write key: value, with a space after the colon" };
+  if (/missing closing "?'?quote/i.test(message)) return { hint: "close the quote on the same value" };
+  if (/nested mappings are not allowed in compact mappings|implicit keys need to be on a single line/.test(message))
+    return { hint: "the next line is indented deeper than this one: align it with its siblings, or quote a value holding ': '" };
   const hint = YAML_HINTS[code] ?? "fix the YAML syntax";
   return { hint };
 }
 
-function sniffEncoding(b: Uint8Array): string | undefined {
-  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return "UTF-32";
-  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return "UTF-32";
-  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return "UTF-16";
-  // UTF-16 without a byte-order mark: ASCII text with every other byte NUL.
-  if (b.length >= 4 && ((b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) || (b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0)))
-    return "UTF-16";
-  return undefined;
-}
-
-/** Offset of the first byte that breaks UTF-8, or -1. */
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    let n = 0;
-    let min = 0;
-    if (c < 0x80) {
-      i++;
-      continue;
-    } else if (c >= 0xc2 && c <= 0xdf) [n, min] = [1, 0x80];
-    else if (c >= 0xe0 && c <= 0xef) [n, min] = [2, 0x800];
-    else if (c >= 0xf0 && c <= 0xf4) [n, min] = [3, 0x10000];
-    else return i;
-    if (i + n >= b.length) return i;
-    let cp = c & (0x3f >> n);
-    for (let k = 1; k <= n; k++) {
-      const cc = b[i + k];
-      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += n + 1;
+/** For "flow sequence ... must end with a ]": the offset of the bracket left open, which is where the fix goes. */
+function unclosedFlowOpening(text: string, message: string, offset: number): number {
+  if (!/must be sufficiently indented and end with a [\]}]/.test(message)) return offset;
+  const open: number[] = [];
+  let quote = "";
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) quote = "";
+      else if (ch === "\n") quote = "";
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === "#" && (i === 0 || /\s/.test(text[i - 1]!))) while (i < offset && text[i] !== "\n") i++;
+    else if (ch === "[" || ch === "{") open.push(i);
+    else if (ch === "]" || ch === "}") open.pop();
   }
-  return -1;
+  return open.at(-1) ?? offset;
 }
 
-function byteLineCol(b: Uint8Array, offset: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset; i++) if (b[i] === 0x0a) (line++, (start = i + 1));
-  const col = Buffer.from(b.subarray(start, offset)).toString("utf8").length + 1;
-  return { line, col };
-}
-
-/** Where flow nesting first exceeds `max`: used to locate a document too deep for the parser. */
-function deepestFlowOpening(text: string, max: number): number {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === "[" || ch === "{") {
-      if (++depth > max) return i;
-    } else if (ch === "]" || ch === "}") depth--;
-  }
-  return 0;
-}

@@ -1,0 +1,162 @@
+import { type Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Node as YamlNode, visit, type YAMLMap } from "yaml";
+import type { Diagnostic, PathSegment } from "./diagnostics";
+import type { YamlLimits, YamlSource } from "./yaml-source";
+
+const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** Most values all aliases of one file may expand to when read: an alias bomb stops here, located. */
+export const MAX_ALIAS_EXPANSION = 10_000;
+
+/** Tags beyond the core schema, alias counts and nesting depth, each located. */
+export function checkStructure(source: YamlSource, doc: Document, limits: YamlLimits): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let aliases = 0;
+  let expanded = 0;
+  const sizeOf = expansionSizes(doc);
+  const at = (node: YamlNode, path: PathSegment[], message: string, hint: string): Diagnostic => {
+    return { ...source.diagnostic(path, message, hint), ...source.position(node) };
+  };
+  visit(doc, (_key, node, ancestors) => {
+    if (isPair(node)) return undefined;
+    const n = node as YamlNode;
+    const path = pathOf(ancestors, n);
+    if (isAlias(n)) {
+      aliases++;
+      if (aliases === limits.maxAliases + 1) {
+        out.push(at(n, path, `more than ${limits.maxAliases} aliases`, "write the values out instead of *aliases"));
+        return visit.BREAK;
+      }
+      const target = n.resolve(doc);
+      if (!target) {
+        out.push(at(n, path, `alias *${n.source} refers to no anchor`, `define &${n.source} before using *${n.source}, or write the value out`));
+        return undefined;
+      }
+      if (ancestors.includes(target as never)) {
+        out.push(at(n, path, `alias *${n.source} is inside its own anchor &${n.source}`, "a value cannot contain itself: write the value out"));
+        return visit.BREAK;
+      }
+      expanded += sizeOf(target);
+      if (expanded > MAX_ALIAS_EXPANSION) {
+        out.push(
+          at(n, path, `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (at *${n.source})`, "write the values out instead of nesting *aliases"),
+        );
+        return visit.BREAK;
+      }
+      return undefined;
+    }
+    if (isMap(n)) duplicateKeys(source, n, path, out);
+    if (n.tag && !CORE_TAGS.has(n.tag)) {
+      out.push(at(n, path, `tag ${shortTag(n.tag)} is not allowed`, "manifests use plain YAML values: remove the tag"));
+    }
+    if (isCollection(n) && depthOf(ancestors) >= limits.maxDepth) {
+      out.push(at(n, path, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure"));
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return out;
+}
+
+/** Each key of a mapping once: `uniqueKeys` is off in the parser so that this can name the field and both lines. */
+function duplicateKeys(source: YamlSource, map: YAMLMap, path: PathSegment[], out: Diagnostic[]): void {
+  const first = new Map<string, unknown>();
+  for (const pair of map.items) {
+    const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (k === undefined) continue;
+    const prior = first.get(k);
+    if (prior === undefined) {
+      first.set(k, pair.key);
+      continue;
+    }
+    const { line } = source.position(prior);
+    out.push({
+      ...source.diagnostic([...path, k], `field "${k}" appears twice (first on line ${line})`, "each field may appear once: remove or merge the repeated one"),
+      ...source.position(pair.key),
+    });
+  }
+}
+
+/** Number of values a node stands for once its aliases are expanded (memoized; a cycle counts 0, reported elsewhere). */
+function expansionSizes(doc: Document): (node: unknown) => number {
+  const memo = new Map<unknown, number>();
+  const active = new Set<unknown>();
+  const size = (node: unknown): number => {
+    if (isAlias(node)) return size(node.resolve(doc));
+    if (!isCollection(node)) return 1;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    if (active.has(node)) return 0;
+    active.add(node);
+    let n = 1;
+    for (const item of node.items as unknown[]) {
+      n += isPair(item) ? size(item.key) + size(item.value) : size(item);
+      if (n > MAX_ALIAS_EXPANSION) break;
+    }
+    active.delete(node);
+    memo.set(node, n);
+    return n;
+  };
+  return size;
+}
+
+function depthOf(ancestors: readonly unknown[]): number {
+  return ancestors.filter((a) => isCollection(a)).length;
+}
+
+function pathOf(ancestors: readonly unknown[], node: unknown): PathSegment[] {
+  const chain = [...ancestors.slice(1), node];
+  const path: PathSegment[] = [];
+  for (let i = 0; i < chain.length; i++) {
+    const c = chain[i];
+    const next = chain[i + 1];
+    if (isMap(c) && isPair(next)) path.push(scalarKey(next.key) ?? "?");
+    else if (isSeq(c) && next !== undefined) path.push(c.items.indexOf(next as never));
+  }
+  return path;
+}
+
+function shortTag(tag: string): string {
+  return tag.startsWith("tag:yaml.org,2002:") ? `!!${tag.slice(18)}` : tag;
+}
+
+function scalarKey(k: unknown): string | undefined {
+  return isScalar(k) ? String(k.value) : undefined;
+}
+
+/**
+ * Where nesting first goes deeper than `max`, by a scan of the text: used to locate a document so deep that
+ * the parser itself gave up. Counts block levels by indentation and `- ` items, and flow levels by brackets.
+ */
+export function tooDeepOffset(text: string, max: number): number | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let offset = 0;
+  for (const line of text.split("\n")) {
+    const start = offset;
+    offset += line.length + 1;
+    const indent = line.length - line.trimStart().length;
+    const body = line.slice(indent);
+    if (!body || body.startsWith("#")) continue;
+    let depth: number;
+    if (flow === 0) {
+      while (indents.length && indents.at(-1)! >= indent) indents.pop();
+      indents.push(indent);
+      depth = indents.length;
+    } else depth = indents.length;
+    if (depth + flow > max) return start + indent;
+    let quote = "";
+    for (let i = indent; i < line.length; i++) {
+      const ch = line[i]!;
+      if (quote) {
+        if (ch === quote) quote = "";
+      } else if (ch === '"' || ch === "'") quote = ch;
+      else if (ch === "#" && /\s/.test(line[i - 1] ?? " ")) break;
+      else if (flow === 0 && ch === "-" && /\s/.test(line[i + 1] ?? " ") && line.slice(indent, i).replace(/- /g, "").trim() === "") depth++;
+      else if (ch === "[" || ch === "{") flow++;
+      else if (ch === "]" || ch === "}") flow = Math.max(0, flow - 1);
+      else continue;
+      if (depth + flow > max) return start + i;
+    }
+  }
+  return undefined;
+}
