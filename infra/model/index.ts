@@ -1,5 +1,6 @@
 /** Types of muni's inputs, generated from the JSON Schemas (the one contract) by `npm run gen:types`. */
 export type { Unit, Identity } from "./unit.generated";
+export type { StackSettings } from "./stack.generated";
 import type { Unit } from "./unit.generated";
 
 /** Names of the eight services of the council resolution, in the resolution's order. */

@@ -1,0 +1,30 @@
+import type { Unit } from "../model";
+import type { StackSettings } from "../model/stack";
+
+/** Label and annotation keys muni owns. */
+export const LABEL = {
+  unit: "muni.lodz.pl/unit",
+  costCentre: "muni.lodz.pl/cost-centre",
+  wave: "muni.lodz.pl/wave",
+  service: "muni.lodz.pl/service",
+  managedBy: "app.kubernetes.io/managed-by",
+  /** Prefix of the unit's own labels (manifest `labels`) on its namespace. */
+  unitLabelPrefix: "label.muni.lodz.pl/",
+} as const;
+
+export const ANNOTATION = {
+  name: "muni.lodz.pl/name",
+  shortName: "muni.lodz.pl/short-name",
+} as const;
+
+export const MANAGED_BY = "muni";
+
+/** The unit's namespace: `<namespacePrefix><id>`. */
+export function namespaceOf(unit: Pick<Unit, "id">, settings: Pick<StackSettings, "namespacePrefix">): string {
+  return `${settings.namespacePrefix}${unit.id}`;
+}
+
+/** Labels on every object of a unit. */
+export function unitLabels(unit: Unit): Record<string, string> {
+  return { [LABEL.managedBy]: MANAGED_BY, [LABEL.unit]: unit.id };
+}

@@ -1,0 +1,55 @@
+import type { Identity } from "../model";
+import type { BuildContext, Desired } from "./types";
+
+const RBAC = "rbac.authorization.k8s.io";
+
+/**
+ * What local operations leads may do beyond `view`: read logs, restart workloads (delete a pod, roll a
+ * Deployment or StatefulSet), and start, stop and restart the unit's virtual machines.
+ */
+export const OPERATIONS_RULES = [
+  { apiGroups: [""], resources: ["pods/log"], verbs: ["get", "list", "watch"] },
+  { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
+  { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["patch"] },
+  { apiGroups: ["subresources.kubevirt.io"], resources: ["virtualmachines/start", "virtualmachines/stop", "virtualmachines/restart"], verbs: ["update"] },
+];
+
+/**
+ * RBAC in the unit's namespace only (never cluster-wide): local administrators get the built-in
+ * `admin` ClusterRole through a RoleBinding; operations leads get `view` plus the `unit-operations`
+ * Role; the stack's central technical administrators get `admin` in every unit namespace.
+ */
+export function buildRbac(ctx: BuildContext): Desired[] {
+  const { unit, settings } = ctx;
+  const meta = (name: string) => ({ name, namespace: ctx.namespace, labels: ctx.labels });
+  const binding = (key: string, name: string, roleRef: { kind: "ClusterRole" | "Role"; name: string }, who: readonly Identity[]): Desired[] =>
+    who.length === 0
+      ? []
+      : [
+          {
+            key,
+            service: "baseline",
+            object: {
+              apiVersion: `${RBAC}/v1`,
+              kind: "RoleBinding",
+              metadata: meta(name),
+              roleRef: { apiGroup: RBAC, ...roleRef },
+              subjects: who.map(subject),
+            },
+          },
+        ];
+  const leads = unit.roles.operationsLeads;
+  return [
+    ...binding("rb-local-administrators", "local-administrators", { kind: "ClusterRole", name: "admin" }, unit.roles.localAdministrators),
+    ...binding("rb-operations-leads-view", "operations-leads-view", { kind: "ClusterRole", name: "view" }, leads),
+    ...(leads.length
+      ? [{ key: "role-operations", service: "baseline" as const, object: { apiVersion: `${RBAC}/v1`, kind: "Role", metadata: meta("unit-operations"), rules: OPERATIONS_RULES } }]
+      : []),
+    ...binding("rb-operations-leads-duties", "operations-leads-duties", { kind: "Role", name: "unit-operations" }, leads),
+    ...binding("rb-central-administrators", "central-administrators", { kind: "ClusterRole", name: "admin" }, [settings.centralAdministrators]),
+  ];
+}
+
+function subject(id: Pick<Identity, "kind" | "name">) {
+  return { kind: id.kind === "group" ? "Group" : "User", apiGroup: RBAC, name: id.name };
+}

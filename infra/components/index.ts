@@ -1,0 +1,2 @@
+export { Unit, type UnitArgs, objectName } from "./unit";
+export { registerObject } from "./register";

@@ -1,0 +1,94 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { renderUnit } from "../builders/render";
+import { type Desired, REDACTED_SECRETS, type SecretRequest, type SecretSource } from "../builders/types";
+import type { Unit as UnitManifest } from "../model";
+import type { StackSettings } from "../model/stack";
+import { registerObject } from "./register";
+
+export interface UnitArgs {
+  /** The validated unit manifest (defaults filled in). */
+  unit: UnitManifest;
+  /** The validated settings of the stack. */
+  settings: StackSettings;
+}
+
+/**
+ * One organizational unit on the cluster: every object its builders render (namespace, quota,
+ * isolation, RBAC and its services), registered as typed Kubernetes resources under this component.
+ * Children are named `<name>-<key>` with keys that never change; data-bearing objects are retained
+ * on delete. Generated secrets (passwords, salts) live in Pulumi state as @pulumi/random resources.
+ */
+export class Unit extends pulumi.ComponentResource {
+  /** The unit's namespace. */
+  public readonly namespace: pulumi.Output<string>;
+  /** Names of the Kubernetes objects registered, `Kind/namespace/name`, for reports. */
+  public readonly objects: pulumi.Output<string[]>;
+
+  constructor(name: string, args: UnitArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("muni:unit:Unit", name, {}, opts);
+    const recorder = new RecordingSecrets();
+    const desired = renderUnit(args.unit, args.settings, recorder);
+    const generated = this.generateSecrets(name, recorder.requests);
+    const real = desired.some((d) => d.usesSecrets)
+      ? pulumi.all(generated).apply((values) => renderUnit(args.unit, args.settings, fromValues(values)))
+      : undefined;
+
+    const nsDesired = desired.find((d) => d.object.kind === "Namespace");
+    const namespace = nsDesired ? registerObject(`${name}-${nsDesired.key}`, nsDesired.object, nsDesired.object, { parent: this }) : undefined;
+    for (const d of desired) {
+      if (d === nsDesired) continue;
+      const object = d.usesSecrets ? real!.apply((all) => byKey(all, d.key).object) : d.object;
+      registerObject(`${name}-${d.key}`, d.object, object, {
+        parent: this,
+        ...(namespace ? { dependsOn: [namespace] } : {}),
+        ...(d.dataBearing ? { retainOnDelete: true } : {}),
+      });
+    }
+    this.namespace = pulumi.output(nsDesired?.object.metadata.name ?? "");
+    this.objects = pulumi.output(desired.map(objectName));
+    this.registerOutputs({ namespace: this.namespace, objects: this.objects });
+  }
+
+  private generateSecrets(name: string, requests: ReadonlyMap<string, SecretRequest>): Record<string, pulumi.Output<string>> {
+    const out: Record<string, pulumi.Output<string>> = {};
+    for (const r of requests.values()) {
+      out[r.id] =
+        r.kind === "password"
+          ? new random.RandomPassword(`${name}-${r.id}`, { length: r.length, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, { parent: this }).result
+          : new random.RandomString(`${name}-${r.id}`, { length: r.length, special: false }, { parent: this }).result;
+    }
+    return out;
+  }
+}
+
+/** `Kind/namespace/name` of an object. */
+export function objectName(d: Desired): string {
+  const m = d.object.metadata;
+  return [d.object.kind, m.namespace, m.name].filter(Boolean).join("/");
+}
+
+/** Collects the secrets builders ask for, answering with placeholders. */
+class RecordingSecrets implements SecretSource {
+  readonly requests = new Map<string, SecretRequest>();
+  get(r: SecretRequest): string {
+    this.requests.set(r.id, r);
+    return REDACTED_SECRETS.get(r);
+  }
+}
+
+function fromValues(values: Record<string, string>): SecretSource {
+  return {
+    get: (r) => {
+      const v = values[r.id];
+      if (v === undefined) throw new Error(`secret ${r.id} was not generated: builders must be deterministic`);
+      return v;
+    },
+  };
+}
+
+function byKey(all: Desired[], key: string): Desired {
+  const d = all.find((x) => x.key === key);
+  if (!d) throw new Error(`object ${key} vanished between renders: builders must be deterministic`);
+  return d;
+}

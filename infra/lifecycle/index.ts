@@ -1,0 +1,1 @@
+export { shouldProvision } from "./provision";

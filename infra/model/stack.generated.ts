@@ -1,0 +1,307 @@
+/* Generated from schemas/stack.schema.json by scripts/gen-types.mjs. Do not edit: change the schema and run `npm run gen:types`. */
+
+/**
+ * Settings of one Pulumi stack of muni (the `muni:settings` key of stacks/Pulumi.<stack>.yaml): the cluster, the platform services units connect to, naming, limits, and which units the stack takes.
+ */
+export interface StackSettings {
+  /**
+   * The Kubernetes cluster the stack provisions.
+   */
+  cluster: {
+    /**
+     * kubeconfig context of the cluster; unset uses the current context of the kubeconfig Pulumi sees.
+     */
+    context?: string;
+    /**
+     * Path of the kubeconfig file; unset uses KUBECONFIG or ~/.kube/config.
+     */
+    kubeconfigPath?: string;
+    /**
+     * Use server-side apply.
+     */
+    serverSideApply: boolean;
+    /**
+     * Where the cluster DNS runs, for the DNS egress rule.
+     */
+    dns: {
+      /**
+       * Namespace of the cluster DNS.
+       */
+      namespace: string;
+      /**
+       * Pod labels that select the platform's pods in its namespace.
+       */
+      podLabels: {
+        /**
+         * A label value.
+         */
+        [k: string]: string | undefined;
+      };
+    };
+  };
+  /**
+   * Prefix of every unit namespace: the namespace of unit <id> is <prefix><id>.
+   */
+  namespacePrefix: string;
+  /**
+   * The central platform services that units connect to, each in its own namespace.
+   */
+  platform: {
+    /**
+     * The shared mail platform (Postfix and Dovecot).
+     */
+    mail: {
+      /**
+       * Namespace the platform service runs in.
+       */
+      namespace: string;
+      /**
+       * Pod labels that select the platform's pods in its namespace.
+       */
+      podLabels: {
+        /**
+         * A label value.
+         */
+        [k: string]: string | undefined;
+      };
+      /**
+       * TCP ports units may reach on the platform.
+       *
+       * Items: A TCP port.
+       */
+      ports: number[];
+    };
+    /**
+     * The shared print server (CUPS).
+     */
+    print: {
+      /**
+       * Namespace the platform service runs in.
+       */
+      namespace: string;
+      /**
+       * Pod labels that select the platform's pods in its namespace.
+       */
+      podLabels: {
+        /**
+         * A label value.
+         */
+        [k: string]: string | undefined;
+      };
+      /**
+       * TCP ports units may reach on the platform.
+       *
+       * Items: A TCP port.
+       */
+      ports: number[];
+    };
+    /**
+     * The central finance-accounting system.
+     */
+    finance: {
+      /**
+       * Namespace the platform service runs in.
+       */
+      namespace: string;
+      /**
+       * Pod labels that select the platform's pods in its namespace.
+       */
+      podLabels: {
+        /**
+         * A label value.
+         */
+        [k: string]: string | undefined;
+      };
+      /**
+       * TCP ports units may reach on the platform.
+       *
+       * Items: A TCP port.
+       */
+      ports: number[];
+    };
+    /**
+     * The central antivirus console.
+     */
+    antivirus: {
+      /**
+       * Namespace the platform service runs in.
+       */
+      namespace: string;
+      /**
+       * Pod labels that select the platform's pods in its namespace.
+       */
+      podLabels: {
+        /**
+         * A label value.
+         */
+        [k: string]: string | undefined;
+      };
+      /**
+       * TCP ports units may reach on the platform.
+       *
+       * Items: A TCP port.
+       */
+      ports: number[];
+    };
+    /**
+     * The central filtering proxy of network protection.
+     */
+    proxy: {
+      /**
+       * Namespace the platform service runs in.
+       */
+      namespace: string;
+      /**
+       * Pod labels that select the platform's pods in its namespace.
+       */
+      podLabels: {
+        /**
+         * A label value.
+         */
+        [k: string]: string | undefined;
+      };
+      /**
+       * TCP ports units may reach on the platform.
+       *
+       * Items: A TCP port.
+       */
+      ports: number[];
+    };
+    /**
+     * The ingress controller that serves the units' sites.
+     */
+    ingress: {
+      /**
+       * Namespace the platform service runs in.
+       */
+      namespace: string;
+      /**
+       * Pod labels that select the platform's pods in its namespace.
+       */
+      podLabels: {
+        /**
+         * A label value.
+         */
+        [k: string]: string | undefined;
+      };
+      /**
+       * TCP ports units may reach on the platform.
+       *
+       * Items: A TCP port.
+       */
+      ports: number[];
+    };
+  };
+  /**
+   * DNS suffixes units may use.
+   */
+  dnsSuffixes: {
+    /**
+     * Allowed suffixes of site hostnames.
+     *
+     * @minItems 1
+     *
+     * Items: A DNS suffix: names equal to it or ending in .<suffix> are allowed.
+     */
+    sites: [string, ...string[]];
+    /**
+     * Allowed suffixes of mail domains.
+     *
+     * @minItems 1
+     *
+     * Items: A DNS suffix: names equal to it or ending in .<suffix> are allowed.
+     */
+    mail: [string, ...string[]];
+  };
+  /**
+   * Central capacity of the cluster for units: the sum of unit quotas must fit it, times the over-commit factor.
+   */
+  capacity: {
+    /**
+     * CPU available to units.
+     */
+    cpu: string;
+    /**
+     * Memory available to units.
+     */
+    memory: string;
+    /**
+     * Persistent storage available to units.
+     */
+    storage: string;
+    /**
+     * Most virtual machines across units.
+     */
+    vms: number;
+    /**
+     * Factor by which the sum of unit quotas may exceed the capacity (1 = none).
+     */
+    overcommit: number;
+  };
+  /**
+   * Quota of a unit not enrolled in servers (its namespace still gets one).
+   */
+  defaultQuota: {
+    /**
+     * CPU requests.
+     */
+    cpu: string;
+    /**
+     * Memory requests.
+     */
+    memory: string;
+    /**
+     * Persistent storage.
+     */
+    storage: string;
+    /**
+     * Most pods.
+     */
+    pods: number;
+    /**
+     * Most persistent volume claims.
+     */
+    volumes: number;
+  };
+  /**
+   * The city's central technical administrators (from the city's operations order): admin in every unit namespace.
+   */
+  centralAdministrators: {
+    /**
+     * user or group.
+     */
+    kind: "user" | "group";
+    /**
+     * Directory name of the user or group.
+     */
+    name: string;
+  };
+  /**
+   * Which units the stack takes: the manifests in directories, narrowed by ids and labels.
+   */
+  units: {
+    /**
+     * Directories of manifests, relative to the project root.
+     *
+     * @minItems 1
+     *
+     * Items: A directory.
+     */
+    directories: [string, ...string[]];
+    /**
+     * Only these unit ids (unset: all).
+     *
+     * Items: A unit id.
+     */
+    ids?: string[];
+    /**
+     * Only units whose labels include all of these (unset: all).
+     */
+    labels?: {
+      /**
+       * A label value.
+       */
+      [k: string]: string | undefined;
+    };
+  };
+}
