@@ -5,6 +5,8 @@ import type { LoadedUnit } from "./units";
 /** A name one unit claims, with where it claims it. */
 interface Claim {
   value: string;
+  /** How the message names the claim when the clashing value is derived (a CUPS name from a queue name). */
+  label?: string;
   unit: LoadedUnit;
   path: PathSegment[];
 }
@@ -39,7 +41,12 @@ export function crossCheck(units: readonly LoadedUnit[]): Diagnostic[] {
     units,
     out,
     "print queue",
-    (u) => (u.unit.services.print?.queues ?? []).map((q, i) => ({ value: `${u.unit.id}-${q.name}`, unit: u, path: ["services", "print", "queues", i, "name"] })),
+    (u) => (u.unit.services.print?.queues ?? []).map((q, i) => ({
+        value: `${u.unit.id}-${q.name}`,
+        label: `queue "${q.name}" has the CUPS name "${u.unit.id}-${q.name}", which`,
+        unit: u,
+        path: ["services", "print", "queues", i, "name"],
+      })),
     "CUPS queue names are <id>-<name> and must be unique across units: rename the queue",
   );
   return out;
@@ -57,7 +64,7 @@ function unique(units: readonly LoadedUnit[], out: Diagnostic[], what: string, c
       if (prior.unit === u) continue; // duplicates inside one unit are reported by checkUnit
       const at = prior.unit.source.locate(prior.path);
       out.push(
-        c.unit.source.diagnostic(c.path, `${what} "${c.value}" is already claimed by unit ${prior.unit.unit.id} (${prior.unit.file}:${at.line}:${at.col})`, hint),
+        c.unit.source.diagnostic(c.path, `${c.label ?? `${what} "${c.value}"`} is already claimed by unit ${prior.unit.unit.id} (${prior.unit.file}:${at.line}:${at.col})`, hint),
       );
     }
 }

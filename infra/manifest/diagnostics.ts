@@ -57,8 +57,11 @@ export class ValidationError extends Error {
   }
 }
 
-/** Edit distance, for "did you mean" hints. */
+/** Edit distance, for "did you mean" hints: a close spelling, or a candidate the word is the start of (`default` → `defaultQueue`). */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  const prefixed = lower.length >= 4 ? candidates.filter((c) => c.toLowerCase().startsWith(lower)) : [];
+  if (prefixed.length === 1) return prefixed[0];
   let best: string | undefined;
   let bestDist = Infinity;
   for (const c of candidates) {
@@ -68,7 +71,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
       best = c;
     }
   }
-  return best !== undefined && bestDist <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && bestDist <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 function levenshtein(a: string, b: string): number {

@@ -94,7 +94,7 @@ export class SchemaValidator<T> {
         const desc = owner?.properties?.[missing]?.description;
         const when = conditional ? this.condition(ownerPointer, value) : "";
         // A missing field is shown at the key of the mapping that lacks it (`address:`), or the mapping itself at the top.
-        const d = here(`missing required field "${missing}"${when}`, desc ? `${missing}: ${desc}` : undefined, path, path.length > 0);
+        const d = here(`missing required field "${missing}"${when}`, desc ? `${missing}: ${desc.replace(/\.$/, "")}` : undefined, path, path.length > 0);
         return { ...d, field: fieldPath([...path, missing]) };
       }
       case "additionalProperties": {
@@ -118,7 +118,7 @@ export class SchemaValidator<T> {
       case "enum": {
         const allowed = (sub?.enum ?? (err.schema as unknown[])).map(String);
         const near = typeof value === "string" ? closest(value, allowed) : undefined;
-        return here(`${show(value)} is not one of: ${allowed.join(", ")}`, near ? `did you mean "${near}"?` : undefined);
+        return here(`${show(value)} is not one of: ${allowed.join(", ")}`, near ? `did you mean "${near}"?` : sub?.description?.replace(/\.$/, ""));
       }
       case "const": {
         // dependentSchemas/<dep>/properties/<prop>/const: giving <dep> constrains <prop>; report it at <dep>.
@@ -126,7 +126,7 @@ export class SchemaValidator<T> {
         if (dep) {
           const [, given, prop] = dep as unknown as [string, string, string];
           const owner = path.slice(0, -1);
-          const defaulted = source.has(path) ? "" : " (the default)";
+          const defaulted = source.has(path) ? "" : " by default";
           return here(
             `"${given}" is given, so "${prop}" must be ${show(p.allowedValue)}, but it is ${show(value)}${defaulted}`,
             `remove ${given}, or set ${prop}: ${show(p.allowedValue)}`,

@@ -3,9 +3,14 @@
 export function sniffEncoding(b: Uint8Array): string | undefined {
   if (b.length >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return "UTF-32";
   if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return "UTF-32";
-  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return "UTF-16";
+  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)))
+    return "UTF-16";
   // UTF-16 without a byte-order mark: ASCII text with every other byte NUL.
-  if (b.length >= 4 && ((b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) || (b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0)))
+  if (
+    b.length >= 4 &&
+    ((b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) ||
+      (b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0))
+  )
     return "UTF-16";
   return undefined;
 }
@@ -44,4 +49,3 @@ export function byteLineCol(b: Uint8Array, offset: number): { line: number; col:
   const col = Buffer.from(b.subarray(start, offset)).toString("utf8").length + 1;
   return { line, col };
 }
-

@@ -16,7 +16,7 @@ export interface LoadedUnit {
 }
 
 export interface LoadResult {
-  /** Units whose own manifest is valid (cross-unit problems are in diagnostics). */
+  /** Units whose manifest passed the schema; problems with muni's own rules and across units are in diagnostics. */
   units: LoadedUnit[];
   /** Every problem found, sorted by file, line and column. Empty when all is valid. */
   diagnostics: Diagnostic[];

@@ -204,7 +204,7 @@ function yamlHint(code: string, message: string): { hint?: string } {
     return { hint: `close it with ${message.includes("end with a ]") ? "]" : "}"}` };
   if (/implicit map keys need to be followed by map values/i.test(message)) return { hint: "write key: value, with a space after the colon" };
   if (/missing closing "?'?quote/i.test(message)) return { hint: "close the quote on the same value" };
-  if (/nested mappings are not allowed in compact mappings|implicit keys need to be on a single line/.test(message))
+  if (/nested mappings are not allowed in compact mappings|implicit keys need to be on a single line/i.test(message))
     return { hint: "the next line is indented deeper than this one: align it with its siblings, or quote a value holding ': '" };
   const hint = YAML_HINTS[code] ?? "fix the YAML syntax";
   return { hint };

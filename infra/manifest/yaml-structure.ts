@@ -1,8 +1,21 @@
-import { type Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Node as YamlNode, visit, type YAMLMap } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node as YamlNode,
+  visit,
+  type YAMLMap,
+} from "yaml";
 import type { Diagnostic, PathSegment } from "./diagnostics";
 import type { YamlLimits, YamlSource } from "./yaml-source";
 
-const CORE_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
+const CORE_TAGS = new Set(
+  ["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`),
+);
 
 /** Most values all aliases of one file may expand to when read: an alias bomb stops here, located. */
 export const MAX_ALIAS_EXPANSION = 10_000;
@@ -23,22 +36,43 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
     if (isAlias(n)) {
       aliases++;
       if (aliases === limits.maxAliases + 1) {
-        out.push(at(n, path, `more than ${limits.maxAliases} aliases`, "write the values out instead of *aliases"));
+        out.push(
+          at(n, path, `more than ${limits.maxAliases} aliases`, "write the values out instead of *aliases"),
+        );
         return visit.BREAK;
       }
       const target = n.resolve(doc);
       if (!target) {
-        out.push(at(n, path, `alias *${n.source} refers to no anchor`, `define &${n.source} before using *${n.source}, or write the value out`));
+        out.push(
+          at(
+            n,
+            path,
+            `alias *${n.source} refers to no anchor`,
+            `define &${n.source} before using *${n.source}, or write the value out`,
+          ),
+        );
         return undefined;
       }
       if (ancestors.includes(target as never)) {
-        out.push(at(n, path, `alias *${n.source} is inside its own anchor &${n.source}`, "a value cannot contain itself: write the value out"));
+        out.push(
+          at(
+            n,
+            path,
+            `alias *${n.source} is inside its own anchor &${n.source}`,
+            "a value cannot contain itself: write the value out",
+          ),
+        );
         return visit.BREAK;
       }
       expanded += sizeOf(target);
       if (expanded > MAX_ALIAS_EXPANSION) {
         out.push(
-          at(n, path, `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (at *${n.source})`, "write the values out instead of nesting *aliases"),
+          at(
+            n,
+            path,
+            `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (at *${n.source})`,
+            "write the values out instead of nesting *aliases",
+          ),
         );
         return visit.BREAK;
       }
@@ -46,7 +80,14 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
     }
     if (isMap(n)) duplicateKeys(source, n, path, out);
     if (n.tag && !CORE_TAGS.has(n.tag)) {
-      out.push(at(n, path, `tag ${shortTag(n.tag)} is not allowed`, "manifests use plain YAML values: remove the tag"));
+      out.push(
+        at(
+          n,
+          path,
+          `tag ${shortTag(n.tag)} is not allowed`,
+          "manifests use plain YAML values: remove the tag",
+        ),
+      );
     }
     if (isCollection(n) && depthOf(ancestors) >= limits.maxDepth) {
       out.push(at(n, path, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure"));
@@ -70,7 +111,11 @@ function duplicateKeys(source: YamlSource, map: YAMLMap, path: PathSegment[], ou
     }
     const { line } = source.position(prior);
     out.push({
-      ...source.diagnostic([...path, k], `field "${k}" appears twice (first on line ${line})`, "each field may appear once: remove or merge the repeated one"),
+      ...source.diagnostic(
+        [...path, k],
+        `field "${k}" appears twice (first on line ${line})`,
+        "each field may appear once: remove or merge the repeated one",
+      ),
       ...source.position(pair.key),
     });
   }
@@ -151,7 +196,13 @@ export function tooDeepOffset(text: string, max: number): number | undefined {
         if (ch === quote) quote = "";
       } else if (ch === '"' || ch === "'") quote = ch;
       else if (ch === "#" && /\s/.test(line[i - 1] ?? " ")) break;
-      else if (flow === 0 && ch === "-" && /\s/.test(line[i + 1] ?? " ") && line.slice(indent, i).replace(/- /g, "").trim() === "") depth++;
+      else if (
+        flow === 0 &&
+        ch === "-" &&
+        /\s/.test(line[i + 1] ?? " ") &&
+        line.slice(indent, i).replace(/- /g, "").trim() === ""
+      )
+        depth++;
       else if (ch === "[" || ch === "{") flow++;
       else if (ch === "]" || ch === "}") flow = Math.max(0, flow - 1);
       else continue;
