@@ -130,9 +130,13 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
 
   const lines = new LineCounter();
   const tooDeep = (fallback: number): ParseResult => {
-    const pos = lines.linePos(tooDeepOffset(text, limits.maxDepth) ?? fallback);
-    return fail(pos.line, pos.col, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure");
+    const deep = tooDeepOffset(text, limits.maxDepth) ?? { offset: fallback, field: "" };
+    const before = text.slice(0, deep.offset);
+    const line = before.split("\n").length;
+    const col = deep.offset - before.lastIndexOf("\n");
+    return fail(line, col, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure", deep.field);
   };
+  if (tooDeepOffset(text, limits.maxDepth)) return tooDeep(0);
   let docs: Document[];
   try {
     const parsed = parseAllDocuments(text, {

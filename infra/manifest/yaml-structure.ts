@@ -169,11 +169,12 @@ function scalarKey(k: unknown): string | undefined {
 }
 
 /**
- * Where nesting first goes deeper than `max`, by a scan of the text: used to locate a document so deep that
- * the parser itself gave up. Counts block levels by indentation and `- ` items, and flow levels by brackets.
+ * Where nesting first goes deeper than `max`, and under which top-level field, by a scan of the text run before
+ * parsing: the parser recurses, and a deep enough document overflows its stack (where depends on the stack size). Counts block levels by indentation and `- ` items, and flow levels by brackets.
  */
-export function tooDeepOffset(text: string, max: number): number | undefined {
+export function tooDeepOffset(text: string, max: number): { offset: number; field: string } | undefined {
   const indents: number[] = [];
+  let field = "";
   let flow = 0;
   let offset = 0;
   for (const line of text.split("\n")) {
@@ -182,13 +183,14 @@ export function tooDeepOffset(text: string, max: number): number | undefined {
     const indent = line.length - line.trimStart().length;
     const body = line.slice(indent);
     if (!body || body.startsWith("#")) continue;
+    if (indent === 0 && flow === 0) field = /^([A-Za-z_][\w-]*)\s*:/.exec(body)?.[1] ?? field;
     let depth: number;
     if (flow === 0) {
       while (indents.length && indents.at(-1)! >= indent) indents.pop();
       indents.push(indent);
       depth = indents.length;
     } else depth = indents.length;
-    if (depth + flow > max) return start + indent;
+    if (depth + flow > max) return { offset: start + indent, field };
     let quote = "";
     for (let i = indent; i < line.length; i++) {
       const ch = line[i]!;
@@ -206,7 +208,7 @@ export function tooDeepOffset(text: string, max: number): number | undefined {
       else if (ch === "[" || ch === "{") flow++;
       else if (ch === "]" || ch === "}") flow = Math.max(0, flow - 1);
       else continue;
-      if (depth + flow > max) return start + i;
+      if (depth + flow > max) return { offset: start + i, field };
     }
   }
   return undefined;
