@@ -26,13 +26,14 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
   let aliases = 0;
   let expanded = 0;
   const sizeOf = expansionSizes(doc);
-  const at = (node: YamlNode, path: PathSegment[], message: string, hint: string): Diagnostic => {
-    return { ...source.diagnostic(path, message, hint), ...source.position(node) };
+  // Paths are computed only for a node that gets a diagnostic: on valid input this walk must stay cheap.
+  const at = (node: YamlNode, path: () => PathSegment[], message: string, hint: string): Diagnostic => {
+    return { ...source.diagnostic(path(), message, hint), ...source.position(node) };
   };
   visit(doc, (_key, node, ancestors) => {
     if (isPair(node)) return undefined;
     const n = node as YamlNode;
-    const path = pathOf(ancestors, n);
+    const path = () => pathOf(ancestors, n);
     if (isAlias(n)) {
       aliases++;
       if (aliases === limits.maxAliases + 1) {
@@ -78,7 +79,7 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
       }
       return undefined;
     }
-    if (isMap(n)) duplicateKeys(source, n, path, out);
+    if (isMap(n) && n.items.length > 1) duplicateKeys(source, n, path, out);
     if (n.tag && !CORE_TAGS.has(n.tag)) {
       out.push(
         at(
@@ -89,7 +90,7 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
         ),
       );
     }
-    if (isCollection(n) && depthOf(ancestors) >= limits.maxDepth) {
+    if (isCollection(n) && ancestors.length >= limits.maxDepth && depthOf(ancestors) >= limits.maxDepth) {
       out.push(at(n, path, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure"));
       return visit.BREAK;
     }
@@ -99,7 +100,7 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
 }
 
 /** Each key of a mapping once: `uniqueKeys` is off in the parser so that this can name the field and both lines. */
-function duplicateKeys(source: YamlSource, map: YAMLMap, path: PathSegment[], out: Diagnostic[]): void {
+function duplicateKeys(source: YamlSource, map: YAMLMap, path: () => PathSegment[], out: Diagnostic[]): void {
   const first = new Map<string, unknown>();
   for (const pair of map.items) {
     const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
@@ -112,7 +113,7 @@ function duplicateKeys(source: YamlSource, map: YAMLMap, path: PathSegment[], ou
     const { line } = source.position(prior);
     out.push({
       ...source.diagnostic(
-        [...path, k],
+        [...path(), k],
         `field "${k}" appears twice (first on line ${line})`,
         "each field may appear once: remove or merge the repeated one",
       ),
@@ -191,6 +192,7 @@ export function tooDeepOffset(text: string, max: number): { offset: number; fiel
       depth = indents.length;
     } else depth = indents.length;
     if (depth + flow > max) return { offset: start + indent, field };
+    if (flow === 0 && !body.startsWith("- ") && !/[[{]/.test(body)) continue;
     let quote = "";
     for (let i = indent; i < line.length; i++) {
       const ch = line[i]!;
