@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Unit } from "./components/unit";
-import { shouldProvision } from "./lifecycle/provision";
+import { notProvisionedReason } from "./lifecycle/provision";
+import { type RetainedObject, retainedData } from "./lifecycle/retention";
 import { formatDiagnostic } from "./manifest/diagnostics";
 import { loadProject } from "./manifest/stack";
 
@@ -20,6 +21,8 @@ export interface StackOutputs {
   namespaces: Record<string, pulumi.Output<string>>;
   /** Units validated but not provisioned (planned, later waves, decommissioned), by id → reason. */
   notProvisioned: Record<string, string>;
+  /** What decommissioned units left in the cluster (namespace and data-bearing objects), no longer managed. */
+  retainedData: RetainedObject[];
 }
 
 /**
@@ -46,11 +49,12 @@ export function defineStack(args: StackArgs): StackOutputs {
   const namespaces: Record<string, pulumi.Output<string>> = {};
   const notProvisioned: Record<string, string> = {};
   for (const { unit } of project.units) {
-    if (!shouldProvision(unit, settings)) {
-      notProvisioned[unit.id] = unit.lifecycle.state;
+    const reason = notProvisionedReason(unit, settings);
+    if (reason !== undefined) {
+      notProvisioned[unit.id] = reason;
       continue;
     }
     namespaces[unit.id] = new Unit(unit.id, { unit, settings }, { providers: [provider] }).namespace;
   }
-  return { namespaces, notProvisioned };
+  return { namespaces, notProvisioned, retainedData: project.units.flatMap(({ unit }) => retainedData(unit, settings)) };
 }

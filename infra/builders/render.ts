@@ -6,6 +6,7 @@ import { buildNetworkPolicies } from "./network-policies";
 import { buildQuota } from "./quota";
 import { buildRbac } from "./rbac";
 import { type BuildContext, type Desired, REDACTED_SECRETS, type SecretSource, type UnitBuilder } from "./types";
+import { applyLifecycle } from "../lifecycle/decommissioning";
 
 /**
  * Every builder of a unit, in registration order. The namespace comes first; services add theirs.
@@ -27,5 +28,6 @@ export function renderUnit(unit: Unit, settings: StackSettings, secrets: SecretS
     if (seen.has(d.key)) throw new Error(`builder bug: unit ${unit.id} renders key "${d.key}" twice`);
     seen.add(d.key);
   }
-  return out;
+  // A unit leaving stops taking new data (lifecycle/decommissioning.ts); others pass unchanged.
+  return applyLifecycle(unit, out);
 }

@@ -5,6 +5,7 @@ import { type Desired, REDACTED_SECRETS, type SecretRequest, type SecretSource }
 import type { Unit as UnitManifest } from "../model";
 import type { StackSettings } from "../model/stack";
 import { registerObject } from "./register";
+import { isDataBearing, retentionOptions } from "../lifecycle/retention";
 
 export interface UnitArgs {
   /** The validated unit manifest (defaults filled in). */
@@ -35,14 +36,19 @@ export class Unit extends pulumi.ComponentResource {
       : undefined;
 
     const nsDesired = desired.find((d) => d.object.kind === "Namespace");
-    const namespace = nsDesired ? registerObject(`${name}-${nsDesired.key}`, nsDesired.object, nsDesired.object, { parent: this }) : undefined;
+    // Data-bearing objects (and the namespace holding them: deleting it would delete them) are retained.
+    const retain = retentionOptions(args.unit, args.settings);
+    const holdsData = desired.some(isDataBearing);
+    const namespace = nsDesired
+      ? registerObject(`${name}-${nsDesired.key}`, nsDesired.object, nsDesired.object, { parent: this, ...(holdsData ? retain : {}) })
+      : undefined;
     for (const d of desired) {
       if (d === nsDesired) continue;
       const object = d.usesSecrets ? real!.apply((all) => byKey(all, d.key).object) : d.object;
       registerObject(`${name}-${d.key}`, d.object, object, {
         parent: this,
         ...(namespace ? { dependsOn: [namespace] } : {}),
-        ...(d.dataBearing ? { retainOnDelete: true } : {}),
+        ...(isDataBearing(d) ? retain : {}),
       });
     }
     this.namespace = pulumi.output(nsDesired?.object.metadata.name ?? "");

@@ -5,6 +5,35 @@
  */
 export interface StackSettings {
   /**
+   * Lifecycle and data safety of the stack's units: which onboarding waves are live, the mass-removal guard, protection of data-bearing resources, and the date approvals are checked against.
+   */
+  lifecycle: {
+    /**
+     * Onboarding waves whose active and decommissioning units are provisioned; units of other waves are validated and reported only. Default: every wave.
+     *
+     * @minItems 1
+     *
+     * Items: A wave number (as lifecycle.wave of a unit).
+     */
+    liveWaves: [number, ...number[]];
+    /**
+     * Largest share of the previously provisioned units that may stop being provisioned (decommissioned, dropped from the live waves) in one change; more is refused unless allowMassRemoval is set. One unit is always allowed.
+     */
+    maxRemovalShare: number;
+    /**
+     * Override of the mass-removal guard for one deliberate change (set it, apply, and unset it again); the CLI's --allow-mass-removal does the same for one run.
+     */
+    allowMassRemoval: boolean;
+    /**
+     * Also mark the data-bearing resources of active units `protect` in Pulumi, so no deployment can delete them; decommissioning lifts the protection (retainOnDelete stays).
+     */
+    protectData: boolean;
+    /**
+     * The date approvals are checked against, for tests and rehearsals; unset: the MUNI_TODAY environment variable, else the real date.
+     */
+    today?: string;
+  };
+  /**
    * The Kubernetes cluster the stack provisions.
    */
   cluster: {
