@@ -5,6 +5,9 @@ import { namespaceOf, unitLabels } from "./names";
 import { buildNetworkPolicies } from "./network-policies";
 import { buildQuota } from "./quota";
 import { buildRbac } from "./rbac";
+import { buildWeb } from "./web";
+import { buildVms } from "./vm";
+import { buildEnrollment } from "./enrollment";
 import { type BuildContext, type Desired, REDACTED_SECRETS, type SecretSource, type UnitBuilder } from "./types";
 import { applyLifecycle } from "../lifecycle/decommissioning";
 
@@ -12,7 +15,7 @@ import { applyLifecycle } from "../lifecycle/decommissioning";
  * Every builder of a unit, in registration order. The namespace comes first; services add theirs.
  * The Pulumi program, the plan and the reports all render units through this one list.
  */
-export const UNIT_BUILDERS: readonly UnitBuilder[] = [buildNamespace, buildQuota, buildNetworkPolicies, buildRbac];
+export const UNIT_BUILDERS: readonly UnitBuilder[] = [buildNamespace, buildQuota, buildNetworkPolicies, buildRbac, buildWeb, buildVms, buildEnrollment];
 
 /** The context builders get for one unit. */
 export function buildContext(unit: Unit, settings: StackSettings, secrets: SecretSource = REDACTED_SECRETS): BuildContext {

@@ -1,6 +1,7 @@
 import type { Diagnostic } from "./diagnostics";
 import type { LoadedStack } from "./stack";
 import type { LoadedUnit } from "./units";
+import { pricePrecision } from "../report/price-check";
 import { checkLifecycle } from "../lifecycle/checks";
 
 /** A rule between the stack's settings and the units it takes. */
@@ -35,7 +36,7 @@ export const dnsSuffixes: StackCheck = (stack, units) => {
 };
 
 /** Every check between a stack and its units, in order. Services add theirs here. */
-export const STACK_CHECKS: StackCheck[] = [namespaceLength, dnsSuffixes, (stack, units) => checkLifecycle(stack, units)];
+export const STACK_CHECKS: StackCheck[] = [namespaceLength, dnsSuffixes, pricePrecision, (stack, units) => checkLifecycle(stack, units)];
 
 export function runStackChecks(stack: LoadedStack, units: readonly LoadedUnit[]): Diagnostic[] {
   return STACK_CHECKS.flatMap((check) => check(stack, units));
