@@ -1,6 +1,7 @@
 import type { Diagnostic } from "./diagnostics";
 import type { LoadedStack } from "./stack";
 import type { LoadedUnit } from "./units";
+import { CAPACITY_CHECKS } from "./capacity";
 import { pricePrecision } from "../report/price-check";
 import { checkLifecycle } from "../lifecycle/checks";
 
@@ -36,7 +37,7 @@ export const dnsSuffixes: StackCheck = (stack, units) => {
 };
 
 /** Every check between a stack and its units, in order. Services add theirs here. */
-export const STACK_CHECKS: StackCheck[] = [namespaceLength, dnsSuffixes, pricePrecision, (stack, units) => checkLifecycle(stack, units)];
+export const STACK_CHECKS: StackCheck[] = [namespaceLength, dnsSuffixes, pricePrecision, (stack, units) => checkLifecycle(stack, units), ...CAPACITY_CHECKS];
 
 export function runStackChecks(stack: LoadedStack, units: readonly LoadedUnit[]): Diagnostic[] {
   return STACK_CHECKS.flatMap((check) => check(stack, units));

@@ -7,7 +7,6 @@ import {
   isScalar,
   isSeq,
   type Node as YamlNode,
-  visit,
   type YAMLMap,
 } from "yaml";
 import type { Diagnostic, PathSegment } from "./diagnostics";
@@ -30,9 +29,7 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
   const at = (node: YamlNode, path: () => PathSegment[], message: string, hint: string): Diagnostic => {
     return { ...source.diagnostic(path(), message, hint), ...source.position(node) };
   };
-  visit(doc, (_key, node, ancestors) => {
-    if (isPair(node)) return undefined;
-    const n = node as YamlNode;
+  walk(doc.contents, [doc], (n, ancestors) => {
     const path = () => pathOf(ancestors, n);
     if (isAlias(n)) {
       aliases++;
@@ -40,7 +37,7 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
         out.push(
           at(n, path, `more than ${limits.maxAliases} aliases`, "write the values out instead of *aliases"),
         );
-        return visit.BREAK;
+        return BREAK;
       }
       const target = n.resolve(doc);
       if (!target) {
@@ -63,7 +60,7 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
             "a value cannot contain itself: write the value out",
           ),
         );
-        return visit.BREAK;
+        return BREAK;
       }
       expanded += sizeOf(target);
       if (expanded > MAX_ALIAS_EXPANSION) {
@@ -75,7 +72,7 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
             "write the values out instead of nesting *aliases",
           ),
         );
-        return visit.BREAK;
+        return BREAK;
       }
       return undefined;
     }
@@ -92,7 +89,7 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
     }
     if (isCollection(n) && ancestors.length >= limits.maxDepth && depthOf(ancestors) >= limits.maxDepth) {
       out.push(at(n, path, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure"));
-      return visit.BREAK;
+      return BREAK;
     }
     return undefined;
   });
@@ -143,6 +140,30 @@ function expansionSizes(doc: Document): (node: unknown) => number {
     return n;
   };
   return size;
+}
+
+const BREAK = Symbol("break");
+type Visitor = (node: YamlNode, ancestors: readonly unknown[]) => typeof BREAK | undefined;
+
+/**
+ * Calls `fn` on every node (keys and values, not pairs) with its ancestors (the document, collections and pairs),
+ * depth first; `BREAK` stops the walk. A plain recursion: yaml's `visit` copies the ancestor list at every node.
+ */
+function walk(node: unknown, ancestors: unknown[], fn: Visitor): boolean {
+  if (node === null || node === undefined) return false;
+  if (isPair(node)) {
+    ancestors.push(node);
+    const stop = walk(node.key, ancestors, fn) || walk(node.value, ancestors, fn);
+    ancestors.pop();
+    return stop;
+  }
+  if (fn(node as YamlNode, ancestors) === BREAK) return true;
+  if (!isCollection(node)) return false;
+  ancestors.push(node);
+  let stop = false;
+  for (const item of node.items as unknown[]) if ((stop = walk(item, ancestors, fn))) break;
+  ancestors.pop();
+  return stop;
 }
 
 function depthOf(ancestors: readonly unknown[]): number {

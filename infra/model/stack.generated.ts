@@ -293,6 +293,133 @@ export interface StackSettings {
     volumes: number;
   };
   /**
+   * How units' web and BIP sites run: the web server image and its resources, TLS, ingress and content storage.
+   */
+  web: {
+    /**
+     * Container image of the web server: an nginx that runs as a non-root user (muni mounts its own nginx.conf, listening on 8080).
+     */
+    image: string;
+    /**
+     * Non-root user id (and group id) the web server runs as; the image's nginx user.
+     */
+    runAsUser: number;
+    /**
+     * Requests and limits of one web server container; every replica counts against the unit's quota.
+     */
+    resources: {
+      /**
+       * What one container requests.
+       */
+      requests: {
+        /**
+         * CPU.
+         */
+        cpu: string;
+        /**
+         * Memory.
+         */
+        memory: string;
+      };
+      /**
+       * The most one container may use.
+       */
+      limits: {
+        /**
+         * CPU.
+         */
+        cpu: string;
+        /**
+         * Memory.
+         */
+        memory: string;
+      };
+    };
+    /**
+     * cert-manager ClusterIssuer that signs every site's TLS certificate.
+     */
+    clusterIssuer: string;
+    /**
+     * IngressClass of the sites' Ingresses.
+     */
+    ingressClassName: string;
+    /**
+     * StorageClass of the site content volumes; unset uses the cluster default.
+     */
+    storageClass?: string;
+    /**
+     * Access mode of the content volumes. ReadWriteMany lets replicas run on different nodes; it is fixed per stack because a volume's mode cannot change later.
+     */
+    contentAccessMode: "ReadWriteMany" | "ReadWriteOnce";
+  };
+  /**
+   * How units' virtual machines (KubeVirt) run: the operating system image catalogue, disk storage and the memory overhead counted against quotas.
+   */
+  vm: {
+    /**
+     * The image catalogue: image name (as units write it in services.servers.vms[].image) → where the system disk is imported from.
+     */
+    images: {
+      /**
+       * One catalogue image: exactly one source (registry, http or dataSource).
+       */
+      [k: string]:
+        | {
+            /**
+             * Container disk image to import (CDI registry source); set exactly one of registry, http and dataSource.
+             */
+            registry?: string;
+            /**
+             * Disk image URL to import (CDI http source); set exactly one of registry, http and dataSource.
+             */
+            http?: string;
+            /**
+             * A CDI DataSource (golden image) to clone; set exactly one of registry, http and dataSource.
+             */
+            dataSource?: {
+              /**
+               * Name of the DataSource.
+               */
+              name: string;
+              /**
+               * Namespace of the DataSource.
+               */
+              namespace: string;
+            };
+            /**
+             * Guest operating system: windows adds the Hyper-V enlightenments and a local-time clock.
+             */
+            os: "linux" | "windows";
+            /**
+             * Disk bus: virtio (fast, needs guest drivers) or sata (any guest).
+             */
+            bus: "virtio" | "sata";
+          }
+        | undefined;
+    };
+    /**
+     * StorageClass of VM system disks; unset uses the cluster default.
+     */
+    storageClass?: string;
+    /**
+     * Estimate of KubeVirt's per-VM memory overhead (virt-launcher, QEMU, page tables) counted against quotas on top of guest memory: base + perVcpu × vCPUs + guestPermille/1000 × guest memory, rounded up to a MiB.
+     */
+    memoryOverhead: {
+      /**
+       * Fixed overhead per VM.
+       */
+      base: string;
+      /**
+       * Overhead per virtual CPU.
+       */
+      perVcpu: string;
+      /**
+       * Overhead per 1000 bytes of guest memory (page tables).
+       */
+      guestPermille: number;
+    };
+  };
+  /**
    * The city's central technical administrators (from the city's operations order): admin in every unit namespace.
    */
   centralAdministrators: {
@@ -332,62 +459,5 @@ export interface StackSettings {
        */
       [k: string]: string | undefined;
     };
-  };
-  /**
-   * Price list of the IT centre's chargeback: net monthly prices in PLN per unit of each service, multiplied by what each provisioned unit is enrolled in (muni report).
-   */
-  prices: {
-    /**
-     * Currency of every price: Polish złoty.
-     */
-    currency: "PLN";
-    /**
-     * VAT rate in percent added on top of the net monthly total of each unit; unset: net amounts only (internal settlement outside VAT).
-     */
-    vatPercent?: number;
-    /**
-     * Central finance-accounting system: one named user licence. Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    financeUser: number;
-    /**
-     * Central finance-accounting system: one enabled module. Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    financeModule: number;
-    /**
-     * Internet access: one Mbit/s of contracted bandwidth. Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    internetMbps: number;
-    /**
-     * Workstation antivirus: one protected workstation. Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    antivirusSeat: number;
-    /**
-     * Network protection: the unit's traffic through the central filtering proxy, flat per unit. Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    networkProtection: number;
-    /**
-     * E-mail: one mailbox. Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    mailbox: number;
-    /**
-     * Server infrastructure: one vCPU of the unit's quota (fractions pro rata). Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    vcpu: number;
-    /**
-     * Server infrastructure: one GiB of memory of the unit's quota (fractions pro rata). Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    memoryGiB: number;
-    /**
-     * Server infrastructure: one GiB of persistent storage of the unit's quota (fractions pro rata). Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    storageGiB: number;
-    /**
-     * Central printing: one print queue. Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    printQueue: number;
-    /**
-     * Web and BIP sites: one hosted site. Net PLN per month, at most 2 decimal places; 0 = not charged.
-     */
-    site: number;
   };
 }
