@@ -6,3 +6,4 @@ export { checkLifecycle, massRemovalAllowedByEnv } from "./checks";
 export { type Ledger, type LedgerEntry, ledgerPath, readLedger, previousFromLedger, nextLedger, ledgerText, writeLedger } from "./ledger";
 export { holdsData, isDataBearing, retentionOptions, retainedData, type RetainedObject, type RetentionOptions } from "./retention";
 export { applyLifecycle, acceptsNewData, LIFECYCLE_LABEL, KEEP_SERVING_ANNOTATION } from "./decommissioning";
+export { runLedger, registerLedger, type LedgerOptions } from "./ledger-command";
