@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Unit } from "./components/unit";
+import { type BipEntry, bipRegistry } from "./builders/web/bip-registry";
 import { notProvisionedReason } from "./lifecycle/provision";
 import { type RetainedObject, retainedData } from "./lifecycle/retention";
 import { formatDiagnostic } from "./manifest/diagnostics";
@@ -23,6 +24,8 @@ export interface StackOutputs {
   notProvisioned: Record<string, string>;
   /** What decommissioned units left in the cluster (namespace and data-bearing objects), no longer managed. */
   retainedData: RetainedObject[];
+  /** The BIP sites of the provisioned units (unit, unit name, hostname, https URL, title): the list the city registers in the national BIP index. */
+  bipRegistry: BipEntry[];
 }
 
 /**
@@ -56,5 +59,10 @@ export function defineStack(args: StackArgs): StackOutputs {
     }
     namespaces[unit.id] = new Unit(unit.id, { unit, settings }, { providers: [provider] }).namespace;
   }
-  return { namespaces, notProvisioned, retainedData: project.units.flatMap(({ unit }) => retainedData(unit, settings)) };
+  return {
+    namespaces,
+    notProvisioned,
+    retainedData: project.units.flatMap(({ unit }) => retainedData(unit, settings)),
+    bipRegistry: bipRegistry(project.units.filter(({ unit }) => namespaces[unit.id] !== undefined).map(({ unit }) => unit)),
+  };
 }
