@@ -1,7 +1,7 @@
 import type { StackSettings } from "../model/stack";
 import type { BuildContext, Desired, K8sObject } from "./types";
 
-type Platform = StackSettings["platform"]["mail"];
+type Platform = Pick<StackSettings["platform"]["mail"], "namespace" | "podLabels" | "ports">;
 
 /** Private, link-local, CGNAT and loopback ranges: never reachable through `internet`. */
 export const PRIVATE_IPV4 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "127.0.0.0/8"];

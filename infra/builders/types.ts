@@ -34,8 +34,9 @@ export interface Desired {
 export interface SecretRequest {
   /** Stable id within the unit, e.g. `mail-sekretariat-password`; names the generating resource. */
   id: string;
-  kind: "password" | "salt";
-  /** Length in characters. */
+  /** `rsa-key`: an RSA private key in PEM (a DKIM key), backed by @pulumi/tls PrivateKey. */
+  kind: "password" | "salt" | "rsa-key";
+  /** Length in characters (for `rsa-key`: the key size in bits). */
   length: number;
 }
 

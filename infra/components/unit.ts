@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
+import { type DnsRecord, unitDnsRecords } from "../builders/mail";
 import { renderUnit } from "../builders/render";
 import { type Desired, REDACTED_SECRETS, type SecretRequest, type SecretSource } from "../builders/types";
 import type { Unit as UnitManifest } from "../model";
@@ -25,6 +27,8 @@ export class Unit extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   /** Names of the Kubernetes objects registered, `Kind/namespace/name`, for reports. */
   public readonly objects: pulumi.Output<string[]>;
+  /** DNS records the city must publish for the unit's mail domain (MX, SPF, DKIM, DMARC); [] without mail. */
+  public readonly mailDns: pulumi.Output<DnsRecord[]>;
 
   constructor(name: string, args: UnitArgs, opts?: pulumi.ComponentResourceOptions) {
     super("muni:unit:Unit", name, {}, opts);
@@ -53,14 +57,19 @@ export class Unit extends pulumi.ComponentResource {
     }
     this.namespace = pulumi.output(nsDesired?.object.metadata.name ?? "");
     this.objects = pulumi.output(desired.map(objectName));
-    this.registerOutputs({ namespace: this.namespace, objects: this.objects });
+    // Only the DKIM key feeds the records; the public key derived from it is not secret.
+    const keys = Object.fromEntries([...recorder.requests.values()].filter((r) => r.kind === "rsa-key").map((r) => [r.id, generated[r.id]!]));
+    this.mailDns = pulumi.unsecret(pulumi.all(keys).apply((values) => unitDnsRecords({ unit: args.unit, settings: args.settings, secrets: fromValues(values) })));
+    this.registerOutputs({ namespace: this.namespace, objects: this.objects, mailDns: this.mailDns });
   }
 
   private generateSecrets(name: string, requests: ReadonlyMap<string, SecretRequest>): Record<string, pulumi.Output<string>> {
     const out: Record<string, pulumi.Output<string>> = {};
     for (const r of requests.values()) {
       out[r.id] =
-        r.kind === "password"
+        r.kind === "rsa-key"
+          ? new tls.PrivateKey(`${name}-${r.id}`, { algorithm: "RSA", rsaBits: r.length }, { parent: this }).privateKeyPem
+          : r.kind === "password"
           ? new random.RandomPassword(`${name}-${r.id}`, { length: r.length, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, { parent: this }).result
           : new random.RandomString(`${name}-${r.id}`, { length: r.length, special: false }, { parent: this }).result;
     }

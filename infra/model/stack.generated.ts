@@ -81,6 +81,30 @@ export interface StackSettings {
      */
     mail: {
       /**
+       * Public host name of the mail platform: the MX target of every tenant domain and the SPF/HELO name; unset means mail.<first mail suffix>.
+       */
+      mxHost?: string;
+      /**
+       * DKIM selector of every tenant domain: the key is published at <selector>._domainkey.<domain>.
+       */
+      dkimSelector: string;
+      /**
+       * DMARC policy (p=) published for every tenant domain.
+       */
+      dmarcPolicy: "none" | "quarantine" | "reject";
+      /**
+       * Mailbox that receives aggregate DMARC reports (rua=) for every tenant domain; unset publishes no rua.
+       */
+      dmarcReports?: string;
+      /**
+       * Container image of the mail server: Debian 12 with postfix, dovecot-core, dovecot-imapd, dovecot-lmtpd and opendkim (infra/platform/images/mail/Dockerfile).
+       */
+      image: string;
+      /**
+       * Size of the mail server's retained volume holding every tenant's mailboxes.
+       */
+      storage: string;
+      /**
        * Namespace the platform service runs in.
        */
       namespace: string;
@@ -104,6 +128,22 @@ export interface StackSettings {
      * The shared print server (CUPS).
      */
     print: {
+      /**
+       * Suffix of the directory group of a unit's staff: only members of <id><suffix> may print to the unit's queues.
+       */
+      groupSuffix: string;
+      /**
+       * Host name clients use for the print server; unset means the in-cluster Service name cups.<namespace>.svc.
+       */
+      hostname?: string;
+      /**
+       * Container image of the print server: Debian 12 with cups-daemon and cups-client (infra/platform/images/cups/Dockerfile).
+       */
+      image: string;
+      /**
+       * Size of the print server's retained volume (spool and state).
+       */
+      storage: string;
       /**
        * Namespace the platform service runs in.
        */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 
 /** A resource the program registered under the mock runtime. */
 export interface Registered {
@@ -14,6 +14,7 @@ export interface Registered {
 const GENERATED: Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>> = {
   "random:index/randomPassword:RandomPassword": (name, inputs) => ({ result: fakeRandom(name, Number(inputs.length)) }),
   "random:index/randomString:RandomString": (name, inputs) => ({ result: fakeRandom(name, Number(inputs.length)) }),
+  "tls:index/privateKey:PrivateKey": (name, inputs) => fakePrivateKey(name, Number(inputs.rsaBits)),
 };
 
 /** Deterministic stand-in for a random value: the same resource name gives the same value, as state would. */
@@ -21,6 +22,18 @@ export function fakeRandom(name: string, length: number): string {
   let out = "";
   for (let i = 0; out.length < length; i++) out += createHash("sha256").update(`${name}#${i}`).digest("base64url").replace(/[-_]/g, "");
   return out.slice(0, length);
+}
+
+const FAKE_KEYS = new Map<string, Record<string, string>>();
+/** A real RSA key per resource name, generated once per process: the same name gives the same key, as state would. */
+export function fakePrivateKey(name: string, bits: number): Record<string, string> {
+  let k = FAKE_KEYS.get(`${name}#${bits}`);
+  if (!k) {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+    k = { privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(), publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
+    FAKE_KEYS.set(`${name}#${bits}`, k);
+  }
+  return k;
 }
 
 /**
@@ -61,5 +74,26 @@ export async function settle(): Promise<void> {
 export function kubernetesObjects(registered: readonly Registered[]): Array<Record<string, unknown> & { apiVersion: string; kind: string }> {
   return registered
     .filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes")
-    .map((r) => r.inputs as Record<string, unknown> & { apiVersion: string; kind: string });
+    .map((r) => revealSecrets(r.inputs) as Record<string, unknown> & { apiVersion: string; kind: string });
+}
+
+/** Pulumi's marker of a secret value in mocked inputs: `{ [SECRET_SIG]: SECRET_VALUE, value }`. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * Inputs as the API server receives them: secret-marked values (generated passwords, keys) unwrapped,
+ * and fields whose value is unknown or unset (a secret-marked `null`) left out.
+ */
+export function revealSecrets(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(revealSecrets);
+  if (v === null || typeof v !== "object") return v;
+  const o = v as Record<string, unknown>;
+  if (o[SECRET_SIG] === SECRET_VALUE) return revealSecrets(o.value);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(o)) {
+    const r = revealSecrets(x);
+    if (r !== null && r !== undefined) out[k] = r;
+  }
+  return out;
 }
