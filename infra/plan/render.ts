@@ -1,0 +1,97 @@
+import { effectiveQuota } from "../builders/quota";
+import { renderUnit } from "../builders/render";
+import { namespaceOf } from "../builders/names";
+import { type Desired, REDACTED_SECRETS, type SecretRequest, type SecretSource } from "../builders/types";
+import { shouldProvision } from "../lifecycle/provision";
+import type { LoadedProject } from "../manifest/stack";
+import type { LoadedUnit } from "../manifest/units";
+import type { StackSettings } from "../model/stack";
+import { differingPaths, placeholderPaths, PROBE_SECRETS, redactObject } from "./redact";
+import type { PlannedObject, PlannedStack, PlannedUnit } from "./types";
+
+/** Above this many Pulumi resources in one stack, the plan warns (previews and updates grow slow and fragile). */
+export const RESOURCE_WARNING_THRESHOLD = 1000;
+
+/**
+ * The desired state of a validated project, rendered through the same path as the Pulumi program:
+ * the stack's units → lifecycle (`shouldProvision`) → `renderUnit` with placeholder secrets. Values built
+ * from generated secrets and every Secret's data are redacted. Pure apart from CPU: no I/O.
+ */
+export function planProject(project: Required<Pick<LoadedProject, "stack">> & Pick<LoadedProject, "units">): PlannedStack {
+  const { settings } = project.stack;
+  const units = project.units.map((u) => planUnit(u, settings));
+  // The program registers the stack, one provider, and per provisioned unit its component, objects and secrets.
+  const resources = 2 + units.filter((u) => u.provisioned).reduce((n, u) => n + 1 + u.objects.length + u.secrets.length, 0);
+  const warnings =
+    resources > RESOURCE_WARNING_THRESHOLD
+      ? [
+          `stack ${project.stack.name} would hold ${resources} Pulumi resources, over ${RESOURCE_WARNING_THRESHOLD}: ` +
+            "previews and updates slow down and one failure blocks every unit; split the units across stacks (settings units.ids or units.labels)",
+        ]
+      : [];
+  return { stack: project.stack.name, file: project.stack.file, units, resources, warnings };
+}
+
+/** One unit's part of the plan. */
+export function planUnit(loaded: LoadedUnit, settings: StackSettings): PlannedUnit {
+  const { unit } = loaded;
+  const provisioned = shouldProvision(unit, settings);
+  const recorder = new RecordingSecrets();
+  const desired = provisioned ? renderUnit(unit, settings, recorder) : [];
+  const probe = desired.some((d) => d.usesSecrets) ? probeRender(loaded, settings) : undefined;
+  const objects = desired.map((d) => planObject(unit.id, d, probe));
+  const s = unit.services;
+  return {
+    id: unit.id,
+    name: unit.name,
+    file: loaded.file,
+    state: unit.lifecycle.state,
+    wave: unit.lifecycle.wave,
+    provisioned,
+    namespace: namespaceOf(unit, settings),
+    objects,
+    secrets: [...recorder.requests.keys()],
+    quota: effectiveQuota(unit, settings),
+    hostnames: (s.web?.sites ?? []).map((x) => x.hostname),
+    mailDomains: s.mail ? [s.mail.domain] : [],
+    queues: (s.print?.queues ?? []).map((q) => `${unit.id}-${q.name}`),
+  };
+}
+
+/** The unit rendered with the probe placeholders, or null when a builder refuses them (then the conservative mask applies). */
+function probeRender(loaded: LoadedUnit, settings: StackSettings): Map<string, Desired> | null {
+  try {
+    return byKey(renderUnit(loaded.unit, settings, PROBE_SECRETS));
+  } catch {
+    return null;
+  }
+}
+
+function planObject(unitId: string, d: Desired, probe: Map<string, Desired> | null | undefined): PlannedObject {
+  const other = probe?.get(d.key);
+  if (d.usesSecrets && probe && !other) throw new Error(`object ${d.key} of unit ${unitId} vanished between renders: builders must be deterministic`);
+  const paths = !d.usesSecrets ? [] : other ? differingPaths(d.object, other.object) : placeholderPaths(d.object);
+  const { object, redacted } = redactObject(d.object, paths);
+  return {
+    key: d.key,
+    resource: `${unitId}-${d.key}`,
+    service: d.service,
+    object,
+    dataBearing: d.dataBearing === true,
+    usesSecrets: d.usesSecrets === true,
+    redacted,
+  };
+}
+
+function byKey(all: Desired[]): Map<string, Desired> {
+  return new Map(all.map((d) => [d.key, d]));
+}
+
+/** Answers builders with placeholders and records which secrets they ask for (each is a Pulumi resource). */
+class RecordingSecrets implements SecretSource {
+  readonly requests = new Map<string, SecretRequest>();
+  get(r: SecretRequest): string {
+    this.requests.set(r.id, r);
+    return REDACTED_SECRETS.get(r);
+  }
+}
