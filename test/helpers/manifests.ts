@@ -4,10 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../infra/cli/main";
 
-// See commander-cjs.ts: jest cannot require() the ESM-only commander without --experimental-vm-modules.
-jest.mock("commander", () =>
-  (require("./commander-cjs") as typeof import("./commander-cjs")).loadCommanderAsCjs(),
-);
 import type { CliIO } from "../../infra/cli/io";
 
 /** A NIP with a valid check digit, derived from n (a remainder of 10 is never issued, so such n are skipped). */
