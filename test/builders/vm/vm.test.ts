@@ -59,7 +59,7 @@ describe("KubeVirt virtual machines", () => {
     expect(vms.map((v) => v.object.metadata.name)).toStrictEqual(["swiadczenia-db", "kiosk-wnioskow", "gis", "archiwum-planow", "ewidencja-drzew"]);
     expect(vms.flatMap((v) => strictSchemaErrors(v.object))).toStrictEqual([]);
     // The check can fail: a typo inside the domain is caught.
-    const bad = structuredClone(vms[0]!.object) as { spec: { template: { spec: { domain: Record<string, unknown> } } } };
+    const bad = structuredClone(vms[0]!.object) as unknown as { spec: { template: { spec: { domain: Record<string, unknown> } } } };
     bad.spec.template.spec.domain.cpus = 2;
     expect(strictSchemaErrors(bad as never).length).toBeGreaterThan(0);
   });

@@ -52,8 +52,8 @@ describe("the rendered nginx.conf under the real nginx -t", () => {
   });
 
   it("GIVEN the same text with one directive broken WHEN nginx -t reads it THEN it fails, naming the line (the check can fail)", () => {
-    const [{ conf }] = configs();
-    const broken = conf!.replace("server_tokens off;", "server_tokens sometimes;");
+    const conf = configs()[0]!.conf;
+    const broken = conf.replace("server_tokens off;", "server_tokens sometimes;");
     const r = nginxTest(broken);
     prefixes.push(r.prefix);
     expect(r.status).toBe(1);
