@@ -10,3 +10,4 @@ export * as mail from "./mail";
 export * as web from "./web";
 export * as vm from "./vm";
 export * as enrollment from "./enrollment";
+export * as print from "./print";

@@ -6,6 +6,7 @@ import { buildNetworkPolicies } from "./network-policies";
 import { buildQuota } from "./quota";
 import { buildRbac } from "./rbac";
 import { buildMail } from "./mail/builder";
+import { buildPrint } from "./print/builder";
 import { buildWeb } from "./web";
 import { buildVms } from "./vm";
 import { buildEnrollment } from "./enrollment";
@@ -16,7 +17,7 @@ import { applyLifecycle } from "../lifecycle/decommissioning";
  * Every builder of a unit, in registration order. The namespace comes first; services add theirs.
  * The Pulumi program, the plan and the reports all render units through this one list.
  */
-export const UNIT_BUILDERS: readonly UnitBuilder[] = [buildNamespace, buildQuota, buildNetworkPolicies, buildRbac, buildMail, buildWeb, buildVms, buildEnrollment];
+export const UNIT_BUILDERS: readonly UnitBuilder[] = [buildNamespace, buildQuota, buildNetworkPolicies, buildRbac, buildMail, buildPrint, buildWeb, buildVms, buildEnrollment];
 
 /** The context builders get for one unit. */
 export function buildContext(unit: Unit, settings: StackSettings, secrets: SecretSource = REDACTED_SECRETS): BuildContext {

@@ -1,9 +1,11 @@
 import type { Diagnostic } from "./diagnostics";
 import type { LoadedStack } from "./stack";
 import type { LoadedUnit } from "./units";
+import { mailAliases, mailPostmaster, mailQuotaSum } from "../builders/mail/checks";
+import { printDeviceUris } from "../builders/print/checks";
 import { CAPACITY_CHECKS } from "./capacity";
+import { checkApprovals } from "../lifecycle/checks";
 import { pricePrecision } from "../report/price-check";
-import { checkLifecycle } from "../lifecycle/checks";
 
 /** A rule between the stack's settings and the units it takes. */
 export type StackCheck = (stack: LoadedStack, units: readonly LoadedUnit[]) => Diagnostic[];
@@ -37,7 +39,7 @@ export const dnsSuffixes: StackCheck = (stack, units) => {
 };
 
 /** Every check between a stack and its units, in order. Services add theirs here. */
-export const STACK_CHECKS: StackCheck[] = [namespaceLength, dnsSuffixes, pricePrecision, (stack, units) => checkLifecycle(stack, units), ...CAPACITY_CHECKS];
+export const STACK_CHECKS: StackCheck[] = [namespaceLength, dnsSuffixes, pricePrecision, (stack, units) => checkApprovals(stack, units), ...CAPACITY_CHECKS, mailPostmaster, mailQuotaSum, mailAliases, printDeviceUris];
 
 export function runStackChecks(stack: LoadedStack, units: readonly LoadedUnit[]): Diagnostic[] {
   return STACK_CHECKS.flatMap((check) => check(stack, units));

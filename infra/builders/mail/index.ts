@@ -4,3 +4,4 @@ export * from "./files";
 export * from "./dns";
 export * from "./builder";
 export * from "./server-config";
+export * from "./checks";
