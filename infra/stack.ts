@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Unit } from "./components/unit";
 import { type BipEntry, bipRegistry } from "./builders/web/bip-registry";
+import { checkLedger } from "./lifecycle/checks";
 import { notProvisionedReason } from "./lifecycle/provision";
 import { type RetainedObject, retainedData } from "./lifecycle/retention";
 import { formatDiagnostic } from "./manifest/diagnostics";
@@ -35,6 +36,8 @@ export interface StackOutputs {
  */
 export function defineStack(args: StackArgs): StackOutputs {
   const project = loadProject(args.root, args.stack, args.settings);
+  // The lifecycle guards against the stack's ledger (docs/lifecycle.md): refused like invalid input.
+  if (project.stack && !project.diagnostics.length) project.diagnostics.push(...checkLedger(project.stack, project.units));
   if (!project.stack || project.diagnostics.length) {
     for (const d of project.diagnostics) void pulumi.log.error(formatDiagnostic(d));
     throw new pulumi.RunError(

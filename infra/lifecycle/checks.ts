@@ -12,16 +12,23 @@ export function massRemovalAllowedByEnv(env: NodeJS.ProcessEnv = process.env): b
 }
 
 /**
- * Every lifecycle rule between a stack and its units, run wherever a stack is loaded (the Pulumi
- * program, `muni ledger`, and every stack-aware command through STACK_CHECKS):
- * - each decommissioning approval is dated sensibly, and still in force while the unit is decommissioning;
- * - against the stack's ledger (stacks/<stack>.units.yaml), every transition guard of checkTransitions.
+ * Each decommissioning approval is dated sensibly, and still in force while the unit is decommissioning.
+ * One of STACK_CHECKS: runs wherever a stack is loaded.
  */
-export function checkLifecycle(stack: LoadedStack, units: readonly LoadedUnit[], env: NodeJS.ProcessEnv = process.env): Diagnostic[] {
+export function checkApprovals(stack: LoadedStack, units: readonly LoadedUnit[], env: NodeJS.ProcessEnv = process.env): Diagnostic[] {
   const today = todayOf(stack.settings, env);
-  const out = units.flatMap((u) => checkApproval(u, today, u.unit.lifecycle.state === "decommissioning"));
+  return units.flatMap((u) => checkApproval(u, today, u.unit.lifecycle.state === "decommissioning"));
+}
+
+/**
+ * Every transition guard of checkTransitions against the stack's ledger (stacks/<stack>.units.yaml).
+ * Run by the Pulumi program (before it registers anything) and `muni ledger`; `muni plan` runs it too.
+ */
+export function checkLedger(stack: LoadedStack, units: readonly LoadedUnit[], env: NodeJS.ProcessEnv = process.env): Diagnostic[] {
+  const today = todayOf(stack.settings, env);
+  const out: Diagnostic[] = [];
   const { ledger, diagnostics } = readLedger(ledgerPath(stack.file, stack.name));
-  if (!ledger) return [...out, ...diagnostics];
+  if (!ledger) return diagnostics;
   out.push(
     ...checkTransitions(previousFromLedger(ledger), units, stack.settings, {
       today,
@@ -31,4 +38,9 @@ export function checkLifecycle(stack: LoadedStack, units: readonly LoadedUnit[],
     }),
   );
   return out;
+}
+
+/** Both: the approvals and the ledger guards. */
+export function checkLifecycle(stack: LoadedStack, units: readonly LoadedUnit[], env: NodeJS.ProcessEnv = process.env): Diagnostic[] {
+  return [...checkApprovals(stack, units, env), ...checkLedger(stack, units, env)];
 }

@@ -32,7 +32,14 @@ export function acceptsNewData(unit: Pick<Unit, "lifecycle">): boolean {
  */
 export function applyLifecycle(unit: Pick<Unit, "lifecycle">, desired: readonly Desired[]): Desired[] {
   if (acceptsNewData(unit)) return [...desired];
-  return desired.map((d) => ({ ...d, object: freeze(structuredClone(d.object)) }));
+  return desired.map((d) => ({ ...d, object: freeze(copy(d.object)) }));
+}
+
+/** A deep copy of plain JSON data, built from literals (structuredClone's arrays come from another realm under jest's vm and fail `instanceof Array` checks). */
+function copy<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(copy) as T;
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])) as T;
+  return v;
 }
 
 function freeze(o: K8sObject): K8sObject {

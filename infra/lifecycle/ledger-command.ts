@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "../cli/io";
 import { loadProject, UnknownStackError } from "../manifest/stack";
 import { projectRoot } from "../project-root";
+import { checkLedger } from "./checks";
 import { type Ledger, ledgerPath, ledgerText, nextLedger, readLedger, writeLedger } from "./ledger";
 
 export interface LedgerOptions {
@@ -24,20 +25,15 @@ export interface LedgerOptions {
  */
 export function runLedger(io: CliIO, opts: LedgerOptions, env: NodeJS.ProcessEnv = process.env): number {
   const root = opts.root ?? rootFrom(process.cwd());
-  const saved = env.MUNI_ALLOW_MASS_REMOVAL;
-  if (opts.allowMassRemoval) env.MUNI_ALLOW_MASS_REMOVAL = "1";
   let project;
   try {
     project = loadProject(root, opts.stack);
   } catch (e) {
     if (e instanceof UnknownStackError) throw new UsageError(e.message);
     throw e;
-  } finally {
-    if (opts.allowMassRemoval) {
-      if (saved === undefined) delete env.MUNI_ALLOW_MASS_REMOVAL;
-      else env.MUNI_ALLOW_MASS_REMOVAL = saved;
-    }
   }
+  if (project.stack && !project.diagnostics.length)
+    project.diagnostics.push(...checkLedger(project.stack, project.units, opts.allowMassRemoval ? { ...env, MUNI_ALLOW_MASS_REMOVAL: "1" } : env));
   if (project.diagnostics.length || !project.stack) {
     printDiagnostics(io, project.diagnostics);
     io.err(paint(io, "red", `ledger not recorded: ${project.diagnostics.length} problem${project.diagnostics.length === 1 ? "" : "s"} in the stack or its units`));

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { formatDiagnostic, type Diagnostic } from "../../infra/manifest/diagnostics";
+import { formatDiagnostic, type Diagnostic, sortDiagnostics } from "../../infra/manifest/diagnostics";
+import { checkLedger } from "../../infra/lifecycle/checks";
 import { type LoadedProject, loadProject } from "../../infra/manifest/stack";
 
 const ROOT = join(__dirname, "..", "..");
@@ -32,7 +33,7 @@ export function unitYaml(id: string, lc: LifecycleSpec, services = ""): string {
     `shortName: ${id.toUpperCase()}`,
     "address: { street: ul. Piotrkowska 1, postalCode: 90-001, city: Łódź }",
     `costCentre: MPK-${id.toUpperCase()}`,
-    "roles: { localAdministrators: [], operationsLeads: [] }",
+    services ? `roles: { localAdministrators: [{ kind: group, name: ${id}-admins }], operationsLeads: [{ kind: group, name: ${id}-leads }] }` : "roles: { localAdministrators: [], operationsLeads: [] }",
     "lifecycle:",
     `  state: ${lc.state}`,
     `  wave: ${lc.wave ?? 1}`,
@@ -69,6 +70,12 @@ export function makeProject(units: Record<string, string>, lifecycle: Record<str
   writeFileSync(join(root, "stacks", "Pulumi.test.yaml"), stringify({ config: { "muni:settings": settings } }));
   for (const [id, text] of Object.entries(units)) writeFileSync(join(root, "units", `${id}.yaml`), text);
   if (ledger !== undefined) writeFileSync(join(root, "stacks", "test.units.yaml"), ledger);
-  const messages = (ds: readonly Diagnostic[] = loadProject(root, "test").diagnostics) => ds.map((d) => formatDiagnostic(d).split(`${root}/`).join(""));
-  return { root, settings, load: () => loadProject(root, "test"), messages };
+  // As the program loads it: the stack's checks, then (when those pass) the ledger guards.
+  const load = (): LoadedProject => {
+    const project = loadProject(root, "test");
+    if (project.stack && !project.diagnostics.length) project.diagnostics.push(...checkLedger(project.stack, project.units));
+    return { ...project, diagnostics: sortDiagnostics(project.diagnostics) };
+  };
+  const messages = (ds: readonly Diagnostic[] = load().diagnostics) => sortDiagnostics([...ds]).map((d) => formatDiagnostic(d).split(`${root}/`).join(""));
+  return { root, settings, load, messages };
 }

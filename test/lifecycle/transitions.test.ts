@@ -1,4 +1,5 @@
-import { checkLifecycle } from "../../infra/lifecycle/checks";
+import { checkLedger } from "../../infra/lifecycle/checks";
+import { loadProject } from "../../infra/manifest/stack";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type LifecycleSpec, ledgerYaml, makeProject, unitYaml } from "./project";
@@ -114,10 +115,10 @@ describe("mass-removal guard", () => {
 
   it("GIVEN the same change WHEN MUNI_ALLOW_MASS_REMOVAL=1 THEN it is accepted for that run only", () => {
     const p = makeProject(twoLeave, LC, ledger);
-    const project = p.load();
+    const project = loadProject(p.root, "test");
     const stack = project.stack!;
-    expect(p.messages(checkLifecycle(stack, project.units, { MUNI_ALLOW_MASS_REMOVAL: "1" }))).toStrictEqual([]);
-    expect(p.messages(checkLifecycle(stack, project.units, {}))).toHaveLength(1);
+    expect(p.messages(checkLedger(stack, project.units, { MUNI_ALLOW_MASS_REMOVAL: "1" }))).toStrictEqual([]);
+    expect(p.messages(checkLedger(stack, project.units, {}))).toHaveLength(1);
   });
 
   it("GIVEN a bad merge that deleted 3 manifests WHEN the stack loads THEN each unit is named and the mass guard fires too", () => {
