@@ -1,12 +1,14 @@
 import { Command, CommanderError } from "commander";
 import { type CliIO, EXIT, processIO, UsageError } from "./io";
+import { registerDrift } from "./drift";
+import { registerNewUnit } from "./new-unit";
 import { registerPlan } from "./plan";
 import { registerValidate } from "./validate";
 import { registerLedger } from "../lifecycle/ledger-command";
 import { registerReport } from "./report";
 
 /** Each command registers itself here; `done` receives its exit code. */
-const COMMANDS: Array<(program: Command, io: CliIO, done: (code: number) => void) => void> = [registerValidate, registerReport, registerPlan, registerLedger];
+const COMMANDS: Array<(program: Command, io: CliIO, done: (code: number) => void) => void> = [registerValidate, registerReport, registerPlan, registerNewUnit, registerDrift, registerLedger];
 
 /**
  * Runs the CLI and resolves to its exit code: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
