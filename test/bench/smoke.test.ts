@@ -1,0 +1,46 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runBench } from "../../bench/run";
+
+const REPO = join(__dirname, "..", "..");
+
+/** The harness runs its children from dist/: build when a bench source is newer than its output. */
+function ensureBuilt(): void {
+  const stale = readdirSync(join(REPO, "bench"))
+    .filter((f) => f.endsWith(".ts"))
+    .some((f) => {
+      const out = join(REPO, "dist", "bench", f.replace(/\.ts$/, ".js"));
+      return !existsSync(out) || statSync(out).mtimeMs < statSync(join(REPO, "bench", f)).mtimeMs;
+    });
+  if (stale || !existsSync(join(REPO, "dist", "infra", "cli", "main.js")))
+    spawnSync("npm", ["run", "build"], { cwd: REPO, stdio: "ignore" });
+}
+
+describe("npm run bench (smoke, 10 units)", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "muni-bench-smoke-")), "results.md");
+  afterAll(() => rmSync(join(out, ".."), { recursive: true, force: true }));
+
+  it("GIVEN 10 synthetic units WHEN the harness runs THEN every command and both references are measured and the table is written", async () => {
+    // GIVEN
+    ensureBuilt();
+    const log: string[] = [];
+    // WHEN
+    const { rows, text } = await runBench(
+      { sizes: [10], budgetS: 120, out, seed: 2026, keep: false, log: (l) => log.push(l) },
+      REPO,
+    );
+    // THEN one row, every cell measured, and the bare reference registered exactly as many resources
+    expect(rows).toHaveLength(1);
+    const [r] = rows;
+    for (const k of ["validate", "plan", "cdk8s", "program", "bare"] as const)
+      expect(r![k]).toStrictEqual({ wallS: expect.any(Number), peakMiB: expect.any(Number) });
+    expect(r!.objects).toBeGreaterThan(10 * 10);
+    expect(r!.resources).toBeGreaterThan(r!.objects);
+    expect(readFileSync(out, "utf8")).toBe(text);
+    expect(text).toMatch(/^\| 10 \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \|/m);
+    expect(text).toContain("## Targets");
+    expect(log.at(-1)).toBe("[10] done");
+  }, 180_000);
+});
