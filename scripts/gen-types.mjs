@@ -14,7 +14,13 @@ function stripTitles(node, isRoot) {
   if (Array.isArray(node)) return node.forEach((n) => stripTitles(n, false));
   if (node === null || typeof node !== "object") return;
   if (!isRoot) delete node.title;
-  for (const [k, v] of Object.entries(node)) if (k !== "examples" && k !== "default" && k !== "const" && k !== "enum") stripTitles(v, false);
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "examples" || k === "default" || k === "const" || k === "enum") continue;
+    // `properties`, `$defs` and the like map names to schemas: a property may itself be named "title".
+    if ((k === "properties" || k === "$defs" || k === "patternProperties" || k === "dependentSchemas") && v && typeof v === "object")
+      for (const sub of Object.values(v)) stripTitles(sub, false);
+    else stripTitles(v, false);
+  }
 }
 function requireDefaulted(node) {
   if (Array.isArray(node)) return node.forEach(requireDefaulted);

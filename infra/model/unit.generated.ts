@@ -392,6 +392,10 @@ export interface Unit {
            */
           kind: "www" | "bip";
           /**
+           * Site title, for reports and the BIP registry.
+           */
+          title?: string;
+          /**
            * Size of the retained content volume.
            */
           storage: string;
@@ -409,6 +413,10 @@ export interface Unit {
            * www: the unit's web site; bip: its Public Information Bulletin (listed in the bipRegistry).
            */
           kind: "www" | "bip";
+          /**
+           * Site title, for reports and the BIP registry.
+           */
+          title?: string;
           /**
            * Size of the retained content volume.
            */
