@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Unit } from "./components/unit";
+import type { DnsRecord } from "./builders/mail/dns";
+import { Platform } from "./platform/platform";
 import { type BipEntry, bipRegistry } from "./builders/web/bip-registry";
 import { checkLedger } from "./lifecycle/checks";
 import { notProvisionedReason } from "./lifecycle/provision";
@@ -27,6 +29,8 @@ export interface StackOutputs {
   retainedData: RetainedObject[];
   /** The BIP sites of the provisioned units (unit, unit name, hostname, https URL, title): the list the city registers in the national BIP index. */
   bipRegistry: BipEntry[];
+  /** Unit id → the DNS records the city must publish for its mail domain (MX, SPF, DKIM, DMARC), for units enrolled in mail. */
+  mailDns: Record<string, pulumi.Output<DnsRecord[]>>;
 }
 
 /**
@@ -54,18 +58,26 @@ export function defineStack(args: StackArgs): StackOutputs {
   });
   const namespaces: Record<string, pulumi.Output<string>> = {};
   const notProvisioned: Record<string, string> = {};
-  for (const { unit } of project.units) {
-    const reason = notProvisionedReason(unit, settings);
-    if (reason !== undefined) {
-      notProvisioned[unit.id] = reason;
-      continue;
-    }
-    namespaces[unit.id] = new Unit(unit.id, { unit, settings }, { providers: [provider] }).namespace;
+  const provisioned = project.units
+    .map(({ unit }) => unit)
+    .filter((unit) => {
+      const reason = notProvisionedReason(unit, settings);
+      if (reason !== undefined) notProvisioned[unit.id] = reason;
+      return reason === undefined;
+    });
+  // The shared mail and print servers; units' tenant objects live in their namespaces (docs/mail-and-print.md).
+  const platform = new Platform("platform", { settings, units: provisioned }, { providers: [provider] });
+  const mailDns: Record<string, pulumi.Output<DnsRecord[]>> = {};
+  for (const unit of provisioned) {
+    const component = new Unit(unit.id, { unit, settings, platformNamespaces: platform.namespaces }, { providers: [provider] });
+    namespaces[unit.id] = component.namespace;
+    if (unit.services.mail) mailDns[unit.id] = component.mailDns;
   }
   return {
     namespaces,
     notProvisioned,
     retainedData: project.units.flatMap(({ unit }) => retainedData(unit, settings)),
     bipRegistry: bipRegistry(project.units.filter(({ unit }) => namespaces[unit.id] !== undefined).map(({ unit }) => unit)),
+    mailDns,
   };
 }

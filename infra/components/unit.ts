@@ -14,6 +14,8 @@ export interface UnitArgs {
   unit: UnitManifest;
   /** The validated settings of the stack. */
   settings: StackSettings;
+  /** Platform namespaces the unit's tenant objects (mail tenant Secret, print queues) are created in; they wait for them. Default: none. */
+  platformNamespaces?: pulumi.Resource[];
 }
 
 /**
@@ -51,7 +53,7 @@ export class Unit extends pulumi.ComponentResource {
       const object = d.usesSecrets ? real!.apply((all) => byKey(all, d.key).object) : d.object;
       registerObject(`${name}-${d.key}`, d.object, object, {
         parent: this,
-        ...(namespace ? { dependsOn: [namespace] } : {}),
+        ...(namespace || args.platformNamespaces?.length ? { dependsOn: [...(namespace ? [namespace] : []), ...(args.platformNamespaces ?? [])] } : {}),
         ...(isDataBearing(d) ? retain : {}),
       });
     }

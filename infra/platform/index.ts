@@ -1,0 +1,4 @@
+export * from "./common";
+export * from "./mail-server";
+export * from "./print-server";
+export * from "./platform";

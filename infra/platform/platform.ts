@@ -1,0 +1,43 @@
+import * as pulumi from "@pulumi/pulumi";
+import { registerObject } from "../components/register";
+import type { Desired } from "../builders/types";
+import type { Unit } from "../model";
+import type { StackSettings } from "../model/stack";
+import { buildMailServer } from "./mail-server";
+import { buildPrintServer } from "./print-server";
+
+/** Every platform object of a stack: the shared mail server and the shared CUPS server. Pure. */
+export function renderPlatform(settings: StackSettings, units: readonly Unit[]): Desired[] {
+  return [...buildMailServer(settings, units), ...buildPrintServer(settings, units)];
+}
+
+export interface PlatformArgs {
+  /** The validated settings of the stack. */
+  settings: StackSettings;
+  /** The provisioned units: those enrolled in mail and print are the servers' tenants. */
+  units: readonly Unit[];
+}
+
+/**
+ * The central mail and print servers, in the same stack as the units (docs/mail-and-print.md says
+ * why): children named `<name>-<key>`, volumes retained on delete.
+ */
+export class Platform extends pulumi.ComponentResource {
+  /** The platform namespaces, for units whose tenant objects live there to depend on. */
+  public readonly namespaces: pulumi.CustomResource[];
+  /** Names of the Kubernetes objects registered, `Kind/namespace/name`. */
+  public readonly objects: pulumi.Output<string[]>;
+
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("muni:platform:Platform", name, {}, opts);
+    const desired = renderPlatform(args.settings, args.units);
+    const namespaces = desired.filter((d) => d.object.kind === "Namespace").map((d) => registerObject(`${name}-${d.key}`, d.object, d.object, { parent: this }));
+    for (const d of desired) {
+      if (d.object.kind === "Namespace") continue;
+      registerObject(`${name}-${d.key}`, d.object, d.object, { parent: this, dependsOn: namespaces, ...(d.dataBearing ? { retainOnDelete: true } : {}) });
+    }
+    this.namespaces = namespaces;
+    this.objects = pulumi.output(desired.map((d) => [d.object.kind, d.object.metadata.namespace, d.object.metadata.name].filter(Boolean).join("/")));
+    this.registerOutputs({ objects: this.objects });
+  }
+}
