@@ -500,4 +500,61 @@ export interface StackSettings {
       [k: string]: string | undefined;
     };
   };
+  /**
+   * Price list of the IT centre's chargeback: net monthly prices in PLN per unit of each service, multiplied by what each provisioned unit is enrolled in (muni report).
+   */
+  prices: {
+    /**
+     * Currency of every price: Polish złoty.
+     */
+    currency: "PLN";
+    /**
+     * VAT rate in percent added on top of the net monthly total of each unit; unset: net amounts only (internal settlement outside VAT).
+     */
+    vatPercent?: number;
+    /**
+     * Central finance-accounting system: one named user licence. Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    financeUser: number;
+    /**
+     * Central finance-accounting system: one enabled module. Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    financeModule: number;
+    /**
+     * Internet access: one Mbit/s of contracted bandwidth. Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    internetMbps: number;
+    /**
+     * Workstation antivirus: one protected workstation. Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    antivirusSeat: number;
+    /**
+     * Network protection: the unit's traffic through the central filtering proxy, flat per unit. Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    networkProtection: number;
+    /**
+     * E-mail: one mailbox. Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    mailbox: number;
+    /**
+     * Server infrastructure: one vCPU of the unit's quota (fractions pro rata). Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    vcpu: number;
+    /**
+     * Server infrastructure: one GiB of memory of the unit's quota (fractions pro rata). Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    memoryGiB: number;
+    /**
+     * Server infrastructure: one GiB of persistent storage of the unit's quota (fractions pro rata). Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    storageGiB: number;
+    /**
+     * Central printing: one print queue. Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    printQueue: number;
+    /**
+     * Web and BIP sites: one hosted site. Net PLN per month, at most 2 decimal places; 0 = not charged.
+     */
+    site: number;
+  };
 }
