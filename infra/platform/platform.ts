@@ -31,7 +31,13 @@ export class Platform extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("muni:platform:Platform", name, {}, opts);
     const desired = renderPlatform(args.settings, args.units);
-    const namespaces = desired.filter((d) => d.object.kind === "Namespace").map((d) => registerObject(`${name}-${d.key}`, d.object, d.object, { parent: this }));
+    // A namespace holding a data volume is retained too: deleting the namespace would delete the volume.
+    const dataNamespaces = new Set(desired.filter((d) => d.dataBearing).map((d) => d.object.metadata.namespace));
+    const namespaces = desired
+      .filter((d) => d.object.kind === "Namespace")
+      .map((d) =>
+        registerObject(`${name}-${d.key}`, d.object, d.object, { parent: this, ...(dataNamespaces.has(d.object.metadata.name) ? { retainOnDelete: true } : {}) }),
+      );
     for (const d of desired) {
       if (d.object.kind === "Namespace") continue;
       registerObject(`${name}-${d.key}`, d.object, d.object, { parent: this, dependsOn: namespaces, ...(d.dataBearing ? { retainOnDelete: true } : {}) });

@@ -3,6 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { installMocks, settle } from "../helpers/pulumi";
 import { generatedUnit } from "../helpers/manifests";
 import { makeProject } from "./project";
+import type { renderPlatform } from "../../infra/platform/platform";
+
+type PlatformSettings = Parameters<typeof renderPlatform>[0];
+type PlatformUnits = Parameters<typeof renderPlatform>[1];
 
 // The mock runtime first; the program is imported after it.
 installMocks("lodz-prod");
@@ -61,6 +65,15 @@ async function runProject(lc: Record<string, unknown>): Promise<{ seen: Captured
   return { seen, project };
 }
 
+/** The platform's data volumes and the namespaces holding them, as the Platform component names them. */
+function platformRetained(settings: PlatformSettings, units: PlatformUnits): string[] {
+  const { renderPlatform } = require("../../infra/platform/platform") as typeof import("../../infra/platform/platform");
+  const desired = renderPlatform(settings, units);
+  const kept = desired.filter(lifecycle.isDataBearing);
+  const holding = new Set(kept.map((d) => d.object.metadata.namespace));
+  return [...desired.filter((d) => d.object.kind === "Namespace" && holding.has(d.object.metadata.name)), ...kept].map((d) => `platform-${d.key}`);
+}
+
 describe("every data-bearing resource is retained (mock runtime, options captured)", () => {
   let run: Awaited<ReturnType<typeof runProject>>;
   beforeAll(async () => {
@@ -85,6 +98,7 @@ describe("every data-bearing resource is retained (mock runtime, options capture
         const ns = desired.find((d) => d.object.kind === "Namespace");
         return [...(kept.length && ns ? [ns] : []), ...kept].map((d) => `${unit.id}-${d.key}`);
       })
+      .concat(platformRetained(settings, run.project.units.filter((u) => lifecycle.shouldProvision(u.unit, settings)).map((u) => u.unit)))
       .sort();
     const retained = run.seen.filter((c) => c.opts.retainOnDelete === true).map((c) => c.name).sort();
     expect(retained.length).toBeGreaterThan(0);
