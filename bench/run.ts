@@ -65,10 +65,19 @@ export function parseArgs(argv: readonly string[], repo: string): BenchOptions {
   return opts;
 }
 
-/** A measured cell, or why not: a failed command is an error (the benchmark measures valid input). */
-function cellOf(what: string, m: Measurement): Cell {
+/**
+ * A measured cell, or why not. The input is valid, so a failing command is a finding: the table names
+ * it with its first error line, and the other commands still run.
+ */
+function cellOf(what: string, m: Measurement, log: (l: string) => void): Cell {
   if (m.timedOut) return { skipped: `killed after the time limit (${m.wallS.toFixed(0)} s)` };
-  if (m.code !== 0) throw new Error(`${what} exited with ${m.code}:\n${m.stderr.slice(0, 4000)}`);
+  if (m.code !== 0) {
+    log(`${what} exited with ${m.code}:\n${m.stderr.slice(0, 4000)}`);
+    const first = m.stderr.split("\n").find((l) => l.trim() && !/^\s+at /.test(l)) ?? "";
+    return {
+      skipped: `FAILED with exit code ${m.code} after ${m.wallS.toFixed(1)} s: ${first.trim().slice(0, 200)}`,
+    };
+  }
   return { wallS: m.wallS, peakMiB: m.peakMiB };
 }
 
@@ -89,23 +98,25 @@ async function measureSize(n: number, repo: string, opts: BenchOptions, runProgr
     writeSyntheticRoot(root, repo, n, opts.seed);
 
     opts.log(`[${n}] muni validate`);
-    const validate = cellOf("muni validate", await m([muni, "validate", "units"]));
+    const validate = cellOf("muni validate", await m([muni, "validate", "units"]), opts.log);
 
     opts.log(`[${n}] muni plan`);
     const planRun = await m([muni, "plan", "--stack", BENCH_STACK, "--out", join(root, "plan-out")]);
-    const plan = cellOf("muni plan", planRun);
+    const plan = cellOf("muni plan", planRun, opts.log);
     const planWarned = /^warning:.*resource/im.test(planRun.stderr);
 
     opts.log(`[${n}] rendering the objects for the references (not timed)`);
     const objectsFile = join(root, "objects.jsonl");
     const dump = await m([join(dist, "child-objects.js"), ".", BENCH_STACK, objectsFile]);
-    cellOf("rendering the objects", dump);
+    const rendered = cellOf("rendering the objects", dump, opts.log);
+    if (!("wallS" in rendered)) throw new Error(`rendering the synthetic units failed: ${rendered.skipped}`);
     const { objects } = JSON.parse(dump.stdout.trim()) as { objects: number };
 
     opts.log(`[${n}] cdk8s synth (reference)`);
     const cdk8s = cellOf(
       "cdk8s synth",
       await m([join(dist, "child-cdk8s.js"), objectsFile, join(root, "cdk8s-out")]),
+      opts.log,
     );
 
     let program: Cell = { skipped: `predicted over the ${opts.budgetS} s budget from the previous size` };
@@ -114,7 +125,7 @@ async function measureSize(n: number, repo: string, opts: BenchOptions, runProgr
     if (runProgram) {
       opts.log(`[${n}] Pulumi program under the mock runtime`);
       const run = await m([join(dist, "child-program.js"), ".", BENCH_STACK], opts.budgetS * 2);
-      program = cellOf("the program", run);
+      program = cellOf("the program", run, opts.log);
       if ("wallS" in program) {
         const counts = countsOf(run.stdout);
         resources = counts.total;
@@ -122,7 +133,7 @@ async function measureSize(n: number, repo: string, opts: BenchOptions, runProgr
         writeFileSync(countsFile, JSON.stringify(counts));
         opts.log(`[${n}] bare Pulumi program, ${resources} resources (reference)`);
         const bareRun = await m([join(dist, "child-bare.js"), objectsFile, countsFile], opts.budgetS * 2);
-        bare = cellOf("the bare program", bareRun);
+        bare = cellOf("the bare program", bareRun, opts.log);
         if ("wallS" in bare && countsOf(bareRun.stdout).total !== resources)
           throw new Error(
             `the bare program registered ${countsOf(bareRun.stdout).total} resources, the program ${resources}`,
@@ -164,7 +175,7 @@ export async function runBench(
     const row = await measureSize(n, repo, opts, runProgram);
     rows.push(row);
     last = row;
-    opts.log(`[${n}] done`);
+    opts.log(`[${n}] done: ${JSON.stringify(row)}`);
   }
   const commit = gitHead(repo);
   const text = [

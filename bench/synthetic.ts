@@ -247,7 +247,7 @@ export function syntheticUnit(i: number, seed = 2026): Record<string, unknown> {
         quota: {
           cpu: String(cpu),
           memory: `${8 * cpu}Gi`,
-          storage: `${200 * size + 100 * c.vms}Gi`,
+          storage: `${100 * size + 50 * c.vms}Gi`,
           pods: 20 * size,
           volumes: 10 * size + c.vms,
         },
@@ -259,8 +259,12 @@ export function syntheticUnit(i: number, seed = 2026): Record<string, unknown> {
   };
 }
 
-/** Most any one synthetic unit asks for: the stack's capacity is N times this, so N units always fit. */
-const PER_UNIT_CAPACITY = { cpu: 20, memoryGi: 160, storageGi: 1000, vms: 3 };
+/**
+ * Most any one synthetic unit asks for. The stack's capacity is N times this, over-committed 10×, so N
+ * units always fit and no total passes the 8 PiB a byte quantity may hold.
+ */
+const PER_UNIT_CAPACITY = { cpu: 20, memoryGi: 160, storageGi: 500, vms: 3 };
+const OVERCOMMIT = 10;
 
 /**
  * The `bench` stack's settings: the staging stack's (so settings other issues add come along), with
@@ -274,10 +278,11 @@ export function benchSettings(repoRoot: string, n: number): Record<string, unkno
   const capacity = (settings.capacity ?? {}) as Record<string, unknown>;
   settings.capacity = {
     ...capacity,
-    cpu: String(PER_UNIT_CAPACITY.cpu * n),
-    memory: `${PER_UNIT_CAPACITY.memoryGi * n}Gi`,
-    storage: `${PER_UNIT_CAPACITY.storageGi * n}Gi`,
+    cpu: String((PER_UNIT_CAPACITY.cpu * n) / OVERCOMMIT),
+    memory: `${(PER_UNIT_CAPACITY.memoryGi * n) / OVERCOMMIT}Gi`,
+    storage: `${(PER_UNIT_CAPACITY.storageGi * n) / OVERCOMMIT}Gi`,
     vms: PER_UNIT_CAPACITY.vms * n,
+    overcommit: OVERCOMMIT,
   };
   settings.units = { directories: ["units"] };
   return settings;

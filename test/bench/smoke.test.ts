@@ -41,6 +41,6 @@ describe("npm run bench (smoke, 10 units)", () => {
     expect(readFileSync(out, "utf8")).toBe(text);
     expect(text).toMatch(/^\| 10 \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \|/m);
     expect(text).toContain("## Targets");
-    expect(log.at(-1)).toBe("[10] done");
+    expect(log.at(-1)).toBe(`[10] done: ${JSON.stringify(r)}`);
   }, 180_000);
 });
