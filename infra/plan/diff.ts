@@ -48,6 +48,8 @@ export function diffPlans(base: PlannedStack | undefined, head: PlannedStack, re
   const after = new Map(head.units.map((u) => [u.id, u]));
   const ids = [...head.units.map((u) => u.id), ...(base?.units ?? []).map((u) => u.id).filter((id) => !after.has(id))];
   const units = ids.map((id) => diffUnit(id, before.get(id), after.get(id)));
+  const platform = diffUnit("(platform)", base ? asUnit(base.platform) : undefined, asUnit(head.platform));
+  if (platform.status !== "unchanged" || platform.unchanged) units.push(platform);
   const totals = { added: 0, removed: 0, changed: 0, unchanged: 0 };
   for (const u of units) {
     totals.added += u.added.length;
@@ -84,6 +86,11 @@ function diffUnit(id: string, b: PlannedUnit | undefined, a: PlannedUnit | undef
           ? "changed"
           : "unchanged";
   return { id, status, ...(b ? { before: strip(b) } : {}), ...(a ? { after: strip(a) } : {}), added, removed, changed, unchanged };
+}
+
+/** The platform's objects, shaped as a unit for the per-unit diff. */
+function asUnit(objects: PlannedObject[]): PlannedUnit {
+  return { id: "(platform)", name: "shared mail and print servers", file: "infra/platform", state: "active", wave: 0, provisioned: true, namespace: "", objects, secrets: [], quota: { cpu: "0", memory: "0", storage: "0", pods: 0, volumes: 0, vms: 0 }, hostnames: [], mailDomains: [], queues: [] };
 }
 
 function strip(u: PlannedUnit): Omit<PlannedUnit, "objects"> {

@@ -82,6 +82,7 @@ export function planText(r: PlanReport): string {
     if (u.mailDomains.length) out.push(`  mail domains: ${u.mailDomains.join(", ")}`);
     if (u.queues.length) out.push(`  print queues: ${u.queues.join(", ")}`);
   }
+  if (p.platform.length) out.push(`platform: shared mail and print servers`, `  objects (${p.platform.length}): ${kindsText(p.platform)}`);
   out.push("", `Total quota of provisioned units: ${quotaText(quotaTotals(p))}`);
   if (r.diff) out.push("", ...diffText(r));
   return out.join("\n");
@@ -121,6 +122,7 @@ export function planMarkdown(r: PlanReport): string {
       `| ${code(u.id)} ${cell(u.name)} | ${cell(unitState(u))} | ${u.provisioned ? cell(`${u.objects.length}: ${kindsText(u.objects)}`) : ""} | ${q} | ${cell(u.hostnames.join(", "))} | ${cell(u.mailDomains.join(", "))} | ${cell(u.queues.join(", "))} |`,
     );
   }
+  if (p.platform.length) rows.push(`| platform (shared mail and print servers) | | ${cell(`${p.platform.length}: ${kindsText(p.platform)}`)} | | | | |`);
   const t = quotaTotals(p);
   const footer = ["", `**Total quota** of provisioned units: ${quotaText(t)}.`];
   return fitMarkdown(out, rows, footer);
@@ -186,5 +188,5 @@ export function planJson(r: PlanReport): string {
       unchanged: u.unchanged,
     })),
   };
-  return JSON.stringify({ stack: p.stack, file: p.file, resources: p.resources, warnings: p.warnings, outDir: r.outDir ?? null, totals: { quota: quotaTotals(p), objects: countObjects(p) }, units, ...(diff ? { diff } : {}) }, null, 2);
+  return JSON.stringify({ stack: p.stack, file: p.file, resources: p.resources, warnings: p.warnings, outDir: r.outDir ?? null, totals: { quota: quotaTotals(p), objects: countObjects(p) }, units, platform: p.platform.map(ref), ...(diff ? { diff } : {}) }, null, 2);
 }

@@ -3,11 +3,15 @@ import { renderUnit } from "../builders/render";
 import { namespaceOf } from "../builders/names";
 import { type Desired, REDACTED_SECRETS, type SecretRequest, type SecretSource } from "../builders/types";
 import { shouldProvision } from "../lifecycle/provision";
+import { renderPlatform } from "../platform/platform";
 import type { LoadedProject } from "../manifest/stack";
 import type { LoadedUnit } from "../manifest/units";
 import type { StackSettings } from "../model/stack";
 import { differingPaths, placeholderPaths, PROBE_SECRETS, redactObject } from "./redact";
 import type { PlannedObject, PlannedStack, PlannedUnit } from "./types";
+
+/** The name of the platform component in the program (stack.ts): its objects are `platform-<key>`. */
+export const PLATFORM = "platform";
 
 /** Above this many Pulumi resources in one stack, the plan warns (previews and updates grow slow and fragile). */
 export const RESOURCE_WARNING_THRESHOLD = 1000;
@@ -20,8 +24,11 @@ export const RESOURCE_WARNING_THRESHOLD = 1000;
 export function planProject(project: Required<Pick<LoadedProject, "stack">> & Pick<LoadedProject, "units">): PlannedStack {
   const { settings } = project.stack;
   const units = project.units.map((u) => planUnit(u, settings));
-  // The program registers the stack, one provider, and per provisioned unit its component, objects and secrets.
-  const resources = 2 + units.filter((u) => u.provisioned).reduce((n, u) => n + 1 + u.objects.length + u.secrets.length, 0);
+  const provisioned = project.units.filter((u, i) => units[i]!.provisioned).map((u) => u.unit);
+  const platform = renderPlatform(settings, provisioned).map((d) => planObject(PLATFORM, d, undefined));
+  // The program registers the stack, one provider, the platform component and its objects, and per
+  // provisioned unit its component, objects and secrets.
+  const resources = 3 + platform.length + units.filter((u) => u.provisioned).reduce((n, u) => n + 1 + u.objects.length + u.secrets.length, 0);
   const warnings =
     resources > RESOURCE_WARNING_THRESHOLD
       ? [
@@ -29,7 +36,7 @@ export function planProject(project: Required<Pick<LoadedProject, "stack">> & Pi
             "previews and updates slow down and one failure blocks every unit; split the units across stacks (settings units.ids or units.labels)",
         ]
       : [];
-  return { stack: project.stack.name, file: project.stack.file, units, resources, warnings };
+  return { stack: project.stack.name, file: project.stack.file, units, platform, resources, warnings };
 }
 
 /** One unit's part of the plan. */

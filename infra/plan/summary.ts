@@ -46,7 +46,7 @@ export function objectLabel(o: PlannedObject): string {
 }
 
 export function countObjects(plan: PlannedStack): number {
-  return plan.units.reduce((n, u) => n + u.objects.length, 0);
+  return plan.units.reduce((n, u) => n + u.objects.length, plan.platform.length);
 }
 
 const MAX_VALUE = 120;

@@ -47,6 +47,8 @@ export interface PlannedStack {
   /** The stack file, as the loader named it. */
   file: string;
   units: PlannedUnit[];
+  /** The shared platform's objects (mail and print servers: infra/platform), named `platform-<key>`. */
+  platform: PlannedObject[];
   /** Pulumi resources the program would register: the stack, the provider, and per unit its component, objects and secrets. */
   resources: number;
   warnings: string[];

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PlannedStack, PlannedUnit } from "./types";
+import { planJson } from "./format";
 import { toYaml } from "./yaml";
 
 /** Marks a directory the plan wrote, so a later plan may clear it (and never clears anything else). */
@@ -14,11 +15,13 @@ export class PlanDirError extends Error {
 /**
  * Writes the plan into `dir`: `<unit id>.yaml` per provisioned unit (every object as one YAML document,
  * in registration order, each headed by its Pulumi resource name; secrets redacted), and `plan.json`
- * (the whole plan, machine-readable). A directory from an earlier plan is cleared first, so a removed
+ * (the summary of `--format json`: units, quotas, object names). A directory from an earlier plan is cleared first, so a removed
  * unit leaves no stale file; any other non-empty directory is refused.
  */
 export function writePlan(plan: PlannedStack, dir: string): string[] {
   prepare(dir);
+  // The marker first: a plan interrupted half-way still leaves a directory the next plan may clear.
+  writeFileSync(join(dir, PLAN_MARKER), `muni plan of stack ${plan.stack}: this directory is rewritten by every plan\n`);
   const written: string[] = [];
   for (const u of plan.units) {
     if (!u.provisioned) continue;
@@ -26,8 +29,15 @@ export function writePlan(plan: PlannedStack, dir: string): string[] {
     writeFileSync(file, unitYaml(plan, u));
     written.push(file);
   }
-  writeFileSync(join(dir, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`);
-  writeFileSync(join(dir, PLAN_MARKER), `muni plan of stack ${plan.stack}: this directory is rewritten by every plan\n`);
+  if (plan.platform.length) {
+    const parts = [`# muni plan: the shared platform (mail and print servers) of stack ${plan.stack}\n`];
+    for (const o of plan.platform) parts.push(`---\n# ${o.resource} (${o.dataBearing ? "data-bearing, retained on delete" : "platform"})\n`, toYaml(o.object));
+    writeFileSync(join(dir, "platform.yaml"), parts.join(""));
+    written.push(join(dir, "platform.yaml"));
+  }
+  // The summary and object names; the objects themselves are in the unit files (one string of all of
+  // them would pass V8's string limit at a few thousand units).
+  writeFileSync(join(dir, "plan.json"), `${planJson({ plan, outDir: dir })}\n`);
   return written;
 }
 

@@ -10,8 +10,16 @@ const RESERVED = new Set(["true", "false", "null", "yes", "no", "on", "off", "y"
 // Printable text plus tab and newline, no carriage return, no BOM or other specials.
 const BLOCK_SAFE = /^[^\s\u0000-\u001f\u007f-\u009f\ufeff\u2028\u2029](?:[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufeff\u2028\u2029])*$/;
 
+// Keys and label values repeat across thousands of objects: remember how each short string is written.
+const SCALARS = new Map<string, string>();
+const MAX_CACHED = 100_000;
+
 function scalar(s: string): string {
-  return PLAIN.test(s) && !RESERVED.has(s.toLowerCase()) ? s : JSON.stringify(s);
+  const hit = SCALARS.get(s);
+  if (hit !== undefined) return hit;
+  const out = PLAIN.test(s) && !RESERVED.has(s.toLowerCase()) ? s : JSON.stringify(s);
+  if (s.length <= 64 && SCALARS.size < MAX_CACHED) SCALARS.set(s, out);
+  return out;
 }
 
 /** A literal block (`|`) for readable multi-line text, when it round-trips exactly; undefined otherwise. */

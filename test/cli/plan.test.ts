@@ -46,7 +46,8 @@ describe("muni plan", () => {
     expect(r.err).toStrictEqual([]);
     expect(r.code).toBe(0);
     const plan = planOf(root);
-    const objects = plan.units.reduce((n, u) => n + u.objects.length, 0);
+    const objects = plan.units.reduce((n, u) => n + u.objects.length, plan.platform.length);
+    expect(plan.platform.length).toBeGreaterThan(0);
     expect(r.out[0]).toMatch(new RegExp(`^Plan of stack lodz-prod \\(.*stacks/Pulumi\\.lodz-prod\\.yaml\\): 3 units, 3 provisioned, ${objects} Kubernetes objects, `));
     for (const u of plan.units) {
       expect(r.out).toContain(`${u.id}: ${u.name} (${u.file})`);
@@ -56,12 +57,15 @@ describe("muni plan", () => {
     expect(r.out).toContain("  hostnames: mpu.lodz.pl, bip.mpu.lodz.pl");
     expect(r.out).toContain("  print queues: mpu-sekretariat, mpu-ploter");
     expect(r.out).toContain("Total quota of provisioned units: cpu 36, memory 136Gi, storage 6Ti, pods 190, volumes 90, VMs 5");
+    expect(r.out).toContain(`platform: shared mail and print servers`);
+    expect(parseAllDocuments(readFileSync(join(out, "platform.yaml"), "utf8")).map((d) => d.toJS())).toStrictEqual(plan.platform.map((o) => o.object));
     // Each unit's file holds exactly its planned objects, in order, and parses as YAML.
     for (const u of plan.units) {
       const docs = parseAllDocuments(readFileSync(join(out, `${u.id}.yaml`), "utf8")).map((d) => d.toJS());
       expect(docs).toStrictEqual(u.objects.map((o) => o.object));
     }
-    expect(JSON.parse(readFileSync(join(out, "plan.json"), "utf8"))).toStrictEqual(JSON.parse(JSON.stringify(plan)));
+    const summary = JSON.parse(readFileSync(join(out, "plan.json"), "utf8"));
+    expect(summary.units.map((u: any) => [u.id, u.objects.map((o: any) => o.resource)])).toStrictEqual(plan.units.map((u) => [u.id, u.objects.map((o) => o.resource)]));
   });
 
   it("THEN no Secret value and no generated value is ever written or printed", async () => {
@@ -130,8 +134,11 @@ describe("muni plan --base", () => {
     const mops = planOf(root).units.find((u) => u.id === "mops")!;
     expect(mops.objects.length).toBeGreaterThan(10);
     const d = json(r.out).diff;
-    expect(d.totals).toStrictEqual({ added: mops.objects.length, changed: 0, removed: 0, unchanged: planOf(root).units.filter((u) => u.id !== "mops").reduce((n, u) => n + u.objects.length, 0) });
-    expect(d.units.map((u: any) => [u.id, u.status])).toStrictEqual([["css", "unchanged"], ["mops", "added"], ["mpu", "unchanged"], ["zzm", "unchanged"]]);
+    // The new tenant also changes the shared mail and print servers' tables, and nothing else.
+    const platform = d.units.find((u: any) => u.id === "(platform)");
+    expect([platform.added.length, platform.removed.length, platform.changed.length > 0]).toStrictEqual([0, 0, true]);
+    expect(d.totals).toStrictEqual({ added: mops.objects.length, changed: platform.changed.length, removed: 0, unchanged: planOf(root).units.filter((u) => u.id !== "mops").reduce((n, u) => n + u.objects.length, planOf(root).platform.length - platform.changed.length) });
+    expect(d.units.map((u: any) => [u.id, u.status])).toStrictEqual([["css", "unchanged"], ["mops", "added"], ["mpu", "unchanged"], ["zzm", "unchanged"], ["(platform)", "changed"]]);
     expect(d.units[1].added.map((o: any) => o.resource)).toStrictEqual(mops.objects.map((o) => o.resource));
   });
 
@@ -143,11 +150,12 @@ describe("muni plan --base", () => {
     expect(r.code).toBe(0);
     const mops = planOf(root).units.find((u) => u.id === "mops")!;
     const start = r.out.findIndex((l) => l.startsWith("Changes against HEAD ("));
-    expect(r.out[start]).toMatch(new RegExp(`^Changes against HEAD \\([0-9a-f]{12}\\): ${mops.objects.length} to add, 0 to change, 0 to remove, \\d+ unchanged$`));
+    expect(r.out[start]).toMatch(new RegExp(`^Changes against HEAD \\([0-9a-f]{12}\\): ${mops.objects.length} to add, \\d+ to change, 0 to remove, \\d+ unchanged$`));
     expect(r.out[start + 1]).toBe(`  mops (added, new): ${mops.objects.length} to add`);
     expect(r.out[start + 2]).toBe("    + Namespace unit-mops [mops-namespace]");
     expect(r.out.slice(start + 2, start + 2 + mops.objects.length).every((l) => l.startsWith("    + "))).toBe(true);
-    expect(r.out[start + 2 + mops.objects.length]).toBe("  unchanged: css, mpu, zzm");
+    expect(r.out[start + 2 + mops.objects.length]).toMatch(/^  \(platform\) \(changed\): \d+ to change$/);
+    expect(r.out.at(-1)).toBe("  unchanged: css, mpu, zzm");
   });
 
   it("GIVEN an active unit's manifest deleted since HEAD WHEN planning THEN the lifecycle refuses (exit 1), naming the unit", async () => {
@@ -170,7 +178,9 @@ describe("muni plan --base", () => {
     const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "HEAD", "--format", "json"]);
     // THEN the diff shows exactly zzm's objects removed, data-bearing ones flagged (Pulumi retains them)
     const d = json(r.out).diff;
-    expect({ ...d.totals, unchanged: 0 }).toStrictEqual({ added: 0, changed: 0, removed: zzm.objects.length, unchanged: 0 });
+    expect([d.totals.added, d.totals.removed]).toStrictEqual([0, zzm.objects.length]);
+    // Only the shared servers' tenant tables change besides (zzm's tenant leaves them).
+    expect(d.units.filter((x: any) => x.changed.length).map((x: any) => x.id)).toStrictEqual(["(platform)"]);
     const u = d.units.find((x: any) => x.id === "zzm");
     expect([u.status, u.stateBefore, u.stateAfter]).toStrictEqual(["removed", "active", null]);
     expect(u.removed.map((o: any) => o.resource)).toStrictEqual(zzm.objects.map((o) => o.resource));
@@ -215,10 +225,17 @@ describe("muni plan --base", () => {
     const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "HEAD"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("    ~ ResourceQuota unit-mpu/unit-quota [mpu-quota]");
-    expect(r.out).toContain('        spec.hard["requests.cpu"]: "12" → "16"');
-    expect(r.out).toContain('        spec.hard["limits.cpu"]: "12" → "16"');
-    expect(r.out).toContain("    ~ LimitRange unit-mpu/unit-limits [mpu-limits]");
-    expect(r.out).toContain('        spec.limits[0].max.cpu: "12" → "16"');
+    // The unit namespace's share of the quota (the VMs' namespace takes the rest) grows by the same 4 CPUs.
+    const start = r.out.findIndex((l) => l.startsWith("Changes against HEAD"));
+    expect(r.out.slice(start + 1)).toStrictEqual([
+      "  mpu (changed): 2 to change",
+      "    ~ ResourceQuota unit-mpu/unit-quota [mpu-quota]",
+      '        spec.hard["requests.cpu"]: "6" → "10"',
+      '        spec.hard["limits.cpu"]: "6" → "10"',
+      "    ~ LimitRange unit-mpu/unit-limits [mpu-limits]",
+      '        spec.limits[0].max.cpu: "6" → "10"',
+      "  unchanged: css, zzm, (platform)",
+    ]);
   });
 
   it("GIVEN the markdown format WHEN the plan has changes THEN it is a PR comment with a table and a diff block per unit", async () => {
@@ -231,7 +248,7 @@ describe("muni plan --base", () => {
     const md = r.out.join("\n");
     expect(r.out[0]).toBe("<!-- muni-plan stack=lodz-prod -->");
     expect(md).toContain("| `mpu` | changed | 0 | 2 | 0 |");
-    expect(md).toContain("<details><summary>mpu (changed): 2 to change</summary>\n\n```diff\n! ResourceQuota unit-mpu/unit-quota [mpu-quota]\n  spec.hard[\"requests.cpu\"]: \"12\" → \"16\"");
+    expect(md).toContain("<details><summary>mpu (changed): 2 to change</summary>\n\n```diff\n! ResourceQuota unit-mpu/unit-quota [mpu-quota]\n  spec.hard[\"requests.cpu\"]: \"6\" → \"10\"");
     expect(md).toContain("| `css` Centrum Świadczeń Socjalnych w Łodzi | active, wave 1 |");
   });
 

@@ -56,7 +56,7 @@ function plannedObjects(root: string, stack: string): Map<string, PlannedObject>
   const project = loadProject(root, stack);
   expect(project.diagnostics).toStrictEqual([]);
   const plan = planProject({ stack: project.stack!, units: project.units });
-  return new Map(plan.units.flatMap((u) => u.objects).map((o) => [o.resource, o]));
+  return new Map([...plan.units.flatMap((u) => u.objects), ...plan.platform].map((o) => [o.resource, o]));
 }
 
 /** Every string leaf of a value. */
