@@ -24,6 +24,15 @@ export function namespaceOf(unit: Pick<Unit, "id">, settings: Pick<StackSettings
   return `${settings.namespacePrefix}${unit.id}`;
 }
 
+/**
+ * The namespace of a unit's virtual machines: `<namespace>-vm`. KubeVirt's virt-launcher pods need the
+ * Pod Security `privileged` level, so VMs live apart from the unit's `restricted` namespace, where its
+ * administrators cannot create pods (see builders/vm/vm-namespace.ts).
+ */
+export function vmNamespaceOf(unit: Pick<Unit, "id">, settings: Pick<StackSettings, "namespacePrefix">): string {
+  return `${namespaceOf(unit, settings)}-vm`;
+}
+
 /** Labels on every object of a unit. */
 export function unitLabels(unit: Unit): Record<string, string> {
   return { [LABEL.managedBy]: MANAGED_BY, [LABEL.unit]: unit.id };

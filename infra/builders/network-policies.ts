@@ -1,4 +1,5 @@
 import type { StackSettings } from "../model/stack";
+import { vmNamespaceOf } from "./names";
 import type { BuildContext, Desired, K8sObject } from "./types";
 
 type Platform = Pick<StackSettings["platform"]["mail"], "namespace" | "podLabels" | "ports">;
@@ -11,19 +12,44 @@ export const PRIVATE_IPV6 = ["fc00::/7", "fe80::/10", "::1/128"];
  * Isolation by default: deny all ingress and egress, then allow exactly what the unit's services need —
  * DNS; traffic inside the namespace; ingress from the ingress controller with `web`; egress to the mail,
  * print, finance and antivirus platforms when enrolled; internet egress except private ranges, or only
- * through the central filtering proxy when `networkProtection` is enrolled.
+ * through the central filtering proxy when `networkProtection` is enrolled. A unit with virtual machines
+ * also lets its namespace and its VM namespace talk to each other.
  */
 export function buildNetworkPolicies(ctx: BuildContext): Desired[] {
+  const vmNs = hasVms(ctx) ? vmNamespaceOf(ctx.unit, ctx.settings) : undefined;
+  return policiesIn(ctx, ctx.namespace, { keyPrefix: "", ingressController: Boolean(ctx.unit.services.web), sibling: vmNs });
+}
+
+/** The same isolation in the unit's VM namespace: no ingress controller; linked to the unit's namespace. */
+export function buildVmNetworkPolicies(ctx: BuildContext): Desired[] {
+  if (!hasVms(ctx)) return [];
+  return policiesIn(ctx, vmNamespaceOf(ctx.unit, ctx.settings), { keyPrefix: "vmns-", ingressController: false, sibling: ctx.namespace });
+}
+
+interface PolicyOptions {
+  /** Prefix of the Desired keys (`netpol-<prefix><name>`), so both namespaces' policies have unique keys. */
+  keyPrefix: string;
+  /** Admit the ingress controller (namespaces serving sites). */
+  ingressController: boolean;
+  /** The unit's other namespace, if any: traffic to and from it is allowed. */
+  sibling?: string;
+}
+
+function hasVms(ctx: BuildContext): boolean {
+  return (ctx.unit.services.servers?.vms.length ?? 0) > 0;
+}
+
+function policiesIn(ctx: BuildContext, namespace: string, opts: PolicyOptions): Desired[] {
   const { unit, settings } = ctx;
   const s = unit.services;
   const p = settings.platform;
   const policy = (key: string, service: Desired["service"], spec: Record<string, unknown>): Desired => ({
-    key: `netpol-${key}`,
+    key: `netpol-${opts.keyPrefix}${key}`,
     service,
     object: {
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
-      metadata: { name: key, namespace: ctx.namespace, labels: ctx.labels },
+      metadata: { name: key, namespace, labels: ctx.labels },
       spec: { podSelector: {}, ...spec },
     } satisfies K8sObject,
   });
@@ -47,7 +73,11 @@ export function buildNetworkPolicies(ctx: BuildContext): Desired[] {
       egress: [{ to: [{ podSelector: {} }] }],
     }),
   ];
-  if (s.web) out.push(policy("allow-from-ingress", "web", { policyTypes: ["Ingress"], ingress: [{ from: [platformPeer(p.ingress)] }] }));
+  if (opts.sibling) {
+    const sibling = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": opts.sibling } } };
+    out.push(policy("allow-unit-namespaces", "servers", { policyTypes: ["Ingress", "Egress"], ingress: [{ from: [sibling] }], egress: [{ to: [sibling] }] }));
+  }
+  if (opts.ingressController) out.push(policy("allow-from-ingress", "web", { policyTypes: ["Ingress"], ingress: [{ from: [platformPeer(p.ingress)] }] }));
   const egressTo = (key: string, service: Desired["service"], platform: Platform) =>
     out.push(
       policy(`allow-to-${key}`, service, {

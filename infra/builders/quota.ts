@@ -2,6 +2,7 @@ import type { StackSettings } from "../model/stack";
 import type { Unit } from "../model";
 import { bytes, cpuMillis, formatBytes, formatCpu } from "./quantity";
 import type { BuildContext, Desired } from "./types";
+import { vmShare } from "./vm/vm-namespace";
 
 /** The unit's effective quota: `services.servers.quota`, or the stack's defaultQuota when not enrolled. */
 export interface EffectiveQuota {
@@ -24,11 +25,21 @@ const CONTAINER_DEFAULT = { cpu: 500, memory: 512 * 2 ** 20 };
 const CONTAINER_DEFAULT_REQUEST = { cpu: 100, memory: 128 * 2 ** 20 };
 
 /**
- * ResourceQuota (requests and limits of CPU and memory, storage, PVCs, pods, VMs; no LoadBalancer or
- * NodePort services) and LimitRange (container defaults, per-container and per-claim maximums).
+ * ResourceQuota (requests and limits of CPU and memory, storage, PVCs, pods; no VMs, LoadBalancer or
+ * NodePort services) and LimitRange (container defaults, per-container and per-claim maximums) of the
+ * unit's namespace. The unit's VMs live in its VM namespace, which gets their share of the quota: this
+ * namespace gets the rest (the stack checks make sure the VMs fit).
  */
 export function buildQuota(ctx: BuildContext): Desired[] {
-  const q = effectiveQuota(ctx.unit, ctx.settings);
+  const total = effectiveQuota(ctx.unit, ctx.settings);
+  const vm = vmShare(ctx);
+  const q = {
+    cpu: formatCpu(Math.max(0, cpuMillis(total.cpu) - vm.cpuMillis)),
+    memory: formatBytes(Math.max(0, bytes(total.memory) - vm.memory)),
+    storage: formatBytes(Math.max(0, bytes(total.storage) - vm.storage)),
+    volumes: Math.max(0, total.volumes - vm.volumes),
+    pods: Math.max(0, total.pods - vm.pods),
+  };
   const meta = (name: string) => ({ name, namespace: ctx.namespace, labels: ctx.labels });
   const cpu = cpuMillis(q.cpu);
   const mem = bytes(q.memory);
@@ -52,7 +63,7 @@ export function buildQuota(ctx: BuildContext): Desired[] {
             pods: String(q.pods),
             "services.loadbalancers": "0",
             "services.nodeports": "0",
-            "count/virtualmachines.kubevirt.io": String(q.vms),
+            "count/virtualmachines.kubevirt.io": "0",
           },
         },
       },

@@ -4,14 +4,13 @@ import type { BuildContext, Desired } from "./types";
 const RBAC = "rbac.authorization.k8s.io";
 
 /**
- * What local operations leads may do beyond `view`: read logs, restart workloads (delete a pod, roll a
- * Deployment or StatefulSet), and start, stop and restart the unit's virtual machines.
+ * What local operations leads may do beyond `view`: read logs and restart workloads (delete a pod, roll a
+ * Deployment or StatefulSet). Operating VMs is granted in the unit's VM namespace (vm/vm-namespace.ts).
  */
 export const OPERATIONS_RULES = [
   { apiGroups: [""], resources: ["pods/log"], verbs: ["get", "list", "watch"] },
   { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
   { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["patch"] },
-  { apiGroups: ["subresources.kubevirt.io"], resources: ["virtualmachines/start", "virtualmachines/stop", "virtualmachines/restart"], verbs: ["update"] },
 ];
 
 /**

@@ -41,23 +41,25 @@ export class Unit extends pulumi.ComponentResource {
       ? pulumi.all(generated).apply((values) => renderUnit(args.unit, args.settings, fromValues(values)))
       : undefined;
 
-    const nsDesired = desired.find((d) => d.object.kind === "Namespace");
-    // Data-bearing objects (and the namespace holding them: deleting it would delete them) are retained.
+    // Namespaces first. A namespace holding data-bearing objects is retained with them: deleting it
+    // would delete them.
     const retain = retentionOptions(args.unit, args.settings);
-    const holdsData = desired.some(isDataBearing);
-    const namespace = nsDesired
-      ? registerObject(`${name}-${nsDesired.key}`, nsDesired.object, nsDesired.object, { parent: this, ...(holdsData ? retain : {}) })
-      : undefined;
+    const nsDesired = desired.filter((d) => d.object.kind === "Namespace");
+    const dataNamespaces = new Set(desired.filter(isDataBearing).map((d) => d.object.metadata.namespace));
+    const namespaces = nsDesired.map((d) =>
+      registerObject(`${name}-${d.key}`, d.object, d.object, { parent: this, ...(dataNamespaces.has(d.object.metadata.name) ? retain : {}) }),
+    );
+    const dependsOn = [...namespaces, ...(args.platformNamespaces ?? [])];
     for (const d of desired) {
-      if (d === nsDesired) continue;
+      if (d.object.kind === "Namespace") continue;
       const object = d.usesSecrets ? real!.apply((all) => byKey(all, d.key).object) : d.object;
       registerObject(`${name}-${d.key}`, d.object, object, {
         parent: this,
-        ...(namespace || args.platformNamespaces?.length ? { dependsOn: [...(namespace ? [namespace] : []), ...(args.platformNamespaces ?? [])] } : {}),
+        ...(dependsOn.length ? { dependsOn } : {}),
         ...(isDataBearing(d) ? retain : {}),
       });
     }
-    this.namespace = pulumi.output(nsDesired?.object.metadata.name ?? "");
+    this.namespace = pulumi.output(nsDesired[0]?.object.metadata.name ?? "");
     this.objects = pulumi.output(desired.map(objectName));
     // Only the DKIM key feeds the records; the public key derived from it is not secret.
     const keys = Object.fromEntries([...recorder.requests.values()].filter((r) => r.kind === "rsa-key").map((r) => [r.id, generated[r.id]!]));

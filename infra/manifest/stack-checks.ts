@@ -13,7 +13,8 @@ export type StackCheck = (stack: LoadedStack, units: readonly LoadedUnit[]) => D
 /** Namespace names (`<prefix><id>`) must fit the 63-character DNS label limit. */
 export const namespaceLength: StackCheck = (stack, units) =>
   units.flatMap((u) => {
-    const ns = `${stack.settings.namespacePrefix}${u.unit.id}`;
+    // Units with VMs also get `<namespace>-vm`, the longer of the two.
+    const ns = `${stack.settings.namespacePrefix}${u.unit.id}${u.unit.services.servers?.vms.length ? "-vm" : ""}`;
     return ns.length > 63
       ? [u.source.diagnostic(["id"], `namespace "${ns}" is ${ns.length} characters, over 63`, `shorten the id or the stack's namespacePrefix "${stack.settings.namespacePrefix}"`)]
       : [];

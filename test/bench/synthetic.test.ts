@@ -58,7 +58,7 @@ describe("the benchmark's synthetic units", () => {
     // WHEN
     const objects = project.units.flatMap((u) => renderUnit(u.unit, project.stack!.settings));
     // THEN every unit renders its namespace and more
-    expect(objects.filter((d) => d.object.kind === "Namespace")).toHaveLength(64);
+    expect(objects.filter((d) => d.key === "namespace")).toHaveLength(64);
     expect(objects.length).toBeGreaterThan(64 * 10);
   });
 

@@ -106,7 +106,8 @@ describe("stack lodz-prod under the mock runtime", () => {
     });
   });
 
-  it("THEN mpu's quota and limit range come from services.servers", () => {
+  it("THEN mpu's quota and limit range are services.servers minus what its VMs take", () => {
+    // 12 CPU − 4 − 2 (VMs); 48Gi − (16Gi + 321Mi) − (4Gi + 281Mi) (guests + KubeVirt overhead); 2Ti − 500Gi − 800Gi.
     const meta = (name: string) => ({ name, namespace: "unit-mpu", labels: LABELS("mpu") });
     expect(byName(run.registered, "mpu-quota").inputs).toStrictEqual({
       apiVersion: "v1",
@@ -114,16 +115,16 @@ describe("stack lodz-prod under the mock runtime", () => {
       metadata: meta("unit-quota"),
       spec: {
         hard: {
-          "requests.cpu": "12",
-          "limits.cpu": "12",
-          "requests.memory": "48Gi",
-          "limits.memory": "48Gi",
-          "requests.storage": "2Ti",
-          persistentvolumeclaims: "30",
-          pods: "60",
+          "requests.cpu": "6",
+          "limits.cpu": "6",
+          "requests.memory": "28070Mi",
+          "limits.memory": "28070Mi",
+          "requests.storage": "748Gi",
+          persistentvolumeclaims: "28",
+          pods: "58",
           "services.loadbalancers": "0",
           "services.nodeports": "0",
-          "count/virtualmachines.kubevirt.io": "2",
+          "count/virtualmachines.kubevirt.io": "0",
         },
       },
     });
@@ -133,11 +134,100 @@ describe("stack lodz-prod under the mock runtime", () => {
       metadata: meta("unit-limits"),
       spec: {
         limits: [
-          { type: "Container", default: { cpu: "500m", memory: "512Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" }, max: { cpu: "12", memory: "48Gi" } },
-          { type: "PersistentVolumeClaim", max: { storage: "2Ti" } },
+          { type: "Container", default: { cpu: "500m", memory: "512Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" }, max: { cpu: "6", memory: "28070Mi" } },
+          { type: "PersistentVolumeClaim", max: { storage: "748Gi" } },
         ],
       },
     });
+  });
+
+  it("THEN mpu's VMs live in their own namespace: privileged for KubeVirt, quota of exactly the VMs, no pod rights for the unit", () => {
+    const meta = (name: string) => ({ name, namespace: "unit-mpu-vm", labels: LABELS("mpu") });
+    expect(byName(run.registered, "mpu-vmns-namespace").inputs).toStrictEqual({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: {
+        name: "unit-mpu-vm",
+        labels: {
+          ...LABELS("mpu"),
+          "muni.lodz.pl/cost-centre": "MPK-MPU-01",
+          "muni.lodz.pl/wave": "1",
+          "muni.lodz.pl/service": "servers",
+          "pod-security.kubernetes.io/enforce": "privileged",
+          "pod-security.kubernetes.io/audit": "restricted",
+        },
+        annotations: {
+          "muni.lodz.pl/name": "Miejska Pracownia Urbanistyczna w Łodzi",
+          "muni.lodz.pl/short-name": "MPU",
+          "muni.lodz.pl/pod-security": "privileged for KubeVirt virt-launcher pods; only muni and KubeVirt create workloads here",
+        },
+      },
+    });
+    expect(byName(run.registered, "mpu-vmns-quota").inputs).toStrictEqual({
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: meta("unit-quota"),
+      spec: {
+        hard: {
+          "requests.cpu": "6",
+          "limits.cpu": "6",
+          "requests.memory": "21082Mi",
+          "limits.memory": "21082Mi",
+          "requests.storage": "1300Gi",
+          persistentvolumeclaims: "2",
+          pods: "2",
+          "services.loadbalancers": "0",
+          "services.nodeports": "0",
+          "count/virtualmachines.kubevirt.io": "2",
+        },
+      },
+    });
+    const rb = (name: string, roleRef: Record<string, string>, subjects: Record<string, string>[]) => ({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: meta(name),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", ...roleRef },
+      subjects: subjects.map((x) => ({ apiGroup: "rbac.authorization.k8s.io", ...x })),
+    });
+    const unitPeople = [
+      { kind: "Group", name: "mpu-administratorzy" },
+      { kind: "User", name: "anna.wisniewska@mpu.lodz.pl" },
+    ];
+    expect(byName(run.registered, "mpu-vmns-rb-view").inputs).toStrictEqual(rb("unit-view", { kind: "ClusterRole", name: "view" }, unitPeople));
+    expect(byName(run.registered, "mpu-vmns-rb-operations").inputs).toStrictEqual(rb("unit-vm-operations", { kind: "Role", name: "vm-operations" }, unitPeople));
+    expect(byName(run.registered, "mpu-vmns-rb-central-administrators").inputs).toStrictEqual(
+      rb("central-administrators", { kind: "ClusterRole", name: "admin" }, [{ kind: "Group", name: "uml-administratorzy-techniczni" }]),
+    );
+    // The unit's own people get no admin (so no pod creation) in the privileged namespace.
+    const adminInVmNs = run.registered.filter(
+      (r) => r.type.endsWith(":RoleBinding") && (r.inputs.metadata as { namespace: string }).namespace === "unit-mpu-vm" && (r.inputs.roleRef as { name: string }).name === "admin",
+    );
+    expect(adminInVmNs.map((r) => r.name)).toStrictEqual(["mpu-vmns-rb-central-administrators"]);
+    // Both namespaces of the unit may talk to each other, and nothing else is opened by that rule.
+    const link = (ns: string, other: string) => ({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "allow-unit-namespaces", namespace: ns, labels: LABELS("mpu") },
+      spec: {
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": other } } }] }],
+        egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": other } } }] }],
+      },
+    });
+    expect(byName(run.registered, "mpu-netpol-allow-unit-namespaces").inputs).toStrictEqual(link("unit-mpu", "unit-mpu-vm"));
+    expect(byName(run.registered, "mpu-netpol-vmns-allow-unit-namespaces").inputs).toStrictEqual(link("unit-mpu-vm", "unit-mpu"));
+    expect(run.registered.filter((r) => r.name.startsWith("mpu-netpol-vmns-")).map((r) => r.name).sort()).toStrictEqual([
+      "mpu-netpol-vmns-allow-dns",
+      "mpu-netpol-vmns-allow-same-namespace",
+      "mpu-netpol-vmns-allow-to-antivirus",
+      "mpu-netpol-vmns-allow-to-finance",
+      "mpu-netpol-vmns-allow-to-mail",
+      "mpu-netpol-vmns-allow-to-print",
+      "mpu-netpol-vmns-allow-to-proxy",
+      "mpu-netpol-vmns-allow-unit-namespaces",
+      "mpu-netpol-vmns-default-deny",
+    ]);
   });
 
   it("THEN mpu's network policies deny by default and allow exactly its services", () => {
@@ -194,7 +284,6 @@ describe("stack lodz-prod under the mock runtime", () => {
         { apiGroups: [""], resources: ["pods/log"], verbs: ["get", "list", "watch"] },
         { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
         { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: ["patch"] },
-        { apiGroups: ["subresources.kubevirt.io"], resources: ["virtualmachines/start", "virtualmachines/stop", "virtualmachines/restart"], verbs: ["update"] },
       ],
     });
     // Never cluster-wide.
@@ -212,7 +301,7 @@ describe("stack lodz-prod under the mock runtime", () => {
       const m = o.metadata as { name?: string; namespace?: string };
       expect(typeof m.name).toBe("string");
       // Or in a platform namespace of the stack: tenant records and their ingress allowances (finance, antivirus, ...).
-      if (o.kind !== "Namespace" && !PLATFORM_NAMESPACES.includes(m.namespace!)) expect(m.namespace).toMatch(/^unit-(mpu|zzm|css)$/);
+      if (o.kind !== "Namespace" && !PLATFORM_NAMESPACES.includes(m.namespace!)) expect(m.namespace).toMatch(/^unit-(mpu|zzm|css)(-vm)?$/);
     }
   });
 

@@ -95,8 +95,9 @@ describe("every data-bearing resource is retained (mock runtime, options capture
       .flatMap(({ unit }) => {
         const desired = renderUnit(unit, settings);
         const kept = desired.filter(lifecycle.isDataBearing);
-        const ns = desired.find((d) => d.object.kind === "Namespace");
-        return [...(kept.length && ns ? [ns] : []), ...kept].map((d) => `${unit.id}-${d.key}`);
+        const holding = new Set(kept.map((d) => d.object.metadata.namespace));
+        const namespaces = desired.filter((d) => d.object.kind === "Namespace" && holding.has(d.object.metadata.name));
+        return [...namespaces, ...kept].map((d) => `${unit.id}-${d.key}`);
       })
       .concat(platformRetained(settings, run.project.units.filter((u) => lifecycle.shouldProvision(u.unit, settings)).map((u) => u.unit)))
       .sort();

@@ -1,6 +1,6 @@
 import type { ServersService } from "../../model";
 import type { StackSettings } from "../../model/stack";
-import { LABEL } from "../names";
+import { LABEL, vmNamespaceOf } from "../names";
 import { bytes, ceilMi, cpuMillis, formatBytes } from "../quantity";
 import type { BuildContext, Desired } from "../types";
 
@@ -98,7 +98,7 @@ export function buildVm(ctx: BuildContext, vm: Vm): Desired {
     object: {
       apiVersion: "kubevirt.io/v1",
       kind: "VirtualMachine",
-      metadata: { name: vm.name, namespace: ctx.namespace, labels: { ...labels, ...selector } },
+      metadata: { name: vm.name, namespace: vmNamespaceOf(ctx.unit, ctx.settings), labels: { ...labels, ...selector } },
       spec: {
         runStrategy: vm.running ? "Always" : "Halted",
         dataVolumeTemplates: [

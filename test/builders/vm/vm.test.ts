@@ -1,5 +1,9 @@
 import { bytes } from "../../../infra/builders/quantity";
-import { buildVms, vmMemoryOverhead, vmRequests } from "../../../infra/builders/vm";
+import { buildVms as buildAll, vmMemoryOverhead, vmRequests } from "../../../infra/builders/vm";
+import type { BuildContext } from "../../../infra/builders/types";
+
+/** The unit's VirtualMachines alone (buildVms also renders their namespace, quota, policies and RBAC). */
+const buildVms = (ctx: BuildContext) => buildAll(ctx).filter((d) => d.object.kind === "VirtualMachine");
 import { strictSchemaErrors } from "../../helpers/k8s-schemas";
 import { contextOf, lodzProd } from "../web/context";
 
@@ -17,7 +21,7 @@ describe("KubeVirt virtual machines", () => {
       object: {
         apiVersion: "kubevirt.io/v1",
         kind: "VirtualMachine",
-        metadata: { name, namespace: "unit-mpu", labels: { ...LABELS, "app.kubernetes.io/name": "vm", "app.kubernetes.io/instance": name } },
+        metadata: { name, namespace: "unit-mpu-vm", labels: { ...LABELS, "app.kubernetes.io/name": "vm", "app.kubernetes.io/instance": name } },
         spec: {
           runStrategy: spec.running ? "Always" : "Halted",
           dataVolumeTemplates: [

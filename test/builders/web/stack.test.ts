@@ -25,6 +25,7 @@ describe("stack lodz-prod: sites, VMs and enrollments under the mock runtime", (
   });
 
   it("GIVEN the three Łódź units WHEN the program runs THEN each registers its sites, VMs and enrollments under stable names and typed kinds", () => {
+    // (VM namespaces, with their quota, policies and RBAC, are `<unit>-vmns-*`: test/infra/stack.test.ts covers them.)
     const mine = registered.filter((r) => /^(mpu|zzm|css)-(web-|vm-|finance-|antivirus-)/.test(r.name)).map((r) => `${r.type} ${r.name}`);
     const site = (unit: string, base: string, pdb: boolean) => [
       `kubernetes:core/v1:PersistentVolumeClaim ${unit}-web-${base}-content`,
