@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { type CliIO, EXIT, processIO, UsageError } from "./io";
+import { registerDns } from "./dns";
 import { registerDrift } from "./drift";
 import { registerNewUnit } from "./new-unit";
 import { registerPlan } from "./plan";
@@ -8,7 +9,7 @@ import { registerLedger } from "../lifecycle/ledger-command";
 import { registerReport } from "./report";
 
 /** Each command registers itself here; `done` receives its exit code. */
-const COMMANDS: Array<(program: Command, io: CliIO, done: (code: number) => void) => void> = [registerValidate, registerReport, registerPlan, registerNewUnit, registerDrift, registerLedger];
+const COMMANDS: Array<(program: Command, io: CliIO, done: (code: number) => void) => void> = [registerValidate, registerReport, registerPlan, registerNewUnit, registerDrift, registerLedger, registerDns];
 
 /**
  * Runs the CLI and resolves to its exit code: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
