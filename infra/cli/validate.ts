@@ -1,18 +1,24 @@
 import { readdirSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { type Command, Option } from "commander";
+import { checkLedger } from "../lifecycle/checks";
+import type { Diagnostic } from "../manifest/diagnostics";
+import { loadProject, UnknownStackError } from "../manifest/stack";
 import { loadUnits } from "../manifest/units";
 import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
 
 export interface ValidateOptions {
   format: "text" | "json";
+  /** Also check the units against this stack's settings (suffixes, quotas, capacity, mail, lifecycle, ledger). */
+  stack?: string;
 }
 
-/** `muni validate [PATH...]`: every manifest under PATH (default units/), each problem located. */
+/**
+ * `muni validate [PATH...]`: every manifest under PATH (default units/), each problem located.
+ * `muni validate --stack S`: the units stack S takes, checked against its settings as `pulumi up` would.
+ */
 export function runValidate(io: CliIO, paths: string[], opts: ValidateOptions): number {
-  const targets = paths.length ? paths : ["units"];
-  for (const p of targets) checkPath(p);
-  const result = loadUnits(targets);
+  const result = opts.stack ? validateStack(opts.stack, paths) : validatePaths(paths);
   const valid = result.diagnostics.length === 0;
   if (opts.format === "json") {
     io.out(
@@ -38,7 +44,27 @@ export function registerValidate(program: Command, io: CliIO, done: (code: numbe
     .description("validate unit manifests: each problem as file:line:col: field: message (hint)")
     .argument("[path...]", "manifest files or directories", [])
     .addOption(formatOption())
+    .option("--stack <stack>", "check the units of this stack against its settings, as pulumi up would")
     .action((paths: string[], opts: ValidateOptions) => done(runValidate(io, paths, opts)));
+}
+
+function validatePaths(paths: string[]): { files: string[]; units: { unit: { id: string } }[]; diagnostics: Diagnostic[] } {
+  const targets = paths.length ? paths : ["units"];
+  for (const p of targets) checkPath(p);
+  return loadUnits(targets);
+}
+
+/** The same checks as the Pulumi program runs before registering anything (settings, units, ledger). */
+function validateStack(stack: string, paths: string[]): { files: string[]; units: { unit: { id: string } }[]; diagnostics: Diagnostic[] } {
+  if (paths.length) throw new UsageError("give manifest paths or --stack, not both (a stack names its own unit directories)");
+  try {
+    const project = loadProject(process.cwd(), stack);
+    if (project.stack && project.diagnostics.length === 0) project.diagnostics.push(...checkLedger(project.stack, project.units));
+    return project;
+  } catch (e) {
+    if (e instanceof UnknownStackError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** A PATH that is not there, or a directory without manifests, is a usage error (exit 2), not invalid input. */

@@ -19,7 +19,7 @@ describe("muni dns: one zone snippet per unit from the stack's mailDns output", 
   beforeAll(async () => {
     const { defineStack } = await import("../../infra/stack");
     const outputs = defineStack({ root: ROOT, stack: "lodz-prod", settings });
-    mailDns = await unwrap(outputs.mailDns);
+    mailDns = (await unwrap(outputs.mailDns)) as unknown as typeof mailDns;
     await settle();
     dir = mkdtempSync(join(tmpdir(), "muni-dns-"));
     outputsFile = join(dir, "outputs.json");

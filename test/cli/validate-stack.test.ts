@@ -1,0 +1,71 @@
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../helpers/manifests";
+
+const FIXTURE = join(__dirname, "..", "fixtures", "stacks", "basic");
+const REPO = join(__dirname, "..", "..");
+
+/** Runs `muni` in-process from `cwd` (validate --stack reads the stack from the working directory). */
+async function inDir(cwd: string, args: string[]) {
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    return await runCli(args);
+  } finally {
+    process.chdir(before);
+  }
+}
+
+describe("muni validate --stack: the units of a stack against its settings, as pulumi up checks them", () => {
+  it("GIVEN lodz-prod WHEN validated against its stack THEN the three units pass, exit 0", async () => {
+    expect(await inDir(REPO, ["validate", "--stack", "lodz-prod"])).toStrictEqual({ code: 0, out: ["3 manifests valid: css, mpu, zzm"], err: [] });
+  });
+
+  it("GIVEN a unit whose mail domain is outside the stack's suffixes WHEN validated without and with --stack THEN only --stack finds it, located, exit 1", async () => {
+    // GIVEN a copy of the fixture project with a unit on a foreign domain
+    const root = mkdtempSync(join(tmpdir(), "muni-vstack-"));
+    cpSync(FIXTURE, root, { recursive: true });
+    writeFileSync(
+      join(root, "units", "obca.yaml"),
+      [
+        "id: obca",
+        "name: Jednostka z obcą domeną",
+        "shortName: JOD",
+        "address: { street: ul. Piotrkowska 104, postalCode: 90-926, city: Łódź }",
+        "costCentre: MPK-JOD",
+        "roles:",
+        "  localAdministrators: [{ kind: user, name: admin@obca.example.org }]",
+        "  operationsLeads: [{ kind: user, name: admin@obca.example.org }]",
+        "lifecycle: { state: active, wave: 1 }",
+        "services:",
+        "  mail: { domain: obca.example.org, mailboxLimit: 5 }",
+        "",
+      ].join("\n"),
+    );
+    // WHEN / THEN: the manifest alone is valid
+    expect((await inDir(root, ["validate"])).code).toBe(0);
+    // WHEN / THEN: against the stack it is not
+    expect(await inDir(root, ["validate", "--stack", "test"])).toStrictEqual({
+      code: 1,
+      out: [],
+      err: [
+        'units/obca.yaml:11:19: services.mail.domain: "obca.example.org" is not under an allowed mail suffix of stack test (use a domain ending in lodz.pl)',
+        "1 problem in 1 of 3 files",
+      ],
+    });
+  });
+
+  it("GIVEN an unknown stack, or paths with --stack WHEN validated THEN a usage error, exit 2", async () => {
+    expect(await inDir(REPO, ["validate", "--stack", "krakow"])).toStrictEqual({
+      code: 2,
+      out: [],
+      err: ['muni: unknown stack "krakow": no stacks/Pulumi.krakow.yaml (known stacks: lodz-prod, lodz-staging)'],
+    });
+    expect(await inDir(REPO, ["validate", "units", "--stack", "lodz-prod"])).toStrictEqual({
+      code: 2,
+      out: [],
+      err: ["muni: give manifest paths or --stack, not both (a stack names its own unit directories)"],
+    });
+  });
+});
