@@ -53,7 +53,8 @@ describe("the pull-request workflow", () => {
     expect(Object.keys(w.on)).toStrictEqual(["pull_request"]);
     const runs = steps(w).map((s) => s.run ?? "");
     expect(runs).toContain("npm test");
-    expect(runs).toContain("npx muni validate");
+    const lines = runs.flatMap((r) => r.split("\n"));
+    expect(lines).toEqual(expect.arrayContaining(["npx muni validate", "npx muni validate --stack lodz-prod", "npx muni validate --stack lodz-staging"]));
     expect(runs.join("\n")).toContain("npx muni plan --stack ${{ matrix.stack }} --base origin/${{ github.base_ref }} --out plan-out/${{ matrix.stack }} --format markdown > plan.md");
     const checkout = w.jobs.plan!.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!;
     expect(checkout.with).toStrictEqual({ "fetch-depth": 0 });
