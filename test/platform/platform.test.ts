@@ -30,7 +30,7 @@ const LABELS = { "app.kubernetes.io/managed-by": "muni", "muni.lodz.pl/unit": "m
 describe("mail tenants and the platform under the mock runtime (stack lodz-prod)", () => {
   it("GIVEN unit mpu WHEN the program runs THEN its tenant Secret in platform-mail holds exactly its accounts, aliases, domain and DKIM key", () => {
     const pw = (l: string) => fakeRandom(`mpu-mail-${l}-password`, 20);
-    const hash = (l: string) => `{SHA512-CRYPT}${openssl(pw(l), fakeRandom(`mpu-mail-${l}-salt`, 16))}`;
+    const hash = (l: string) => `{SHA512-CRYPT}${openssl(pw(l), `rounds=1000$${fakeRandom(`mpu-mail-${l}-salt`, 16)}`)}`;
     const head = "# muni mail tenant mpu (mpu.lodz.pl): generated from units/mpu.yaml, do not edit\n";
     const Gi = 2 ** 30;
     const user = (l: string, q: number) => `${l}@mpu.lodz.pl:${hash(l)}:5000:5000::::userdb_quota_rule=*:bytes=${q * Gi}\n`;
