@@ -3,11 +3,10 @@ import { join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { loadProject, UnknownStackError } from "../manifest/stack";
 import { BaseError, loadBaseProject } from "../plan/base";
-import { diffPlans } from "../plan/diff";
 import { type PlanReport, planJson, planMarkdown, planText } from "../plan/format";
 import { previousUnits, runPlanGuards } from "../plan/guards";
-import { planProject } from "../plan/render";
-import { PlanDirError, writePlan } from "../plan/write";
+import { type PlanSide, streamPlan } from "../plan/stream";
+import { PlanDirError, PlanWriter } from "../plan/write";
 import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
 
 export interface PlanOptions {
@@ -35,19 +34,25 @@ export function runPlan(io: CliIO, opts: PlanOptions): number {
     io.err(paint(io, "red", `muni plan: ${project.diagnostics.length} problem(s) in stack ${opts.stack}; nothing planned`));
     return EXIT.invalid;
   }
-  const plan = planProject({ stack: project.stack, units: project.units });
-  const report: PlanReport = { plan };
+  const head: PlanSide = { stack: project.stack, units: project.units.map(({ file, unit }) => ({ file, unit })) };
+  const extra: Pick<PlanReport, "baseCommit" | "baseNote" | "guardFindings"> = {};
+  let base: PlanSide | undefined;
   if (opts.base !== undefined) {
-    const base = usage(() => loadBaseProject(root, opts.stack, opts.base!));
-    const basePlan = base.project && planProject(base.project);
-    report.diff = diffPlans(basePlan, plan, base.ref);
-    report.baseCommit = base.commit;
-    if (!base.project) report.baseNote = `stack ${opts.stack} did not exist at ${base.ref}: every unit is new`;
-    const previous = base.project ? previousUnits(base.project.units, base.project.stack) : [];
-    report.guardFindings = runPlanGuards({ ref: base.ref, units: previous }, project.units, project.stack);
+    const loaded = usage(() => loadBaseProject(root, opts.stack, opts.base!));
+    extra.baseCommit = loaded.commit;
+    if (!loaded.project) extra.baseNote = `stack ${opts.stack} did not exist at ${loaded.ref}: every unit is new`;
+    // The guards read the manifests' sources (for located findings); rendering needs only the models.
+    const previous = loaded.project ? previousUnits(loaded.project.units, loaded.project.stack) : [];
+    extra.guardFindings = runPlanGuards({ ref: loaded.ref, units: previous }, project.units, project.stack);
+    if (loaded.project) base = { stack: loaded.project.stack, units: loaded.project.units.map(({ file, unit }) => ({ file, unit })) };
   }
-  report.outDir = opts.out;
-  usage(() => writePlan(plan, opts.out));
+  // From here on only the models are kept: the parsed YAML documents can go.
+  project.units.length = 0;
+  // One unit at a time: render, write its file, diff it against the same unit at the base, keep its summary.
+  const writer = usage(() => new PlanWriter(opts.out, head.stack.name));
+  const { summary: plan, diff } = streamPlan(head, writer, opts.base !== undefined ? { ref: opts.base, side: base } : undefined);
+  writer.summary({ plan, outDir: opts.out });
+  const report: PlanReport = { plan, ...(diff ? { diff } : {}), ...extra, outDir: opts.out };
   const text = opts.format === "json" ? planJson(report) : opts.format === "markdown" ? planMarkdown(report) : planText(report);
   io.out(text);
   for (const w of plan.warnings) io.err(paint(io, "yellow", `warning: ${w}`));

@@ -1,6 +1,6 @@
 import { fieldPath } from "../manifest/diagnostics";
 import { isPlainObject } from "./redact";
-import type { PlannedObject, PlannedStack, PlannedUnit } from "./types";
+import { type ObjectRef, objectRef, type PlannedObject, type PlannedStack, type PlannedUnit } from "./types";
 
 /** One changed field: `path` like `spec.hard["requests.cpu"]`; a side is absent when the field is. */
 export interface FieldChange {
@@ -10,8 +10,8 @@ export interface FieldChange {
 }
 
 export interface ObjectChange {
-  before: PlannedObject;
-  after: PlannedObject;
+  before: ObjectRef;
+  after: ObjectRef;
   /** Kubernetes cannot change kind, name or namespace in place: the object is deleted and created again. */
   replace: boolean;
   fields: FieldChange[];
@@ -26,8 +26,8 @@ export interface UnitDiff {
   /** The unit as planned at the base and at the head; absent where its manifest (or the stack's selection of it) is. */
   before?: Omit<PlannedUnit, "objects">;
   after?: Omit<PlannedUnit, "objects">;
-  added: PlannedObject[];
-  removed: PlannedObject[];
+  added: ObjectRef[];
+  removed: ObjectRef[];
   changed: ObjectChange[];
   unchanged: number;
 }
@@ -48,8 +48,18 @@ export function diffPlans(base: PlannedStack | undefined, head: PlannedStack, re
   const after = new Map(head.units.map((u) => [u.id, u]));
   const ids = [...head.units.map((u) => u.id), ...(base?.units ?? []).map((u) => u.id).filter((id) => !after.has(id))];
   const units = ids.map((id) => diffUnit(id, before.get(id), after.get(id)));
-  const platform = diffUnit("(platform)", base ? asUnit(base.platform) : undefined, asUnit(head.platform));
-  if (platform.status !== "unchanged" || platform.unchanged) units.push(platform);
+  const platform = diffPlatform(base?.platform, head.platform);
+  if (platform) units.push(platform);
+  return { base: ref, units, totals: diffTotals(units) };
+}
+
+/** The shared platform's change; undefined when it has no object at the head and none changed. */
+export function diffPlatform(base: PlannedObject[] | undefined, head: PlannedObject[]): UnitDiff | undefined {
+  const platform = diffUnit("(platform)", base ? asUnit(base) : undefined, asUnit(head));
+  return platform.status !== "unchanged" || platform.unchanged ? platform : undefined;
+}
+
+export function diffTotals(units: readonly UnitDiff[]): PlanDiff["totals"] {
   const totals = { added: 0, removed: 0, changed: 0, unchanged: 0 };
   for (const u of units) {
     totals.added += u.added.length;
@@ -57,26 +67,27 @@ export function diffPlans(base: PlannedStack | undefined, head: PlannedStack, re
     totals.changed += u.changed.length;
     totals.unchanged += u.unchanged;
   }
-  return { base: ref, units, totals };
+  return totals;
 }
 
-function diffUnit(id: string, b: PlannedUnit | undefined, a: PlannedUnit | undefined): UnitDiff {
+/** One unit's change, from its plan at the base and at the head (either absent); keeps object identities, not bodies. */
+export function diffUnit(id: string, b: PlannedUnit | undefined, a: PlannedUnit | undefined): UnitDiff {
   const old = new Map((b?.objects ?? []).map((o) => [o.resource, o]));
-  const added: PlannedObject[] = [];
+  const added: ObjectRef[] = [];
   const changed: ObjectChange[] = [];
   let unchanged = 0;
   for (const o of a?.objects ?? []) {
     const prev = old.get(o.resource);
     if (!prev) {
-      added.push(o);
+      added.push(objectRef(o));
       continue;
     }
     old.delete(o.resource);
     const fields = diffFields(prev.object, o.object);
     if (fields.length === 0) unchanged++;
-    else changed.push({ before: prev, after: o, replace: identity(prev) !== identity(o), fields });
+    else changed.push({ before: objectRef(prev), after: objectRef(o), replace: identity(prev) !== identity(o), fields });
   }
-  const removed = [...old.values()];
+  const removed = [...old.values()].map(objectRef);
   const status: UnitStatus =
     added.length && !removed.length && !changed.length && !unchanged
       ? "added"

@@ -9,10 +9,11 @@ import {
   quotaText,
   quotaTotals,
 } from "./summary";
-import type { PlannedObject, PlannedStack, PlannedUnit } from "./types";
+import type { ObjectRef, PlanSummary, PlannedUnit } from "./types";
 
 export interface PlanReport {
-  plan: PlannedStack;
+  /** The plan's summary (planSummary(planProject(...)), or what the streaming plan kept). */
+  plan: PlanSummary;
   diff?: PlanDiff;
   /** The commit the base ref named. */
   baseCommit?: string;
@@ -38,7 +39,7 @@ function unitState(u: Pick<PlannedUnit, "state" | "wave" | "provisioned">): stri
   return `${u.state}, wave ${u.wave}${u.provisioned ? "" : ": not provisioned"}`;
 }
 
-function objectLine(sign: string, o: PlannedObject): string {
+function objectLine(sign: string, o: ObjectRef): string {
   const flags = [o.dataBearing ? "data-bearing: retained on the cluster" : "", o.redacted.length ? "secrets redacted" : ""].filter(Boolean);
   return `${sign} ${objectLabel(o)} [${o.resource}]${flags.length ? ` (${flags.join("; ")})` : ""}`;
 }
@@ -166,10 +167,10 @@ function fitMarkdown(head: string[], rows: string[], footer: string[]): string {
   return text;
 }
 
-/** The plan as JSON: summaries, object names and, with a base, every change down to the field. */
-export function planJson(r: PlanReport): string {
+/** The plan as a JSON value: summaries, object names and, with a base, every change down to the field. */
+export function planJsonValue(r: PlanReport): Record<string, unknown> {
   const p = r.plan;
-  const ref = (o: PlannedObject) => ({ resource: o.resource, apiVersion: o.object.apiVersion, kind: o.object.kind, namespace: o.object.metadata.namespace ?? null, name: o.object.metadata.name, service: o.service, dataBearing: o.dataBearing, redacted: o.redacted.length > 0 });
+  const ref = (o: ObjectRef) => ({ resource: o.resource, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace ?? null, name: o.name, service: o.service, dataBearing: o.dataBearing, redacted: o.redacted.length > 0 });
   const units = p.units.map(({ objects, ...u }) => ({ ...u, objects: objects.map(ref) }));
   const diff = r.diff && {
     base: r.diff.base,
@@ -188,5 +189,45 @@ export function planJson(r: PlanReport): string {
       unchanged: u.unchanged,
     })),
   };
-  return JSON.stringify({ stack: p.stack, file: p.file, resources: p.resources, warnings: p.warnings, outDir: r.outDir ?? null, totals: { quota: quotaTotals(p), objects: countObjects(p) }, units, platform: p.platform.map(ref), ...(diff ? { diff } : {}) }, null, 2);
+  return { stack: p.stack, file: p.file, resources: p.resources, warnings: p.warnings, outDir: r.outDir ?? null, totals: { quota: quotaTotals(p), objects: countObjects(p) }, units, platform: p.platform.map(ref), ...(diff ? { diff } : {}) };
+}
+
+/** The plan as JSON (`--format json`), indented for reading. */
+export function planJson(r: PlanReport): string {
+  return JSON.stringify(planJsonValue(r), null, 2);
+}
+
+/**
+ * The same JSON value, compact, handed out in pieces (one per unit and per changed unit) so a plan of
+ * thousands of units is written without one giant string: JSON.parse of the pieces joined equals
+ * JSON.parse(planJson(r)).
+ */
+export function* planJsonPieces(r: PlanReport): Generator<string> {
+  const value = planJsonValue(r);
+  let first = true;
+  for (const [k, v] of Object.entries(value)) {
+    yield `${first ? "{" : ","}${JSON.stringify(k)}:`;
+    first = false;
+    if (k === "diff") yield* objectPieces(v as Record<string, unknown>, "units");
+    else if (Array.isArray(v)) yield* arrayPieces(v);
+    else yield JSON.stringify(v);
+  }
+  yield "}";
+}
+
+function* objectPieces(value: Record<string, unknown>, big: string): Generator<string> {
+  let first = true;
+  for (const [k, v] of Object.entries(value)) {
+    yield `${first ? "{" : ","}${JSON.stringify(k)}:`;
+    first = false;
+    if (k === big && Array.isArray(v)) yield* arrayPieces(v);
+    else yield JSON.stringify(v);
+  }
+  yield first ? "{}" : "}";
+}
+
+function* arrayPieces(values: unknown[]): Generator<string> {
+  if (values.length === 0) return yield "[]";
+  for (let i = 0; i < values.length; i++) yield `${i === 0 ? "[" : ","}${JSON.stringify(values[i])}`;
+  yield "]";
 }

@@ -3,7 +3,12 @@ import { renderUnit } from "../builders/render";
 import { namespaceOf } from "../builders/names";
 import { type Desired, REDACTED_SECRETS, type SecretRequest, type SecretSource } from "../builders/types";
 import { shouldProvision } from "../lifecycle/provision";
-import { renderPlatform } from "../platform/platform";
+// The platform's pure builders, as platform.ts's renderPlatform concatenates them: importing platform.ts
+// itself would load @pulumi/pulumi (its component) for every CLI command, ~0.7 s. The consistency test
+// (test/plan/consistency.test.ts) checks the platform objects against what the program registers.
+import { buildMailServer } from "../platform/mail-server";
+import { buildPrintServer } from "../platform/print-server";
+import type { Unit } from "../model";
 import type { LoadedProject } from "../manifest/stack";
 import type { LoadedUnit } from "../manifest/units";
 import type { StackSettings } from "../model/stack";
@@ -24,23 +29,36 @@ export const RESOURCE_WARNING_THRESHOLD = 1000;
 export function planProject(project: Required<Pick<LoadedProject, "stack">> & Pick<LoadedProject, "units">): PlannedStack {
   const { settings } = project.stack;
   const units = project.units.map((u) => planUnit(u, settings));
-  const provisioned = project.units.filter((u, i) => units[i]!.provisioned).map((u) => u.unit);
-  const platform = renderPlatform(settings, provisioned).map((d) => planObject(PLATFORM, d, undefined));
-  // The program registers the stack, one provider, the platform component and its objects, and per
-  // provisioned unit its component, objects and secrets.
-  const resources = 3 + platform.length + units.filter((u) => u.provisioned).reduce((n, u) => n + 1 + u.objects.length + u.secrets.length, 0);
-  const warnings =
-    resources > RESOURCE_WARNING_THRESHOLD
-      ? [
-          `stack ${project.stack.name} would hold ${resources} Pulumi resources, over ${RESOURCE_WARNING_THRESHOLD}: ` +
-            "previews and updates slow down and one failure blocks every unit; split the units across stacks (settings units.ids or units.labels)",
-        ]
-      : [];
-  return { stack: project.stack.name, file: project.stack.file, units, platform, resources, warnings };
+  const platform = planPlatform(settings, project.units.filter((u, i) => units[i]!.provisioned).map((u) => u.unit));
+  const resources = resourceCount(units, platform);
+  return { stack: project.stack.name, file: project.stack.file, units, platform, resources, warnings: resourceWarnings(project.stack.name, resources) };
+}
+
+/** The shared platform's objects (mail and print servers) for the provisioned units, named `platform-<key>`. */
+export function planPlatform(settings: StackSettings, provisioned: readonly Unit[]): PlannedObject[] {
+  return [...buildMailServer(settings, provisioned), ...buildPrintServer(settings, provisioned)].map((d) => planObject(PLATFORM, d, undefined));
+}
+
+/**
+ * Pulumi resources the program registers: the stack, one provider, the platform component and its
+ * objects, and per provisioned unit its component, objects and secrets.
+ */
+export function resourceCount(units: ReadonlyArray<Pick<PlannedUnit, "provisioned" | "secrets"> & { objects: readonly unknown[] }>, platform: readonly unknown[]): number {
+  return 3 + platform.length + units.filter((u) => u.provisioned).reduce((n, u) => n + 1 + u.objects.length + u.secrets.length, 0);
+}
+
+/** The warning of a stack over RESOURCE_WARNING_THRESHOLD Pulumi resources. */
+export function resourceWarnings(stack: string, resources: number): string[] {
+  return resources > RESOURCE_WARNING_THRESHOLD
+    ? [
+        `stack ${stack} would hold ${resources} Pulumi resources, over ${RESOURCE_WARNING_THRESHOLD}: ` +
+          "previews and updates slow down and one failure blocks every unit; split the units across stacks (settings units.ids or units.labels)",
+      ]
+    : [];
 }
 
 /** One unit's part of the plan. */
-export function planUnit(loaded: LoadedUnit, settings: StackSettings): PlannedUnit {
+export function planUnit(loaded: Pick<LoadedUnit, "file" | "unit">, settings: StackSettings): PlannedUnit {
   const { unit } = loaded;
   const provisioned = shouldProvision(unit, settings);
   const recorder = new RecordingSecrets();
@@ -66,7 +84,7 @@ export function planUnit(loaded: LoadedUnit, settings: StackSettings): PlannedUn
 }
 
 /** The unit rendered with the probe placeholders, or null when a builder refuses them (then the conservative mask applies). */
-function probeRender(loaded: LoadedUnit, settings: StackSettings): Map<string, Desired> | null {
+function probeRender(loaded: Pick<LoadedUnit, "unit">, settings: StackSettings): Map<string, Desired> | null {
   try {
     return byKey(renderUnit(loaded.unit, settings, PROBE_SECRETS));
   } catch {

@@ -1,22 +1,22 @@
 import { bytes, cpuMillis, formatBytes, formatCpu } from "../builders/quantity";
 import type { FieldChange, PlanDiff } from "./diff";
-import type { PlannedObject, PlannedStack, PlannedUnit } from "./types";
+import type { ObjectRef, PlanSummary, PlannedUnit } from "./types";
 
 /** `Kind 3, Kind 1`, kinds in first-seen order. */
-export function kindCounts(objects: readonly PlannedObject[]): Array<[string, number]> {
+export function kindCounts(objects: readonly ObjectRef[]): Array<[string, number]> {
   const counts = new Map<string, number>();
-  for (const o of objects) counts.set(o.object.kind, (counts.get(o.object.kind) ?? 0) + 1);
+  for (const o of objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
   return [...counts];
 }
 
-export function kindsText(objects: readonly PlannedObject[]): string {
+export function kindsText(objects: readonly ObjectRef[]): string {
   return kindCounts(objects)
     .map(([k, n]) => `${k} ${n}`)
     .join(", ");
 }
 
 /** The quota of every provisioned unit, summed. */
-export function quotaTotals(plan: PlannedStack): PlannedUnit["quota"] {
+export function quotaTotals(plan: Pick<PlanSummary, "units">): PlannedUnit["quota"] {
   let cpu = 0;
   let memory = 0;
   let storage = 0;
@@ -40,12 +40,11 @@ export function quotaText(q: PlannedUnit["quota"]): string {
 }
 
 /** `Kind namespace/name`, what a reviewer recognizes on the cluster. */
-export function objectLabel(o: PlannedObject): string {
-  const m = o.object.metadata;
-  return `${o.object.kind} ${m.namespace ? `${m.namespace}/` : ""}${m.name}`;
+export function objectLabel(o: ObjectRef): string {
+  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;
 }
 
-export function countObjects(plan: PlannedStack): number {
+export function countObjects(plan: Pick<PlanSummary, "units" | "platform">): number {
   return plan.units.reduce((n, u) => n + u.objects.length, plan.platform.length);
 }
 

@@ -53,3 +53,58 @@ export interface PlannedStack {
   resources: number;
   warnings: string[];
 }
+
+/**
+ * What the summary, the diff listing and plan.json keep of an object once its YAML is written: its
+ * identity and flags, not its body. Streaming keeps only these, so memory does not grow with the objects' size.
+ */
+export interface ObjectRef {
+  key: string;
+  resource: string;
+  service: Desired["service"];
+  apiVersion: string;
+  kind: string;
+  /** Absent for cluster-scoped objects. */
+  namespace?: string;
+  name: string;
+  dataBearing: boolean;
+  usesSecrets: boolean;
+  /** Paths whose values were redacted. */
+  redacted: FieldPath[];
+}
+
+/** A planned unit without its object bodies (see ObjectRef). */
+export interface UnitSummary extends Omit<PlannedUnit, "objects"> {
+  objects: ObjectRef[];
+}
+
+/** The plan of a stack as the report prints it: summaries, object identities, counts and warnings. */
+export interface PlanSummary extends Omit<PlannedStack, "units" | "platform"> {
+  units: UnitSummary[];
+  platform: ObjectRef[];
+}
+
+/** The identity and flags of a planned object. */
+export function objectRef(o: PlannedObject): ObjectRef {
+  const m = o.object.metadata;
+  return {
+    key: o.key,
+    resource: o.resource,
+    service: o.service,
+    apiVersion: o.object.apiVersion,
+    kind: o.object.kind,
+    ...(m.namespace !== undefined ? { namespace: m.namespace } : {}),
+    name: m.name,
+    dataBearing: o.dataBearing,
+    usesSecrets: o.usesSecrets,
+    redacted: o.redacted,
+  };
+}
+
+export function unitSummary(u: PlannedUnit): UnitSummary {
+  return { ...u, objects: u.objects.map(objectRef) };
+}
+
+export function planSummary(p: PlannedStack): PlanSummary {
+  return { ...p, units: p.units.map(unitSummary), platform: p.platform.map(objectRef) };
+}
