@@ -68,4 +68,22 @@ describe("the plan's YAML emitter", () => {
       expect(parse(toYaml(v))).toStrictEqual(v);
     }
   });
+
+  it("GIVEN 5,000 strings of the characters the plain-scalar check looks at WHEN written THEN each reads back identical in YAML 1.2 and 1.1, and names stay plain", () => {
+    // GIVEN strings over letters, digits and the punctuation allowed inside plain scalars, plus their neighbours
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const chars = ["a", "Z", "y", "n", "0", "7", " ", "_", ".", "/", "(", ")", "+", ",", "-", ":", "#", "ł", "–", "\t", "~", "="];
+    for (let i = 0; i < 5000; i++) {
+      const v = { s: Array.from({ length: 1 + rnd(8) }, () => chars[rnd(chars.length)]).join("") };
+      // WHEN / THEN
+      const yaml = toYaml(v);
+      expect({ yaml, v: parse(yaml) }).toStrictEqual({ yaml, v });
+      expect({ yaml, v: parse(yaml, { version: "1.1" }) }).toStrictEqual({ yaml, v });
+    }
+    expect(toYaml({ "app.kubernetes.io/name": "unit-mpu_a (b), c+d/e" })).toBe("app.kubernetes.io/name: unit-mpu_a (b), c+d/e\n");
+  });
 });
