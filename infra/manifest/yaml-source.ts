@@ -1,7 +1,9 @@
+import { isUtf8 } from "node:buffer";
 import { readFileSync, statSync } from "node:fs";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
 import { type Diagnostic, type PathSegment, fieldPath } from "./diagnostics";
 import { byteLineCol, firstInvalidUtf8, sniffEncoding } from "./text-encoding";
+import { fastParse } from "./yaml-fast";
 import { checkStructure, tooDeepOffset } from "./yaml-structure";
 
 /** Hard limits that keep a hostile or mistaken file from exhausting the validator. */
@@ -16,13 +18,49 @@ export interface YamlLimits {
 
 export const DEFAULT_LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxAliases: 50, maxDepth: 32 };
 
-/** A parsed YAML file that can say where any field of it stands. */
+/** The `yaml` Document of a file, with the line counter that turns its node ranges into lines and columns. */
+interface Composed {
+  doc: Document;
+  lines: LineCounter;
+}
+
+const PARSE_OPTIONS = {
+  prettyErrors: false,
+  uniqueKeys: false, // duplicates are reported by checkStructure, with the field path and both lines
+  schema: "core",
+  strict: true,
+  merge: false,
+} as const;
+
+/**
+ * A parsed YAML file that can say where any field of it stands. A file read by the fast path (yaml-fast.ts)
+ * has no `yaml` Document until something asks where a field stands: it is composed then, once, from the
+ * same text and with the same options as the full path, so every location is the same as if it had been.
+ */
 export class YamlSource {
+  private composed?: Composed;
+
   constructor(
     readonly file: string,
-    readonly doc: Document,
-    private readonly lines: LineCounter,
-  ) {}
+    private readonly text: string,
+    composed?: Composed,
+  ) {
+    this.composed = composed;
+  }
+
+  /** The `yaml` Document (composed on first use for a file read by the fast path). */
+  get doc(): Document {
+    return this.compose().doc;
+  }
+
+  private compose(): Composed {
+    if (!this.composed) {
+      const lines = new LineCounter();
+      const docs = parseAllDocuments(this.text, { ...PARSE_OPTIONS, lineCounter: lines });
+      this.composed = { doc: (Array.isArray(docs) ? docs : [])[0]!, lines };
+    }
+    return this.composed;
+  }
 
   /**
    * Location of the value at `path`, or of its key when `key` is true. Where the path leaves the
@@ -65,7 +103,7 @@ export class YamlSource {
   /** Location of a node of this document (1:1 when it has none). */
   position(node: unknown): { line: number; col: number } {
     const range = (node as { range?: [number, number, number] } | null)?.range;
-    return range ? this.lines.linePos(range[0]) : { line: 1, col: 1 };
+    return range ? this.compose().lines.linePos(range[0]) : { line: 1, col: 1 };
   }
 }
 
@@ -104,8 +142,11 @@ function tooLarge(size: number, max: number): string {
   return `file is ${size} bytes, over the ${max}-byte limit`;
 }
 
-/** Parses bytes as exactly one YAML document under the limits. Never throws. */
-export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = DEFAULT_LIMITS): ParseResult {
+/**
+ * Parses bytes as exactly one YAML document under the limits. Never throws. A valid file in the fast subset
+ * is read by js-yaml (yaml-fast.ts); `fast: false` forces the full `yaml` path (the equivalence tests compare both).
+ */
+export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = DEFAULT_LIMITS, { fast = true } = {}): ParseResult {
   const fail = (line: number, col: number, message: string, hint?: string, field = ""): ParseResult => ({
     ok: false,
     diagnostics: [{ file, line, col, field, message, ...(hint ? { hint } : {}) }],
@@ -113,7 +154,7 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
   if (bytes.length > limits.maxBytes) return fail(1, 1, tooLarge(bytes.length, limits.maxBytes), TOO_LARGE_HINT);
   const enc = sniffEncoding(bytes);
   if (enc) return fail(1, 1, `file is ${enc} encoded`, "save it as UTF-8");
-  const bad = firstInvalidUtf8(bytes);
+  const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes); // the native check first: most files are valid
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     // A NUL byte never occurs in text: report the first byte that is not text, as binary content.
@@ -137,16 +178,11 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
     return fail(line, col, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure", deep.field);
   };
   if (tooDeepOffset(text, limits.maxDepth)) return tooDeep(0);
+  const quick = fast ? fastParse(text, limits.maxDepth) : undefined;
+  if (quick !== undefined) return { ok: true, source: new YamlSource(file, text), value: quick };
   let docs: Document[];
   try {
-    const parsed = parseAllDocuments(text, {
-      lineCounter: lines,
-      prettyErrors: false,
-      uniqueKeys: false, // duplicates are reported by checkStructure, with the field path and both lines
-      schema: "core",
-      strict: true,
-      merge: false,
-    });
+    const parsed = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lines });
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (e) {
     if (e instanceof RangeError) return tooDeep(0);
@@ -176,7 +212,7 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
   }
   if (diagnostics.length) return { ok: false, diagnostics };
 
-  const source = new YamlSource(file, doc, lines);
+  const source = new YamlSource(file, text, { doc, lines });
   const structural = checkStructure(source, doc, limits);
   if (structural.length) return { ok: false, diagnostics: structural };
   try {

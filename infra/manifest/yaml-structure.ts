@@ -195,6 +195,11 @@ function scalarKey(k: unknown): string | undefined {
  * parsing: the parser recurses, and a deep enough document overflows its stack (where depends on the stack size). Counts block levels by indentation and `- ` items, and flow levels by brackets.
  */
 export function tooDeepOffset(text: string, max: number): { offset: number; field: string } | undefined {
+  return shallow(text, max) ? undefined : scanDepth(text, max);
+}
+
+/** The scan of `tooDeepOffset`, line by line (exported for the test that `shallow` never hides a finding). */
+export function scanDepth(text: string, max: number): { offset: number; field: string } | undefined {
   const indents: number[] = [];
   let field = "";
   let flow = 0;
@@ -235,4 +240,18 @@ export function tooDeepOffset(text: string, max: number): { offset: number; fiel
     }
   }
   return undefined;
+}
+
+/**
+ * A cheap proof that `tooDeepOffset` finds nothing. On a line the scan counts at most indent + 1 block levels
+ * (the indents it stacks rise strictly) plus one per leading `- `, both within the line's leading run of
+ * whitespace and dashes; and flow levels never exceed the number of `[` and `{` in the text. So when no line
+ * starts with a run of `max - brackets` whitespace or dash characters, no line goes deeper than `max`.
+ */
+export function shallow(text: string, max: number): boolean {
+  let brackets = 0;
+  for (let i = text.indexOf("["); i !== -1; i = text.indexOf("[", i + 1)) brackets++;
+  for (let i = text.indexOf("{"); i !== -1; i = text.indexOf("{", i + 1)) brackets++;
+  const run = max - brackets;
+  return run > 0 && !new RegExp(`^[\\s-]{${run}}`, "m").test(text);
 }
