@@ -9,15 +9,9 @@
  */
 import { FAILSAFE_SCHEMA, load, type Schema, Type } from "js-yaml";
 
-// Plain-scalar resolution copied from yaml 2.x `schema/core` (null, bool, int, intOct, intHex, float, floatExp, floatNaN).
-// Each resolver first rejects by the first character: js-yaml asks every implicit type about every plain scalar.
+// Plain-scalar resolution copied from yaml 2.x `schema/core` (null, bool, int, intOct, intHex, float, floatExp,
+// floatNaN), as one implicit type: js-yaml asks every implicit type about every plain scalar, and most are strings.
 const NULLS = new Set(["", "~", "null", "Null", "NULL"]);
-const nullType = new Type("tag:yaml.org,2002:null", {
-  kind: "scalar",
-  resolve: (s: string) => NULLS.has(s),
-  construct: () => null,
-  predicate: (v: unknown) => v === null,
-});
 const BOOLS = new Map([
   ["true", true],
   ["True", true],
@@ -26,51 +20,46 @@ const BOOLS = new Map([
   ["False", false],
   ["FALSE", false],
 ]);
-const boolType = new Type("tag:yaml.org,2002:bool", {
-  kind: "scalar",
-  resolve: (s: string) => BOOLS.has(s),
-  construct: (s: string) => BOOLS.get(s),
-  predicate: (v: unknown) => typeof v === "boolean",
-});
-/** Whether a scalar can be a number at all: it starts with a digit, a sign or a dot. */
-function numberish(s: string): boolean {
-  const c = s.charCodeAt(0);
-  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
-}
 const INT_OCT = /^0o[0-7]+$/;
 const INT_DEC = /^[-+]?[0-9]+$/;
 const INT_HEX = /^0x[0-9a-fA-F]+$/;
-const intType = new Type("tag:yaml.org,2002:int", {
-  kind: "scalar",
-  resolve: (s: string) => numberish(s) && (INT_DEC.test(s) || INT_OCT.test(s) || INT_HEX.test(s)),
-  construct: (s: string) =>
-    INT_OCT.test(s)
-      ? parseInt(s.substring(2), 8)
-      : INT_HEX.test(s)
-        ? parseInt(s.substring(2), 16)
-        : parseInt(s, 10),
-  predicate: (v: unknown) => Number.isInteger(v),
-});
 const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-const floatType = new Type("tag:yaml.org,2002:float", {
-  kind: "scalar",
-  resolve: (s: string) => numberish(s) && (FLOAT.test(s) || FLOAT_EXP.test(s) || FLOAT_NAN.test(s)),
-  construct: (s: string) =>
-    FLOAT_NAN.test(s)
-      ? s.slice(-3).toLowerCase() === "nan"
+
+/** What a plain scalar means in YAML 1.2 core as `yaml` reads it, or NOT_CORE for a string. */
+const NOT_CORE = Symbol("string");
+function coreValue(s: string): unknown {
+  const c = s.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
+    // a digit, a sign or a dot: perhaps a number
+    if (INT_DEC.test(s)) return parseInt(s, 10);
+    if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
+    if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
+    if (FLOAT_NAN.test(s))
+      return s.slice(-3).toLowerCase() === "nan"
         ? NaN
         : s[0] === "-"
           ? Number.NEGATIVE_INFINITY
-          : Number.POSITIVE_INFINITY
-      : parseFloat(s),
-  predicate: (v: unknown) => typeof v === "number",
+          : Number.POSITIVE_INFINITY;
+    if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
+    return NOT_CORE;
+  }
+  if (NULLS.has(s)) return null;
+  const b = BOOLS.get(s);
+  return b === undefined ? NOT_CORE : b;
+}
+
+/** The null, bool, int and float of YAML 1.2 core in one (its tag only names it: values are all that is read). */
+const coreScalar = new Type("tag:yaml.org,2002:core-scalar", {
+  kind: "scalar",
+  resolve: (s: string) => coreValue(s) !== NOT_CORE,
+  construct: (s: string) => coreValue(s),
 });
 
 /** YAML 1.2 core as the `yaml` library resolves it (js-yaml's own core schema also takes `1_000`, `0b1`, `-0x1`...). */
 export const YAML12_CORE: Schema = FAILSAFE_SCHEMA.extend({
-  implicit: [nullType, boolType, intType, floatType],
+  implicit: [coreScalar],
 });
 
 /**

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
 import { type Diagnostic, type PathSegment, fieldPath } from "./diagnostics";
 import { byteLineCol, firstInvalidUtf8, sniffEncoding } from "./text-encoding";
@@ -124,15 +124,25 @@ export function readYamlFile(file: string, limits: YamlLimits = DEFAULT_LIMITS):
     diagnostics: [{ file, line: 1, col: 1, field: "", message, ...(hint ? { hint } : {}) }],
   });
   let bytes: Buffer;
+  // Opened once and checked through the descriptor (one path lookup per file); where it cannot be opened,
+  // the path is stat'ed and read as before, so that every error is the same.
+  let fd: number | undefined;
   try {
-    const st = statSync(file);
+    fd = openSync(file, "r");
+  } catch {
+    fd = undefined;
+  }
+  try {
+    const st = fd === undefined ? statSync(file) : fstatSync(fd);
     if (st.isDirectory()) return whole("is a directory, not a manifest file");
     if (st.size > limits.maxBytes) return whole(tooLarge(st.size, limits.maxBytes), TOO_LARGE_HINT);
-    bytes = readFileSync(file);
+    bytes = readFileSync(fd ?? file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "ENOENT") return whole("no such file", "check the path");
     return whole(`cannot be read: ${err.code ?? err.message}`, "check the file's permissions");
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   return parseYaml(file, bytes, limits);
 }
