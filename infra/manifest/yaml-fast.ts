@@ -45,9 +45,9 @@ function coreValue(s: string): unknown {
     if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
     return NOT_CORE;
   }
-  if (NULLS.has(s)) return null;
-  const b = BOOLS.get(s);
-  return b === undefined ? NOT_CORE : b;
+  if (c === 126 || c === 110 || c === 78 || s === "") return NULLS.has(s) ? null : NOT_CORE; // ~ n N
+  if (c === 116 || c === 84 || c === 102 || c === 70) return BOOLS.get(s) ?? NOT_CORE; // t T f F
+  return NOT_CORE;
 }
 
 /** The null, bool, int and float of YAML 1.2 core in one (its tag only names it: values are all that is read). */
@@ -89,11 +89,13 @@ export function inFastSubset(text: string): boolean {
     const end = eol === -1 ? text.length : eol;
     if (!quotesClosed(text.slice(start, end))) return false;
     if (eol === -1) break;
-    const next = text.slice(end).search(/["']/);
-    q = next === -1 ? -1 : end + next;
+    QUOTE.lastIndex = end;
+    q = QUOTE.exec(text)?.index ?? -1;
   }
   return true;
 }
+
+const QUOTE = /["']/g;
 
 /**
  * Whether every quote on a line opens a scalar where a value may start (line start, after `- `, `: `, `[`, `,`)
