@@ -1,6 +1,5 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { FileQueue } from "./file-queue";
 import { type PlanReport, planJsonPieces } from "./format";
 import { type PlannedObject, type PlannedStack, type PlannedUnit, planSummary } from "./types";
 import { toYaml } from "./yaml";
@@ -31,8 +30,6 @@ export function writePlan(plan: PlannedStack, dir: string): string[] {
 /** Writes a plan into a directory piece by piece, so no more than one unit's YAML is held at a time. */
 export class PlanWriter {
   readonly written: string[] = [];
-  /** Unit and platform files are written on a second thread (see FileQueue); `summary` waits for them. */
-  private readonly queue: FileQueue;
 
   /** Clears (or refuses) `dir` as writePlan does and leaves the marker in it. */
   constructor(
@@ -42,7 +39,6 @@ export class PlanWriter {
     prepare(dir);
     // The marker first: a plan interrupted half-way still leaves a directory the next plan may clear.
     writeFileSync(join(dir, PLAN_MARKER), `muni plan of stack ${stack}: this directory is rewritten by every plan\n`);
-    this.queue = new FileQueue();
   }
 
   /** `<unit id>.yaml` for a provisioned unit; nothing for the others. */
@@ -64,8 +60,6 @@ export class PlanWriter {
    * compact and in pieces: at 10,000 units the indented string was 180 MB and 4 s of JSON.stringify.
    */
   summary(report: PlanReport): void {
-    // Every unit file first: plan.json last marks a complete plan.
-    this.queue.finish();
     const fd = openSync(join(this.dir, "plan.json"), "w");
     try {
       let buf = "";
@@ -84,7 +78,7 @@ export class PlanWriter {
 
   private file(name: string, text: string): void {
     const file = join(this.dir, name);
-    this.queue.write(file, text);
+    writeFileSync(file, text);
     this.written.push(file);
   }
 }
