@@ -22,7 +22,7 @@ describe("decommissioning stops new data and keeps every object", () => {
   });
 
   it("GIVEN a decommissioning unit WHEN rendered THEN workloads stop, VMs halt, claims are kept and no new volume is admitted", () => {
-    const before = structuredClone(DESIRED);
+    const before = JSON.parse(JSON.stringify(DESIRED)) as typeof DESIRED; // a same-realm copy (structuredClone makes host-realm objects under jest)
     const out = applyLifecycle(lc("decommissioning"), DESIRED);
     expect(DESIRED).toStrictEqual(before); // pure: the input is not changed
     expect(out.map((d) => d.object)).toStrictEqual([
