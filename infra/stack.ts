@@ -41,7 +41,8 @@ export interface StackOutputs {
 export function defineStack(args: StackArgs): StackOutputs {
   const project = loadProject(args.root, args.stack, args.settings);
   // The lifecycle guards against the stack's ledger (docs/lifecycle.md): refused like invalid input.
-  if (project.stack && !project.diagnostics.length) project.diagnostics.push(...checkLedger(project.stack, project.units));
+  if (project.stack && !project.diagnostics.length)
+    project.diagnostics.push(...checkLedger(project.stack, project.units));
   if (!project.stack || project.diagnostics.length) {
     for (const d of project.diagnostics) void pulumi.log.error(formatDiagnostic(d));
     throw new pulumi.RunError(
@@ -69,7 +70,11 @@ export function defineStack(args: StackArgs): StackOutputs {
   const platform = new Platform("platform", { settings, units: provisioned }, { providers: [provider] });
   const mailDns: Record<string, pulumi.Output<DnsRecord[]>> = {};
   for (const unit of provisioned) {
-    const component = new Unit(unit.id, { unit, settings, platformNamespaces: platform.namespaces }, { providers: [provider] });
+    const component = new Unit(
+      unit.id,
+      { unit, settings, platformNamespaces: platform.namespaces },
+      { providers: [provider] },
+    );
     namespaces[unit.id] = component.namespace;
     if (unit.services.mail) mailDns[unit.id] = component.mailDns;
   }
@@ -77,7 +82,9 @@ export function defineStack(args: StackArgs): StackOutputs {
     namespaces,
     notProvisioned,
     retainedData: project.units.flatMap(({ unit }) => retainedData(unit, settings)),
-    bipRegistry: bipRegistry(project.units.filter(({ unit }) => namespaces[unit.id] !== undefined).map(({ unit }) => unit)),
+    bipRegistry: bipRegistry(
+      project.units.filter(({ unit }) => namespaces[unit.id] !== undefined).map(({ unit }) => unit),
+    ),
     mailDns,
   };
 }

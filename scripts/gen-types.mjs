@@ -17,7 +17,11 @@ function stripTitles(node, isRoot) {
   for (const [k, v] of Object.entries(node)) {
     if (k === "examples" || k === "default" || k === "const" || k === "enum") continue;
     // `properties`, `$defs` and the like map names to schemas: a property may itself be named "title".
-    if ((k === "properties" || k === "$defs" || k === "patternProperties" || k === "dependentSchemas") && v && typeof v === "object")
+    if (
+      (k === "properties" || k === "$defs" || k === "patternProperties" || k === "dependentSchemas") &&
+      v &&
+      typeof v === "object"
+    )
       for (const sub of Object.values(v)) stripTitles(sub, false);
     else stripTitles(v, false);
   }
@@ -26,10 +30,13 @@ function requireDefaulted(node) {
   if (Array.isArray(node)) return node.forEach(requireDefaulted);
   if (node === null || typeof node !== "object") return;
   if (node.properties && typeof node.properties === "object") {
-    const withDefault = Object.entries(node.properties).filter(([, v]) => v && "default" in v).map(([k]) => k);
+    const withDefault = Object.entries(node.properties)
+      .filter(([, v]) => v && "default" in v)
+      .map(([k]) => k);
     if (withDefault.length) node.required = [...new Set([...(node.required ?? []), ...withDefault])];
   }
-  for (const [k, v] of Object.entries(node)) if (k !== "examples" && k !== "default" && k !== "const" && k !== "enum") requireDefaulted(v);
+  for (const [k, v] of Object.entries(node))
+    if (k !== "examples" && k !== "default" && k !== "const" && k !== "enum") requireDefaulted(v);
 }
 const check = process.argv.includes("--check");
 let stale = 0;
@@ -57,9 +64,16 @@ for (const t of targets) {
   });
   const path = join(root, t.out);
   let current = "";
-  try { current = readFileSync(path, "utf8"); } catch {}
+  try {
+    current = readFileSync(path, "utf8");
+  } catch {}
   if (current === ts) continue;
-  if (check) { console.error(`${t.out} is out of date with ${t.schema}: run npm run gen:types`); stale++; }
-  else { writeFileSync(path, ts); console.log(`wrote ${t.out}`); }
+  if (check) {
+    console.error(`${t.out} is out of date with ${t.schema}: run npm run gen:types`);
+    stale++;
+  } else {
+    writeFileSync(path, ts);
+    console.log(`wrote ${t.out}`);
+  }
 }
 process.exit(stale ? 1 : 0);

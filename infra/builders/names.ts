@@ -20,7 +20,10 @@ export const ANNOTATION = {
 export const MANAGED_BY = "muni";
 
 /** The unit's namespace: `<namespacePrefix><id>`. */
-export function namespaceOf(unit: Pick<Unit, "id">, settings: Pick<StackSettings, "namespacePrefix">): string {
+export function namespaceOf(
+  unit: Pick<Unit, "id">,
+  settings: Pick<StackSettings, "namespacePrefix">,
+): string {
   return `${settings.namespacePrefix}${unit.id}`;
 }
 
@@ -29,7 +32,10 @@ export function namespaceOf(unit: Pick<Unit, "id">, settings: Pick<StackSettings
  * Pod Security `privileged` level, so VMs live apart from the unit's `restricted` namespace, where its
  * administrators cannot create pods (see builders/vm/vm-namespace.ts).
  */
-export function vmNamespaceOf(unit: Pick<Unit, "id">, settings: Pick<StackSettings, "namespacePrefix">): string {
+export function vmNamespaceOf(
+  unit: Pick<Unit, "id">,
+  settings: Pick<StackSettings, "namespacePrefix">,
+): string {
   return `${namespaceOf(unit, settings)}-vm`;
 }
 

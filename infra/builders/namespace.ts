@@ -7,7 +7,9 @@ import type { BuildContext, Desired } from "./types";
  */
 export function buildNamespace(ctx: BuildContext): Desired[] {
   const { unit } = ctx;
-  const own = Object.fromEntries(Object.entries(unit.labels).map(([k, v]) => [`${LABEL.unitLabelPrefix}${k}`, v]));
+  const own = Object.fromEntries(
+    Object.entries(unit.labels).map(([k, v]) => [`${LABEL.unitLabelPrefix}${k}`, v]),
+  );
   return [
     {
       key: "namespace",

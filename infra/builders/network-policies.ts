@@ -5,7 +5,14 @@ import type { BuildContext, Desired, K8sObject } from "./types";
 type Platform = Pick<StackSettings["platform"]["mail"], "namespace" | "podLabels" | "ports">;
 
 /** Private, link-local, CGNAT and loopback ranges: never reachable through `internet`. */
-export const PRIVATE_IPV4 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "127.0.0.0/8"];
+export const PRIVATE_IPV4 = [
+  "10.0.0.0/8",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "169.254.0.0/16",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+];
 export const PRIVATE_IPV6 = ["fc00::/7", "fe80::/10", "::1/128"];
 
 /**
@@ -17,13 +24,21 @@ export const PRIVATE_IPV6 = ["fc00::/7", "fe80::/10", "::1/128"];
  */
 export function buildNetworkPolicies(ctx: BuildContext): Desired[] {
   const vmNs = hasVms(ctx) ? vmNamespaceOf(ctx.unit, ctx.settings) : undefined;
-  return policiesIn(ctx, ctx.namespace, { keyPrefix: "", ingressController: Boolean(ctx.unit.services.web), sibling: vmNs });
+  return policiesIn(ctx, ctx.namespace, {
+    keyPrefix: "",
+    ingressController: Boolean(ctx.unit.services.web),
+    sibling: vmNs,
+  });
 }
 
 /** The same isolation in the unit's VM namespace: no ingress controller; linked to the unit's namespace. */
 export function buildVmNetworkPolicies(ctx: BuildContext): Desired[] {
   if (!hasVms(ctx)) return [];
-  return policiesIn(ctx, vmNamespaceOf(ctx.unit, ctx.settings), { keyPrefix: "vmns-", ingressController: false, sibling: ctx.namespace });
+  return policiesIn(ctx, vmNamespaceOf(ctx.unit, ctx.settings), {
+    keyPrefix: "vmns-",
+    ingressController: false,
+    sibling: ctx.namespace,
+  });
 }
 
 interface PolicyOptions {
@@ -75,9 +90,21 @@ function policiesIn(ctx: BuildContext, namespace: string, opts: PolicyOptions): 
   ];
   if (opts.sibling) {
     const sibling = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": opts.sibling } } };
-    out.push(policy("allow-unit-namespaces", "servers", { policyTypes: ["Ingress", "Egress"], ingress: [{ from: [sibling] }], egress: [{ to: [sibling] }] }));
+    out.push(
+      policy("allow-unit-namespaces", "servers", {
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [sibling] }],
+        egress: [{ to: [sibling] }],
+      }),
+    );
   }
-  if (opts.ingressController) out.push(policy("allow-from-ingress", "web", { policyTypes: ["Ingress"], ingress: [{ from: [platformPeer(p.ingress)] }] }));
+  if (opts.ingressController)
+    out.push(
+      policy("allow-from-ingress", "web", {
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [platformPeer(p.ingress)] }],
+      }),
+    );
   const egressTo = (key: string, service: Desired["service"], platform: Platform) =>
     out.push(
       policy(`allow-to-${key}`, service, {
@@ -94,14 +121,23 @@ function policiesIn(ctx: BuildContext, namespace: string, opts: PolicyOptions): 
     out.push(
       policy("allow-internet", "internet", {
         policyTypes: ["Egress"],
-        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_IPV4 } }, { ipBlock: { cidr: "::/0", except: PRIVATE_IPV6 } }] }],
+        egress: [
+          {
+            to: [
+              { ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_IPV4 } },
+              { ipBlock: { cidr: "::/0", except: PRIVATE_IPV6 } },
+            ],
+          },
+        ],
       }),
     );
   return out;
 }
 
 function peer(namespace: string, podLabels: Record<string, string | undefined>) {
-  const labels = Object.fromEntries(Object.entries(podLabels).filter((e): e is [string, string] => e[1] !== undefined));
+  const labels = Object.fromEntries(
+    Object.entries(podLabels).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   return {
     namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
     podSelector: { matchLabels: labels },

@@ -63,7 +63,8 @@ export function formatBytes(n: number): string {
  */
 export function timesFactor(n: number, factor: number): number {
   const thousandths = Math.round(factor * 1000);
-  if (Math.abs(thousandths - factor * 1000) > 1e-6 || thousandths < 0) throw new Error(`factor ${factor} must be ≥ 0 with at most 3 decimals`);
+  if (Math.abs(thousandths - factor * 1000) > 1e-6 || thousandths < 0)
+    throw new Error(`factor ${factor} must be ≥ 0 with at most 3 decimals`);
   return Number((BigInt(n) * BigInt(thousandths)) / 1000n);
 }
 

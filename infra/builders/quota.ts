@@ -17,7 +17,14 @@ export interface EffectiveQuota {
 export function effectiveQuota(unit: Unit, settings: StackSettings): EffectiveQuota {
   const servers = unit.services.servers;
   const q = servers?.quota ?? settings.defaultQuota;
-  return { cpu: q.cpu, memory: q.memory, storage: q.storage, pods: q.pods, volumes: q.volumes, vms: servers?.vms.length ?? 0 };
+  return {
+    cpu: q.cpu,
+    memory: q.memory,
+    storage: q.storage,
+    pods: q.pods,
+    volumes: q.volumes,
+    vms: servers?.vms.length ?? 0,
+  };
 }
 
 /** Container defaults applied by the LimitRange, clamped to the quota so a tiny quota stays usable. */
@@ -43,7 +50,10 @@ export function buildQuota(ctx: BuildContext): Desired[] {
   const meta = (name: string) => ({ name, namespace: ctx.namespace, labels: ctx.labels });
   const cpu = cpuMillis(q.cpu);
   const mem = bytes(q.memory);
-  const clamp = (d: { cpu: number; memory: number }) => ({ cpu: formatCpu(Math.min(d.cpu, cpu)), memory: formatBytes(Math.min(d.memory, mem)) });
+  const clamp = (d: { cpu: number; memory: number }) => ({
+    cpu: formatCpu(Math.min(d.cpu, cpu)),
+    memory: formatBytes(Math.min(d.memory, mem)),
+  });
   return [
     {
       key: "quota",
@@ -77,7 +87,12 @@ export function buildQuota(ctx: BuildContext): Desired[] {
         metadata: meta("unit-limits"),
         spec: {
           limits: [
-            { type: "Container", default: clamp(CONTAINER_DEFAULT), defaultRequest: clamp(CONTAINER_DEFAULT_REQUEST), max: { cpu: q.cpu, memory: q.memory } },
+            {
+              type: "Container",
+              default: clamp(CONTAINER_DEFAULT),
+              defaultRequest: clamp(CONTAINER_DEFAULT_REQUEST),
+              max: { cpu: q.cpu, memory: q.memory },
+            },
             { type: "PersistentVolumeClaim", max: { storage: q.storage } },
           ],
         },

@@ -21,7 +21,12 @@ export const OPERATIONS_RULES = [
 export function buildRbac(ctx: BuildContext): Desired[] {
   const { unit, settings } = ctx;
   const meta = (name: string) => ({ name, namespace: ctx.namespace, labels: ctx.labels });
-  const binding = (key: string, name: string, roleRef: { kind: "ClusterRole" | "Role"; name: string }, who: readonly Identity[]): Desired[] =>
+  const binding = (
+    key: string,
+    name: string,
+    roleRef: { kind: "ClusterRole" | "Role"; name: string },
+    who: readonly Identity[],
+  ): Desired[] =>
     who.length === 0
       ? []
       : [
@@ -39,13 +44,44 @@ export function buildRbac(ctx: BuildContext): Desired[] {
         ];
   const leads = unit.roles.operationsLeads;
   return [
-    ...binding("rb-local-administrators", "local-administrators", { kind: "ClusterRole", name: "admin" }, unit.roles.localAdministrators),
-    ...binding("rb-operations-leads-view", "operations-leads-view", { kind: "ClusterRole", name: "view" }, leads),
+    ...binding(
+      "rb-local-administrators",
+      "local-administrators",
+      { kind: "ClusterRole", name: "admin" },
+      unit.roles.localAdministrators,
+    ),
+    ...binding(
+      "rb-operations-leads-view",
+      "operations-leads-view",
+      { kind: "ClusterRole", name: "view" },
+      leads,
+    ),
     ...(leads.length
-      ? [{ key: "role-operations", service: "baseline" as const, object: { apiVersion: `${RBAC}/v1`, kind: "Role", metadata: meta("unit-operations"), rules: OPERATIONS_RULES } }]
+      ? [
+          {
+            key: "role-operations",
+            service: "baseline" as const,
+            object: {
+              apiVersion: `${RBAC}/v1`,
+              kind: "Role",
+              metadata: meta("unit-operations"),
+              rules: OPERATIONS_RULES,
+            },
+          },
+        ]
       : []),
-    ...binding("rb-operations-leads-duties", "operations-leads-duties", { kind: "Role", name: "unit-operations" }, leads),
-    ...binding("rb-central-administrators", "central-administrators", { kind: "ClusterRole", name: "admin" }, [settings.centralAdministrators]),
+    ...binding(
+      "rb-operations-leads-duties",
+      "operations-leads-duties",
+      { kind: "Role", name: "unit-operations" },
+      leads,
+    ),
+    ...binding(
+      "rb-central-administrators",
+      "central-administrators",
+      { kind: "ClusterRole", name: "admin" },
+      [settings.centralAdministrators],
+    ),
   ];
 }
 

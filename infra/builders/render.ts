@@ -10,22 +10,46 @@ import { buildPrint } from "./print/builder";
 import { buildWeb } from "./web";
 import { buildVms } from "./vm";
 import { buildEnrollment } from "./enrollment";
-import { type BuildContext, type Desired, REDACTED_SECRETS, type SecretSource, type UnitBuilder } from "./types";
+import {
+  type BuildContext,
+  type Desired,
+  REDACTED_SECRETS,
+  type SecretSource,
+  type UnitBuilder,
+} from "./types";
 import { applyLifecycle } from "../lifecycle/decommissioning";
 
 /**
  * Every builder of a unit, in registration order. The namespace comes first; services add theirs.
  * The Pulumi program, the plan and the reports all render units through this one list.
  */
-export const UNIT_BUILDERS: readonly UnitBuilder[] = [buildNamespace, buildQuota, buildNetworkPolicies, buildRbac, buildMail, buildPrint, buildWeb, buildVms, buildEnrollment];
+export const UNIT_BUILDERS: readonly UnitBuilder[] = [
+  buildNamespace,
+  buildQuota,
+  buildNetworkPolicies,
+  buildRbac,
+  buildMail,
+  buildPrint,
+  buildWeb,
+  buildVms,
+  buildEnrollment,
+];
 
 /** The context builders get for one unit. */
-export function buildContext(unit: Unit, settings: StackSettings, secrets: SecretSource = REDACTED_SECRETS): BuildContext {
+export function buildContext(
+  unit: Unit,
+  settings: StackSettings,
+  secrets: SecretSource = REDACTED_SECRETS,
+): BuildContext {
   return { unit, settings, namespace: namespaceOf(unit, settings), labels: unitLabels(unit), secrets };
 }
 
 /** All objects of one unit. Pure: the same unit, settings and secrets give the same objects. */
-export function renderUnit(unit: Unit, settings: StackSettings, secrets: SecretSource = REDACTED_SECRETS): Desired[] {
+export function renderUnit(
+  unit: Unit,
+  settings: StackSettings,
+  secrets: SecretSource = REDACTED_SECRETS,
+): Desired[] {
   const ctx = buildContext(unit, settings, secrets);
   const out = UNIT_BUILDERS.flatMap((b) => b(ctx));
   const seen = new Set<string>();

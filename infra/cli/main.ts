@@ -9,7 +9,15 @@ import { registerLedger } from "../lifecycle/ledger-command";
 import { registerReport } from "./report";
 
 /** Each command registers itself here; `done` receives its exit code. */
-const COMMANDS: Array<(program: Command, io: CliIO, done: (code: number) => void) => void> = [registerValidate, registerReport, registerPlan, registerNewUnit, registerDrift, registerLedger, registerDns];
+const COMMANDS: Array<(program: Command, io: CliIO, done: (code: number) => void) => void> = [
+  registerValidate,
+  registerReport,
+  registerPlan,
+  registerNewUnit,
+  registerDrift,
+  registerLedger,
+  registerDns,
+];
 
 /**
  * Runs the CLI and resolves to its exit code: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
@@ -23,13 +31,21 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError("(run muni --help for usage)");
   for (const register of COMMANDS) register(program, io, (c) => (code = c));
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  for (const cmd of program.commands)
+    cmd
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   try {
     await program.parseAsync(argv as string[], { from: "node" });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help"
+      )
+        return EXIT.ok;
       return e.code === "commander.executeSubCommandAsync" ? EXIT.internal : EXIT.usage;
     }
     if (e instanceof UsageError) {

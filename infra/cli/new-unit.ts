@@ -49,16 +49,47 @@ interface Field {
 
 /** Required answers, in the order they are asked. */
 const FIELDS: Field[] = [
-  { key: "id", flag: "--id", question: "Unit id (DNS label, e.g. mops; becomes the namespace, never changes)" },
+  {
+    key: "id",
+    flag: "--id",
+    question: "Unit id (DNS label, e.g. mops; becomes the namespace, never changes)",
+  },
   { key: "name", flag: "--name", question: "Official name" },
-  { key: "shortName", flag: "--short-name", question: "Short name or acronym", def: (o) => o.id?.toUpperCase() },
+  {
+    key: "shortName",
+    flag: "--short-name",
+    question: "Short name or acronym",
+    def: (o) => o.id?.toUpperCase(),
+  },
   { key: "street", flag: "--street", question: "Street and number" },
   { key: "postalCode", flag: "--postal-code", question: "Postal code (NN-NNN)" },
   { key: "city", flag: "--city", question: "City", def: () => "Łódź" },
-  { key: "costCentre", flag: "--cost-centre", question: "Cost centre", def: (o) => (o.id ? `MPK-${o.id.toUpperCase()}-01` : undefined) },
-  { key: "admin", flag: "--admin", question: "Local administrators (kind:name, comma-separated; kind user or group)", def: (o) => (o.id ? `group:${o.id}-administratorzy` : undefined), list: true },
-  { key: "opsLead", flag: "--ops-lead", question: "Operations leads (kind:name, comma-separated)", def: (o) => (o.id ? `group:${o.id}-koordynatorzy-it` : undefined), list: true },
-  { key: "services", flag: "--services", question: `Services (comma-separated from ${SERVICE_NAMES.join(", ")}; empty for none)`, def: () => "" },
+  {
+    key: "costCentre",
+    flag: "--cost-centre",
+    question: "Cost centre",
+    def: (o) => (o.id ? `MPK-${o.id.toUpperCase()}-01` : undefined),
+  },
+  {
+    key: "admin",
+    flag: "--admin",
+    question: "Local administrators (kind:name, comma-separated; kind user or group)",
+    def: (o) => (o.id ? `group:${o.id}-administratorzy` : undefined),
+    list: true,
+  },
+  {
+    key: "opsLead",
+    flag: "--ops-lead",
+    question: "Operations leads (kind:name, comma-separated)",
+    def: (o) => (o.id ? `group:${o.id}-koordynatorzy-it` : undefined),
+    list: true,
+  },
+  {
+    key: "services",
+    flag: "--services",
+    question: `Services (comma-separated from ${SERVICE_NAMES.join(", ")}; empty for none)`,
+    def: () => "",
+  },
 ];
 
 /**
@@ -76,30 +107,50 @@ export async function runNewUnit(io: CliIO, opts: NewUnitOptions, prompt?: Promp
     const def = f.def?.(o);
     if (prompt) {
       const answer = (await prompt(f.question, def)).trim() || def || "";
-      (o as Record<string, unknown>)[f.key] = f.list ? answer.split(",").map((s) => s.trim()).filter(Boolean) : answer;
+      (o as Record<string, unknown>)[f.key] = f.list
+        ? answer
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : answer;
     } else if (f.key === "services" || f.key === "shortName" || f.key === "city" || f.key === "costCentre") {
       if (def !== undefined) (o as Record<string, unknown>)[f.key] = def;
     }
   }
-  const missing = FIELDS.filter((f) => (f.list ? !(o[f.key] as string[] | undefined)?.length : !o[f.key])).filter((f) => f.key !== "services");
+  const missing = FIELDS.filter((f) =>
+    f.list ? !(o[f.key] as string[] | undefined)?.length : !o[f.key],
+  ).filter((f) => f.key !== "services");
   if (missing.length)
-    throw new UsageError(`new-unit needs ${missing.map((f) => f.flag).join(", ")} (or run it in a terminal to be asked)`);
+    throw new UsageError(
+      `new-unit needs ${missing.map((f) => f.flag).join(", ")} (or run it in a terminal to be asked)`,
+    );
   const { services, unknown } = parseServices(o.services ?? "");
-  if (unknown.length) throw new UsageError(`--services: unknown service ${unknown.map((u) => `"${u}"`).join(", ")} (choose from ${SERVICE_NAMES.join(", ")})`);
+  if (unknown.length)
+    throw new UsageError(
+      `--services: unknown service ${unknown.map((u) => `"${u}"`).join(", ")} (choose from ${SERVICE_NAMES.join(", ")})`,
+    );
   for (const who of [...o.admin!, ...o.opsLead!])
-    if (!parseIdentity(who)) throw new UsageError(`"${who}" is not kind:name (write group:mops-administratorzy or user:jan.kowalski@mops.lodz.pl)`);
+    if (!parseIdentity(who))
+      throw new UsageError(
+        `"${who}" is not kind:name (write group:mops-administratorzy or user:jan.kowalski@mops.lodz.pl)`,
+      );
   if (services.includes("print")) {
     if (prompt) {
       o.printQueue ??= (await prompt("Print queue name", "sekretariat")).trim();
       o.printLocation ??= (await prompt("Where the printer stands")).trim();
       o.printUri ??= (await prompt("Printer device URI (ipp://, ipps://, socket:// or lpd://)")).trim();
     }
-    if (!o.printLocation || !o.printUri) throw new UsageError("service print needs --print-location and --print-uri (and optionally --print-queue, default sekretariat)");
+    if (!o.printLocation || !o.printUri)
+      throw new UsageError(
+        "service print needs --print-location and --print-uri (and optionally --print-queue, default sekretariat)",
+      );
   }
   const state = o.state ?? "planned";
-  if (state !== "planned" && state !== "active") throw new UsageError(`--state ${state}: a new unit starts planned or active`);
+  if (state !== "planned" && state !== "active")
+    throw new UsageError(`--state ${state}: a new unit starts planned or active`);
   const wave = Number(o.wave ?? "1");
-  if (!Number.isInteger(wave)) throw new UsageError(`--wave ${o.wave}: give a whole number (the onboarding wave)`);
+  if (!Number.isInteger(wave))
+    throw new UsageError(`--wave ${o.wave}: give a whole number (the onboarding wave)`);
 
   const answers: NewUnitAnswers = {
     id: o.id!,
@@ -116,28 +167,58 @@ export async function runNewUnit(io: CliIO, opts: NewUnitOptions, prompt?: Promp
     services,
     ...(o.mailDomain ? { mailDomain: o.mailDomain } : {}),
     ...(o.site ? { siteHostname: o.site } : {}),
-    ...(services.includes("print") ? { printQueue: { name: o.printQueue || "sekretariat", location: o.printLocation!, deviceUri: o.printUri! } } : {}),
+    ...(services.includes("print")
+      ? {
+          printQueue: {
+            name: o.printQueue || "sekretariat",
+            location: o.printLocation!,
+            deviceUri: o.printUri!,
+          },
+        }
+      : {}),
   };
   const stackName = o.stack ?? (listStacks(root).includes("lodz-prod") ? "lodz-prod" : listStacks(root)[0]);
   const stack = stackName ? loadStack(root, stackName).stack : undefined;
-  const suffixes = { mail: stack?.settings.dnsSuffixes.mail[0] ?? "lodz.pl", sites: stack?.settings.dnsSuffixes.sites[0] ?? "lodz.pl" };
+  const suffixes = {
+    mail: stack?.settings.dnsSuffixes.mail[0] ?? "lodz.pl",
+    sites: stack?.settings.dnsSuffixes.sites[0] ?? "lodz.pl",
+  };
   const dir = o.dir ?? join(root, stack?.settings.units.directories[0] ?? "units");
   const file = displayPath(join(dir, `${answers.id}.yaml`));
-  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(answers.id)) throw new UsageError(`--id "${answers.id}": an id is a DNS label (lower-case letters, digits and dashes, starting with a letter), e.g. mops`);
-  if (existsSync(file)) throw new UsageError(`${file} exists: new-unit never overwrites a manifest (edit it, or choose another id)`);
+  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(answers.id))
+    throw new UsageError(
+      `--id "${answers.id}": an id is a DNS label (lower-case letters, digits and dashes, starting with a letter), e.g. mops`,
+    );
+  if (existsSync(file))
+    throw new UsageError(
+      `${file} exists: new-unit never overwrites a manifest (edit it, or choose another id)`,
+    );
 
   const text = manifestText(answers, suffixes);
   const problems = validate(file, text, dir);
   if (problems.length) {
     printDiagnostics(io, problems);
-    io.err(paint(io, "red", `muni new-unit: the manifest would be invalid (${problems.length} problem(s)); nothing written`));
+    io.err(
+      paint(
+        io,
+        "red",
+        `muni new-unit: the manifest would be invalid (${problems.length} problem(s)); nothing written`,
+      ),
+    );
     return EXIT.invalid;
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, text, { flag: "wx" });
-  io.out(paint(io, "green", `wrote ${file}: unit ${answers.id} (${state}, wave ${wave}${services.length ? `, services ${services.join(", ")}` : ""})`));
+  io.out(
+    paint(
+      io,
+      "green",
+      `wrote ${file}: unit ${answers.id} (${state}, wave ${wave}${services.length ? `, services ${services.join(", ")}` : ""})`,
+    ),
+  );
   const ids = stack?.settings.units.ids;
-  if (stack && ids && !ids.includes(answers.id)) io.out(`stack ${stack.name} selects units by id: add ${answers.id} to units.ids in ${stack.file}`);
+  if (stack && ids && !ids.includes(answers.id))
+    io.out(`stack ${stack.name} selects units by id: add ${answers.id} to units.ids in ${stack.file}`);
   io.out(`next: review ${file}, then npx muni plan --base origin/main`);
   return EXIT.ok;
 }
@@ -165,12 +246,20 @@ export function terminalPrompter(): { prompt: Prompter; close: () => void } {
   };
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[] = []) => [
+  ...prev,
+  ...v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 export function registerNewUnit(program: Command, io: CliIO, done: (code: number) => void): void {
   program
     .command("new-unit")
-    .description("scaffold units/<id>.yaml (schema modeline included) from flags, or prompts on a terminal; validated before it is written")
+    .description(
+      "scaffold units/<id>.yaml (schema modeline included) from flags, or prompts on a terminal; validated before it is written",
+    )
     .option("--id <id>", "unit id: a DNS label, the namespace and the file name; never changes")
     .option("--name <name>", "official name")
     .option("--short-name <short>", "short name or acronym (default: the id in capitals)")
@@ -178,8 +267,16 @@ export function registerNewUnit(program: Command, io: CliIO, done: (code: number
     .option("--postal-code <code>", "postal code, NN-NNN")
     .option("--city <city>", "city (default Łódź)")
     .option("--cost-centre <cc>", "cost centre (default MPK-<ID>-01)")
-    .option("--admin <kind:name>", "local administrator, user:NAME or group:NAME (repeatable, or comma-separated)", collect)
-    .option("--ops-lead <kind:name>", "operations lead, user:NAME or group:NAME (repeatable, or comma-separated)", collect)
+    .option(
+      "--admin <kind:name>",
+      "local administrator, user:NAME or group:NAME (repeatable, or comma-separated)",
+      collect,
+    )
+    .option(
+      "--ops-lead <kind:name>",
+      "operations lead, user:NAME or group:NAME (repeatable, or comma-separated)",
+      collect,
+    )
     .option("--services <list>", `comma-separated services: ${SERVICE_NAMES.join(", ")}`)
     .option("--state <state>", "planned (default) or active")
     .option("--wave <n>", "onboarding wave (default 1)")

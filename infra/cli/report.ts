@@ -1,7 +1,16 @@
 import { type Command, Option } from "commander";
 import { loadProject, UnknownStackError } from "../manifest/stack";
 import { projectRoot } from "../project-root";
-import { buildReport, FORMATS, type Format, LANGS, type Lang, renderReport, type Section, SECTIONS } from "../report";
+import {
+  buildReport,
+  FORMATS,
+  type Format,
+  LANGS,
+  type Lang,
+  renderReport,
+  type Section,
+  SECTIONS,
+} from "../report";
 import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
 
 export interface ReportOptions {
@@ -28,10 +37,20 @@ export function runReport(io: CliIO, opts: ReportOptions): number {
   }
   if (project.diagnostics.length || !project.stack) {
     printDiagnostics(io, project.diagnostics);
-    io.err(paint(io, "red", `report not written: ${project.diagnostics.length} problem${project.diagnostics.length === 1 ? "" : "s"} in the stack or its units`));
+    io.err(
+      paint(
+        io,
+        "red",
+        `report not written: ${project.diagnostics.length} problem${project.diagnostics.length === 1 ? "" : "s"} in the stack or its units`,
+      ),
+    );
     return EXIT.invalid;
   }
-  const report = buildReport({ stack: project.stack.name, settings: project.stack.settings, units: project.units.map((u) => u.unit) });
+  const report = buildReport({
+    stack: project.stack.name,
+    settings: project.stack.settings,
+    units: project.units.map((u) => u.unit),
+  });
   io.out(renderReport(report, { format: opts.format, lang: opts.lang, section: opts.section }));
   return EXIT.ok;
 }
@@ -47,11 +66,25 @@ function rootFrom(cwd: string): string {
 export function registerReport(program: Command, io: CliIO, done: (code: number) => void): void {
   program
     .command("report")
-    .description("reports of a stack: Annex 1 service matrix, capacity, chargeback (md, html, csv) and inventory (json)")
+    .description(
+      "reports of a stack: Annex 1 service matrix, capacity, chargeback (md, html, csv) and inventory (json)",
+    )
     .addOption(new Option("--stack <stack>", "stack name (stacks/Pulumi.<stack>.yaml)").default("lodz-prod"))
     .addOption(new Option("--format <format>", "output format").choices([...FORMATS]).default("md"))
     .addOption(new Option("--lang <lang>", "language of the report").choices([...LANGS]).default("pl"))
-    .addOption(new Option("--root <dir>", "project root (default: the folder with Pulumi.yaml, from the working directory up)"))
-    .addOption(new Option("--section <section>", "which part: all (md/html: matrix, capacity, chargeback; json: also inventory; csv: matrix) or one").choices([...SECTIONS]).default("all"))
+    .addOption(
+      new Option(
+        "--root <dir>",
+        "project root (default: the folder with Pulumi.yaml, from the working directory up)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--section <section>",
+        "which part: all (md/html: matrix, capacity, chargeback; json: also inventory; csv: matrix) or one",
+      )
+        .choices([...SECTIONS])
+        .default("all"),
+    )
     .action((opts: ReportOptions) => done(runReport(io, opts)));
 }

@@ -23,17 +23,34 @@ export function runValidate(io: CliIO, paths: string[], opts: ValidateOptions): 
   if (opts.format === "json") {
     io.out(
       JSON.stringify(
-        { valid, files: result.files, units: result.units.map((u) => u.unit.id), diagnostics: result.diagnostics },
+        {
+          valid,
+          files: result.files,
+          units: result.units.map((u) => u.unit.id),
+          diagnostics: result.diagnostics,
+        },
         null,
         2,
       ),
     );
   } else if (valid) {
-    io.out(paint(io, "green", `${result.files.length} manifest${result.files.length === 1 ? "" : "s"} valid: ${result.units.map((u) => u.unit.id).join(", ") || "(none)"}`));
+    io.out(
+      paint(
+        io,
+        "green",
+        `${result.files.length} manifest${result.files.length === 1 ? "" : "s"} valid: ${result.units.map((u) => u.unit.id).join(", ") || "(none)"}`,
+      ),
+    );
   } else {
     printDiagnostics(io, result.diagnostics);
     const files = new Set(result.diagnostics.map((d) => d.file)).size;
-    io.err(paint(io, "red", `${result.diagnostics.length} problem${result.diagnostics.length === 1 ? "" : "s"} in ${files} of ${result.files.length} file${result.files.length === 1 ? "" : "s"}`));
+    io.err(
+      paint(
+        io,
+        "red",
+        `${result.diagnostics.length} problem${result.diagnostics.length === 1 ? "" : "s"} in ${files} of ${result.files.length} file${result.files.length === 1 ? "" : "s"}`,
+      ),
+    );
   }
   return valid ? EXIT.ok : EXIT.invalid;
 }
@@ -48,18 +65,27 @@ export function registerValidate(program: Command, io: CliIO, done: (code: numbe
     .action((paths: string[], opts: ValidateOptions) => done(runValidate(io, paths, opts)));
 }
 
-function validatePaths(paths: string[]): { files: string[]; units: { unit: { id: string } }[]; diagnostics: Diagnostic[] } {
+function validatePaths(paths: string[]): {
+  files: string[];
+  units: { unit: { id: string } }[];
+  diagnostics: Diagnostic[];
+} {
   const targets = paths.length ? paths : ["units"];
   for (const p of targets) checkPath(p);
   return loadUnits(targets);
 }
 
 /** The same checks as the Pulumi program runs before registering anything (settings, units, ledger). */
-function validateStack(stack: string, paths: string[]): { files: string[]; units: { unit: { id: string } }[]; diagnostics: Diagnostic[] } {
-  if (paths.length) throw new UsageError("give manifest paths or --stack, not both (a stack names its own unit directories)");
+function validateStack(
+  stack: string,
+  paths: string[],
+): { files: string[]; units: { unit: { id: string } }[]; diagnostics: Diagnostic[] } {
+  if (paths.length)
+    throw new UsageError("give manifest paths or --stack, not both (a stack names its own unit directories)");
   try {
     const project = loadProject(process.cwd(), stack);
-    if (project.stack && project.diagnostics.length === 0) project.diagnostics.push(...checkLedger(project.stack, project.units));
+    if (project.stack && project.diagnostics.length === 0)
+      project.diagnostics.push(...checkLedger(project.stack, project.units));
     return project;
   } catch (e) {
     if (e instanceof UnknownStackError) throw new UsageError(e.message);
@@ -73,7 +99,9 @@ function checkPath(p: string): void {
   try {
     isDir = statSync(p).isDirectory();
   } catch {
-    throw new UsageError(`${p}: no such file or directory (give manifest files or directories of them; default: units/)`);
+    throw new UsageError(
+      `${p}: no such file or directory (give manifest files or directories of them; default: units/)`,
+    );
   }
   if (isDir && !readdirSync(p).some((f) => extname(f) === ".yaml" || extname(f) === ".yml"))
     throw new UsageError(`${p}: directory holds no manifests (*.yaml, *.yml)`);

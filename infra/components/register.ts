@@ -41,8 +41,12 @@ export function registerObject(
   const group = shape.apiVersion.includes("/") ? shape.apiVersion.split("/")[0]! : "";
   if (CUSTOM_GROUPS.has(group)) {
     if (pulumi.Output.isInstance(object) || object instanceof Promise)
-      throw new Error(`${shape.kind} ${name}: custom resources are registered from plain objects, not generated secrets`);
+      throw new Error(
+        `${shape.kind} ${name}: custom resources are registered from plain objects, not generated secrets`,
+      );
     return new k8s.apiextensions.CustomResource(name, object as k8s.apiextensions.CustomResourceArgs, opts);
   }
-  throw new Error(`muni does not know how to register ${shape.apiVersion}/${shape.kind}: add it to components/register.ts`);
+  throw new Error(
+    `muni does not know how to register ${shape.apiVersion}/${shape.kind}: add it to components/register.ts`,
+  );
 }

@@ -47,7 +47,10 @@ export class Unit extends pulumi.ComponentResource {
     const nsDesired = desired.filter((d) => d.object.kind === "Namespace");
     const dataNamespaces = new Set(desired.filter(isDataBearing).map((d) => d.object.metadata.namespace));
     const namespaces = nsDesired.map((d) =>
-      registerObject(`${name}-${d.key}`, d.object, d.object, { parent: this, ...(dataNamespaces.has(d.object.metadata.name) ? retain : {}) }),
+      registerObject(`${name}-${d.key}`, d.object, d.object, {
+        parent: this,
+        ...(dataNamespaces.has(d.object.metadata.name) ? retain : {}),
+      }),
     );
     const dependsOn = [...namespaces, ...(args.platformNamespaces ?? [])];
     for (const d of desired) {
@@ -62,20 +65,42 @@ export class Unit extends pulumi.ComponentResource {
     this.namespace = pulumi.output(nsDesired[0]?.object.metadata.name ?? "");
     this.objects = pulumi.output(desired.map(objectName));
     // Only the DKIM key feeds the records; the public key derived from it is not secret.
-    const keys = Object.fromEntries([...recorder.requests.values()].filter((r) => r.kind === "rsa-key").map((r) => [r.id, generated[r.id]!]));
-    this.mailDns = pulumi.unsecret(pulumi.all(keys).apply((values) => unitDnsRecords({ unit: args.unit, settings: args.settings, secrets: fromValues(values) })));
+    const keys = Object.fromEntries(
+      [...recorder.requests.values()]
+        .filter((r) => r.kind === "rsa-key")
+        .map((r) => [r.id, generated[r.id]!]),
+    );
+    this.mailDns = pulumi.unsecret(
+      pulumi
+        .all(keys)
+        .apply((values) =>
+          unitDnsRecords({ unit: args.unit, settings: args.settings, secrets: fromValues(values) }),
+        ),
+    );
     this.registerOutputs({ namespace: this.namespace, objects: this.objects, mailDns: this.mailDns });
   }
 
-  private generateSecrets(name: string, requests: ReadonlyMap<string, SecretRequest>): Record<string, pulumi.Output<string>> {
+  private generateSecrets(
+    name: string,
+    requests: ReadonlyMap<string, SecretRequest>,
+  ): Record<string, pulumi.Output<string>> {
     const out: Record<string, pulumi.Output<string>> = {};
     for (const r of requests.values()) {
       out[r.id] =
         r.kind === "rsa-key"
-          ? new tls.PrivateKey(`${name}-${r.id}`, { algorithm: "RSA", rsaBits: r.length }, { parent: this }).privateKeyPem
+          ? new tls.PrivateKey(`${name}-${r.id}`, { algorithm: "RSA", rsaBits: r.length }, { parent: this })
+              .privateKeyPem
           : r.kind === "password"
-          ? new random.RandomPassword(`${name}-${r.id}`, { length: r.length, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, { parent: this }).result
-          : new random.RandomString(`${name}-${r.id}`, { length: r.length, special: false }, { parent: this }).result;
+            ? new random.RandomPassword(
+                `${name}-${r.id}`,
+                { length: r.length, special: false, minLower: 1, minUpper: 1, minNumeric: 1 },
+                { parent: this },
+              ).result
+            : new random.RandomString(
+                `${name}-${r.id}`,
+                { length: r.length, special: false },
+                { parent: this },
+              ).result;
     }
     return out;
   }
@@ -100,7 +125,8 @@ function fromValues(values: Record<string, string>): SecretSource {
   return {
     get: (r) => {
       const v = values[r.id];
-      if (v === undefined) throw new Error(`secret ${r.id} was not generated: builders must be deterministic`);
+      if (v === undefined)
+        throw new Error(`secret ${r.id} was not generated: builders must be deterministic`);
       return v;
     },
   };

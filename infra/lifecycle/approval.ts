@@ -16,11 +16,19 @@ export function checkApproval(u: LoadedUnit, today: string, requireUnexpired: bo
   const { approvedOn, expiresOn, reference } = approval;
   if (approvedOn > today)
     out.push(
-      u.source.diagnostic([...APPROVAL, "approvedOn"], `approval ${reference} is dated ${approvedOn}, in the future (today is ${today})`, "write the date the decision was actually signed"),
+      u.source.diagnostic(
+        [...APPROVAL, "approvedOn"],
+        `approval ${reference} is dated ${approvedOn}, in the future (today is ${today})`,
+        "write the date the decision was actually signed",
+      ),
     );
   if (expiresOn < approvedOn)
     out.push(
-      u.source.diagnostic([...APPROVAL, "expiresOn"], `approval ${reference} expires on ${expiresOn}, before it was given on ${approvedOn}`, "an approval cannot expire before it is given: fix expiresOn or approvedOn"),
+      u.source.diagnostic(
+        [...APPROVAL, "expiresOn"],
+        `approval ${reference} expires on ${expiresOn}, before it was given on ${approvedOn}`,
+        "an approval cannot expire before it is given: fix expiresOn or approvedOn",
+      ),
     );
   else if (requireUnexpired) out.push(...expiredApproval(u, today));
   return out;

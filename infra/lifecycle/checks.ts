@@ -15,7 +15,11 @@ export function massRemovalAllowedByEnv(env: NodeJS.ProcessEnv = process.env): b
  * Each decommissioning approval is dated sensibly, and still in force while the unit is decommissioning.
  * One of STACK_CHECKS: runs wherever a stack is loaded.
  */
-export function checkApprovals(stack: LoadedStack, units: readonly LoadedUnit[], env: NodeJS.ProcessEnv = process.env): Diagnostic[] {
+export function checkApprovals(
+  stack: LoadedStack,
+  units: readonly LoadedUnit[],
+  env: NodeJS.ProcessEnv = process.env,
+): Diagnostic[] {
   const today = todayOf(stack.settings, env);
   return units.flatMap((u) => checkApproval(u, today, u.unit.lifecycle.state === "decommissioning"));
 }
@@ -24,7 +28,11 @@ export function checkApprovals(stack: LoadedStack, units: readonly LoadedUnit[],
  * Every transition guard of checkTransitions against the stack's ledger (stacks/<stack>.units.yaml).
  * Run by the Pulumi program (before it registers anything) and `muni ledger`; `muni plan` runs it too.
  */
-export function checkLedger(stack: LoadedStack, units: readonly LoadedUnit[], env: NodeJS.ProcessEnv = process.env): Diagnostic[] {
+export function checkLedger(
+  stack: LoadedStack,
+  units: readonly LoadedUnit[],
+  env: NodeJS.ProcessEnv = process.env,
+): Diagnostic[] {
   const today = todayOf(stack.settings, env);
   const out: Diagnostic[] = [];
   const { ledger, diagnostics } = readLedger(ledgerPath(stack.file, stack.name));
@@ -41,6 +49,10 @@ export function checkLedger(stack: LoadedStack, units: readonly LoadedUnit[], en
 }
 
 /** Both: the approvals and the ledger guards. */
-export function checkLifecycle(stack: LoadedStack, units: readonly LoadedUnit[], env: NodeJS.ProcessEnv = process.env): Diagnostic[] {
+export function checkLifecycle(
+  stack: LoadedStack,
+  units: readonly LoadedUnit[],
+  env: NodeJS.ProcessEnv = process.env,
+): Diagnostic[] {
   return [...checkApprovals(stack, units, env), ...checkLedger(stack, units, env)];
 }

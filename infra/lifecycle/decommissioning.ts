@@ -38,7 +38,8 @@ export function applyLifecycle(unit: Pick<Unit, "lifecycle">, desired: readonly 
 /** A deep copy of plain JSON data, built from literals (structuredClone's arrays come from another realm under jest's vm and fail `instanceof Array` checks). */
 function copy<T>(v: T): T {
   if (Array.isArray(v)) return v.map(copy) as T;
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])) as T;
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])) as T;
   return v;
 }
 
@@ -48,7 +49,8 @@ function freeze(o: K8sObject): K8sObject {
   const keepServing = o.metadata.annotations?.[KEEP_SERVING_ANNOTATION] === "true";
   if (spec && o.apiVersion === "apps/v1" && (o.kind === "Deployment" || o.kind === "StatefulSet")) {
     if (!keepServing) spec.replicas = 0;
-    if (o.kind === "StatefulSet" && spec.volumeClaimTemplates) spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: "Retain", whenScaled: "Retain" };
+    if (o.kind === "StatefulSet" && spec.volumeClaimTemplates)
+      spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: "Retain", whenScaled: "Retain" };
   }
   if (spec && o.kind === "VirtualMachine" && o.apiVersion.startsWith("kubevirt.io/")) {
     delete spec.running;

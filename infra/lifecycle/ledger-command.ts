@@ -33,10 +33,22 @@ export function runLedger(io: CliIO, opts: LedgerOptions, env: NodeJS.ProcessEnv
     throw e;
   }
   if (project.stack && !project.diagnostics.length)
-    project.diagnostics.push(...checkLedger(project.stack, project.units, opts.allowMassRemoval ? { ...env, MUNI_ALLOW_MASS_REMOVAL: "1" } : env));
+    project.diagnostics.push(
+      ...checkLedger(
+        project.stack,
+        project.units,
+        opts.allowMassRemoval ? { ...env, MUNI_ALLOW_MASS_REMOVAL: "1" } : env,
+      ),
+    );
   if (project.diagnostics.length || !project.stack) {
     printDiagnostics(io, project.diagnostics);
-    io.err(paint(io, "red", `ledger not recorded: ${project.diagnostics.length} problem${project.diagnostics.length === 1 ? "" : "s"} in the stack or its units`));
+    io.err(
+      paint(
+        io,
+        "red",
+        `ledger not recorded: ${project.diagnostics.length} problem${project.diagnostics.length === 1 ? "" : "s"} in the stack or its units`,
+      ),
+    );
     return EXIT.invalid;
   }
   const stack = project.stack;
@@ -62,7 +74,13 @@ export function runLedger(io: CliIO, opts: LedgerOptions, env: NodeJS.ProcessEnv
     return EXIT.ok;
   }
   if (opts.check) {
-    io.err(paint(io, "red", `${after.file} is not up to date with the manifests: run muni ledger --stack ${stack.name} --write and commit it`));
+    io.err(
+      paint(
+        io,
+        "red",
+        `${after.file} is not up to date with the manifests: run muni ledger --stack ${stack.name} --write and commit it`,
+      ),
+    );
     return EXIT.invalid;
   }
   io.out(paint(io, "yellow", `dry run: muni ledger --stack ${stack.name} --write records it`));
@@ -77,9 +95,12 @@ function changes(before: Ledger, after: Ledger): string[] {
     const prov = (p: boolean) => (p ? "provisioned" : "not provisioned");
     if (!b) out.push(`${id}: new, ${a.state}, wave ${a.wave}, ${prov(a.provisioned)}`);
     else if (b.state !== a.state || b.wave !== a.wave || b.provisioned !== a.provisioned || b.file !== a.file)
-      out.push(`${id}: ${b.state} → ${a.state}, wave ${b.wave} → ${a.wave}, ${prov(b.provisioned)} → ${prov(a.provisioned)}`);
+      out.push(
+        `${id}: ${b.state} → ${a.state}, wave ${b.wave} → ${a.wave}, ${prov(b.provisioned)} → ${prov(a.provisioned)}`,
+      );
   }
-  for (const id of Object.keys(before.units)) if (!after.units[id]) out.push(`${id}: dropped (only ever planned, manifest gone)`);
+  for (const id of Object.keys(before.units))
+    if (!after.units[id]) out.push(`${id}: dropped (only ever planned, manifest gone)`);
   return out;
 }
 
@@ -94,11 +115,23 @@ function rootFrom(cwd: string): string {
 export function registerLedger(program: Command, io: CliIO, done: (code: number) => void): void {
   program
     .command("ledger")
-    .description("check a stack's unit lifecycle against its ledger (stacks/<stack>.units.yaml) and record it")
+    .description(
+      "check a stack's unit lifecycle against its ledger (stacks/<stack>.units.yaml) and record it",
+    )
     .addOption(new Option("--stack <stack>", "stack name (stacks/Pulumi.<stack>.yaml)").makeOptionMandatory())
     .addOption(new Option("--write", "record the new ledger").conflicts("check"))
     .addOption(new Option("--check", "exit 1 when the ledger is not up to date (CI)"))
-    .addOption(new Option("--allow-mass-removal", "allow more than the stack's maxRemovalShare of units to leave in this run"))
-    .addOption(new Option("--root <dir>", "project root (default: the folder with Pulumi.yaml, from the working directory up)"))
+    .addOption(
+      new Option(
+        "--allow-mass-removal",
+        "allow more than the stack's maxRemovalShare of units to leave in this run",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--root <dir>",
+        "project root (default: the folder with Pulumi.yaml, from the working directory up)",
+      ),
+    )
     .action((opts: LedgerOptions) => done(runLedger(io, opts)));
 }

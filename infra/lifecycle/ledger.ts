@@ -46,9 +46,19 @@ export function readLedger(file: string): { ledger?: Ledger; diagnostics: Diagno
   const parsed = readYamlFile(file);
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   const { source, value } = parsed;
-  const hint = "the ledger is written by `muni ledger --stack <stack> --write`: restore it from git rather than editing it";
+  const hint =
+    "the ledger is written by `muni ledger --stack <stack> --write`: restore it from git rather than editing it";
   const top = value as { units?: unknown } | null;
-  if (!isMap(top) || !isMap(top.units)) return { diagnostics: [source.diagnostic(isMap(top) ? ["units"] : [], "a ledger is a mapping `units:` of unit id → entry", hint)] };
+  if (!isMap(top) || !isMap(top.units))
+    return {
+      diagnostics: [
+        source.diagnostic(
+          isMap(top) ? ["units"] : [],
+          "a ledger is a mapping `units:` of unit id → entry",
+          hint,
+        ),
+      ],
+    };
   const out: Diagnostic[] = [];
   const units: Record<string, LedgerEntry> = {};
   for (const [id, raw] of Object.entries(top.units)) {
@@ -60,13 +70,40 @@ export function readLedger(file: string): { ledger?: Ledger; diagnostics: Diagno
     }
     const e = raw as Record<string, unknown>;
     const before = out.length;
-    for (const k of Object.keys(e)) if (!FIELDS.includes(k)) out.push(source.diagnostic([...at, k], `unknown field "${k}" (allowed: ${FIELDS.join(", ")})`, hint, true));
-    if (!STATES.includes(e.state as LifecycleState)) out.push(source.diagnostic([...at, "state"], `${JSON.stringify(e.state)} is not one of: ${STATES.join(", ")}`, hint));
-    if (!Number.isInteger(e.wave) || (e.wave as number) < 1 || (e.wave as number) > 12) out.push(source.diagnostic([...at, "wave"], `${JSON.stringify(e.wave)} is not a wave from 1 to 12`, hint));
-    if (typeof e.provisioned !== "boolean") out.push(source.diagnostic([...at, "provisioned"], `${JSON.stringify(e.provisioned)} is not true or false`, hint));
-    if (typeof e.file !== "string" || !e.file) out.push(source.diagnostic([...at, "file"], `${JSON.stringify(e.file)} is not a manifest path`, hint));
-    if (e.retained !== undefined && !(Array.isArray(e.retained) && e.retained.every((r) => typeof r === "string")))
-      out.push(source.diagnostic([...at, "retained"], "must be a list of `Kind namespace/name` strings", hint));
+    for (const k of Object.keys(e))
+      if (!FIELDS.includes(k))
+        out.push(
+          source.diagnostic([...at, k], `unknown field "${k}" (allowed: ${FIELDS.join(", ")})`, hint, true),
+        );
+    if (!STATES.includes(e.state as LifecycleState))
+      out.push(
+        source.diagnostic(
+          [...at, "state"],
+          `${JSON.stringify(e.state)} is not one of: ${STATES.join(", ")}`,
+          hint,
+        ),
+      );
+    if (!Number.isInteger(e.wave) || (e.wave as number) < 1 || (e.wave as number) > 12)
+      out.push(
+        source.diagnostic([...at, "wave"], `${JSON.stringify(e.wave)} is not a wave from 1 to 12`, hint),
+      );
+    if (typeof e.provisioned !== "boolean")
+      out.push(
+        source.diagnostic(
+          [...at, "provisioned"],
+          `${JSON.stringify(e.provisioned)} is not true or false`,
+          hint,
+        ),
+      );
+    if (typeof e.file !== "string" || !e.file)
+      out.push(source.diagnostic([...at, "file"], `${JSON.stringify(e.file)} is not a manifest path`, hint));
+    if (
+      e.retained !== undefined &&
+      !(Array.isArray(e.retained) && e.retained.every((r) => typeof r === "string"))
+    )
+      out.push(
+        source.diagnostic([...at, "retained"], "must be a list of `Kind namespace/name` strings", hint),
+      );
     if (out.length === before)
       units[id] = {
         state: e.state as LifecycleState,
@@ -76,7 +113,9 @@ export function readLedger(file: string): { ledger?: Ledger; diagnostics: Diagno
         ...(e.retained ? { retained: e.retained as string[] } : {}),
       };
   }
-  return out.length ? { diagnostics: out } : { ledger: { file, exists: true, units, source }, diagnostics: [] };
+  return out.length
+    ? { diagnostics: out }
+    : { ledger: { file, exists: true, units, source }, diagnostics: [] };
 }
 
 /** The ledger's entries as the previous state of the transition guards, each located at its entry. */
@@ -99,11 +138,16 @@ export function previousFromLedger(ledger: Ledger): PreviousUnit[] {
  * of a unit once provisioned or decommissioned (never forgotten, so its vanishing stays visible); an
  * entry only ever planned whose manifest is gone is dropped. Decommissioned units list what they left.
  */
-export function nextLedger(previous: Ledger, current: readonly LoadedUnit[], settings: StackSettings): Ledger {
+export function nextLedger(
+  previous: Ledger,
+  current: readonly LoadedUnit[],
+  settings: StackSettings,
+): Ledger {
   const units: Record<string, LedgerEntry> = {};
   const now = new Set(current.map((u) => u.unit.id));
   const root = dirname(dirname(previous.file));
-  for (const [id, e] of Object.entries(previous.units)) if (!now.has(id) && (e.provisioned || e.state === "decommissioned")) units[id] = e;
+  for (const [id, e] of Object.entries(previous.units))
+    if (!now.has(id) && (e.provisioned || e.state === "decommissioned")) units[id] = e;
   for (const u of current) {
     const retained = retainedData(u.unit, settings).map((r) => `${r.kind} ${r.namespace}/${r.name}`);
     units[u.unit.id] = {

@@ -14,12 +14,16 @@ export function liveWaves(settings: Pick<StackSettings, "lifecycle">): readonly 
  * reported only; units of a wave that is not live wait for their wave; `decommissioned` units keep
  * nothing but their retained data. Active and decommissioning units of a live wave are provisioned.
  */
-export function notProvisionedReason(unit: Unit, settings: Pick<StackSettings, "lifecycle">): string | undefined {
+export function notProvisionedReason(
+  unit: Unit,
+  settings: Pick<StackSettings, "lifecycle">,
+): string | undefined {
   const { state, wave } = unit.lifecycle;
   if (state === "planned") return "planned";
   if (state === "decommissioned") return "decommissioned";
   const live = liveWaves(settings);
-  if (!live.includes(wave)) return `wave ${wave} is not live (live waves: ${[...live].sort((a, b) => a - b).join(", ")})`;
+  if (!live.includes(wave))
+    return `wave ${wave} is not live (live waves: ${[...live].sort((a, b) => a - b).join(", ")})`;
   return undefined;
 }
 

@@ -14,7 +14,10 @@ export function holdsData(o: Pick<K8sObject, "apiVersion" | "kind"> & { spec?: u
   if (group === "" && o.kind === "PersistentVolumeClaim") return true;
   if (group === "cdi.kubevirt.io" && o.kind === "DataVolume") return true;
   if (group === "kubevirt.io" && o.kind === "VirtualMachine") return true;
-  if (group === "apps" && o.kind === "StatefulSet") return Boolean((o.spec as { volumeClaimTemplates?: unknown[] } | undefined)?.volumeClaimTemplates?.length);
+  if (group === "apps" && o.kind === "StatefulSet")
+    return Boolean(
+      (o.spec as { volumeClaimTemplates?: unknown[] } | undefined)?.volumeClaimTemplates?.length,
+    );
   return false;
 }
 
@@ -35,8 +38,13 @@ export interface RetentionOptions {
  * `lifecycle.protectData`, so no deployment can delete it. Decommissioning lifts `protect`, so the
  * decommissioned step can let go of the resources without an error.
  */
-export function retentionOptions(unit: Pick<Unit, "lifecycle">, settings: Pick<StackSettings, "lifecycle">): RetentionOptions {
-  return settings.lifecycle?.protectData && unit.lifecycle.state === "active" ? { retainOnDelete: true, protect: true } : { retainOnDelete: true };
+export function retentionOptions(
+  unit: Pick<Unit, "lifecycle">,
+  settings: Pick<StackSettings, "lifecycle">,
+): RetentionOptions {
+  return settings.lifecycle?.protectData && unit.lifecycle.state === "active"
+    ? { retainOnDelete: true, protect: true }
+    : { retainOnDelete: true };
 }
 
 /** One object muni no longer manages but kept in the cluster, with the unit's records in it. */

@@ -117,13 +117,19 @@ function vanished(p: PreviousUnit, opts: TransitionOptions): Diagnostic {
   };
 }
 
-function massRemoval(previous: readonly PreviousUnit[], leaving: readonly string[], settings: Pick<StackSettings, "lifecycle">, opts: TransitionOptions): Diagnostic[] {
+function massRemoval(
+  previous: readonly PreviousUnit[],
+  leaving: readonly string[],
+  settings: Pick<StackSettings, "lifecycle">,
+  opts: TransitionOptions,
+): Diagnostic[] {
   const total = previous.filter((p) => p.provisioned).length;
   const share = settings.lifecycle?.maxRemovalShare ?? 0.2;
   const limit = Math.max(1, Math.floor(share * total));
   if (leaving.length <= limit || opts.allowMassRemoval || settings.lifecycle?.allowMassRemoval) return [];
   const message = `${leaving.length} of ${total} provisioned units would stop being provisioned in one change (${[...leaving].sort().join(", ")}), over the stack's limit of ${limit} (maxRemovalShare ${share})`;
-  const hint = "split the change, or if it is deliberate allow it for one run: MUNI_ALLOW_MASS_REMOVAL=1 (or --allow-mass-removal), or lifecycle.allowMassRemoval: true in the stack settings";
+  const hint =
+    "split the change, or if it is deliberate allow it for one run: MUNI_ALLOW_MASS_REMOVAL=1 (or --allow-mass-removal), or lifecycle.allowMassRemoval: true in the stack settings";
   if (opts.stack) {
     const path = [...SETTINGS, "lifecycle", "maxRemovalShare"];
     return [opts.stack.source.diagnostic(path, message, hint)];

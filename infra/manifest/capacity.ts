@@ -37,9 +37,16 @@ const DIM_NAME: Record<Dim, string> = {
   volumes: "persistent volume claims",
 };
 
-const fmt = (dim: Dim, n: number): string => (dim === "cpu" ? formatCpu(n) : dim === "memory" || dim === "storage" ? describeBytes(n) : String(n));
+const fmt = (dim: Dim, n: number): string =>
+  dim === "cpu" ? formatCpu(n) : dim === "memory" || dim === "storage" ? describeBytes(n) : String(n);
 const quotaAmount = (q: EffectiveQuota, dim: Dim): number =>
-  dim === "cpu" ? cpuMillis(q.cpu) : dim === "memory" ? bytes(q.memory) : dim === "storage" ? bytes(q.storage) : q[dim];
+  dim === "cpu"
+    ? cpuMillis(q.cpu)
+    : dim === "memory"
+      ? bytes(q.memory)
+      : dim === "storage"
+        ? bytes(q.storage)
+        : q[dim];
 const where = (file: string, at: { line: number; col: number }) => `${file}:${at.line}:${at.col}`;
 
 /** A unit's consumers in the order they are charged: its sites, then its VMs. */
@@ -50,9 +57,21 @@ export function unitConsumers(u: LoadedUnit, stack: LoadedStack): Consumer[] {
     const p = ["services", "web", "sites", i];
     return {
       label: `site "${site.hostname}" (${site.replicas} replica${site.replicas === 1 ? "" : "s"} × web.resources of stack ${stack.name}, content ${site.storage})`,
-      amount: { cpu: r.cpuLimitMillis, memory: r.memoryLimit, storage: r.storage, pods: r.pods, volumes: r.volumes },
+      amount: {
+        cpu: r.cpuLimitMillis,
+        memory: r.memoryLimit,
+        storage: r.storage,
+        pods: r.pods,
+        volumes: r.volumes,
+      },
       requests: { cpu: r.cpuMillis, memory: r.memory },
-      at: { cpu: [...p, "replicas"], memory: [...p, "replicas"], storage: [...p, "storage"], pods: [...p, "replicas"], volumes: [...p, "hostname"] },
+      at: {
+        cpu: [...p, "replicas"],
+        memory: [...p, "replicas"],
+        storage: [...p, "storage"],
+        pods: [...p, "replicas"],
+        volumes: [...p, "hostname"],
+      },
     };
   });
   const vms = (u.unit.services.servers?.vms ?? []).map((vm, i): Consumer => {
@@ -60,9 +79,21 @@ export function unitConsumers(u: LoadedUnit, stack: LoadedStack): Consumer[] {
     const p = ["services", "servers", "vms", i];
     return {
       label: `virtual machine "${vm.name}" (${vm.cpu} vCPU, ${vm.memory} + ${describeBytes(r.memory - bytes(vm.memory))} overhead, disk ${vm.disk})`,
-      amount: { cpu: r.cpuLimitMillis, memory: r.memoryLimit, storage: r.storage, pods: r.pods, volumes: r.volumes },
+      amount: {
+        cpu: r.cpuLimitMillis,
+        memory: r.memoryLimit,
+        storage: r.storage,
+        pods: r.pods,
+        volumes: r.volumes,
+      },
       requests: { cpu: r.cpuMillis, memory: r.memory },
-      at: { cpu: [...p, "cpu"], memory: [...p, "memory"], storage: [...p, "disk"], pods: [...p, "name"], volumes: [...p, "name"] },
+      at: {
+        cpu: [...p, "cpu"],
+        memory: [...p, "memory"],
+        storage: [...p, "disk"],
+        pods: [...p, "name"],
+        volumes: [...p, "name"],
+      },
     };
   });
   return [...sites, ...vms];
@@ -118,25 +149,51 @@ export const centralCapacity: StackCheck = (stack, units) => {
   const provisioned = units.filter((u) => shouldProvision(u.unit, stack.settings));
   const out: Diagnostic[] = [];
   const dims = [
-    { dim: "cpu", cap: cpuMillis(capacity.cpu), of: (q: EffectiveQuota) => cpuMillis(q.cpu), fmt: formatCpu, over: true },
-    { dim: "memory", cap: bytes(capacity.memory), of: (q: EffectiveQuota) => bytes(q.memory), fmt: describeBytes, over: true },
-    { dim: "storage", cap: bytes(capacity.storage), of: (q: EffectiveQuota) => bytes(q.storage), fmt: describeBytes, over: true },
+    {
+      dim: "cpu",
+      cap: cpuMillis(capacity.cpu),
+      of: (q: EffectiveQuota) => cpuMillis(q.cpu),
+      fmt: formatCpu,
+      over: true,
+    },
+    {
+      dim: "memory",
+      cap: bytes(capacity.memory),
+      of: (q: EffectiveQuota) => bytes(q.memory),
+      fmt: describeBytes,
+      over: true,
+    },
+    {
+      dim: "storage",
+      cap: bytes(capacity.storage),
+      of: (q: EffectiveQuota) => bytes(q.storage),
+      fmt: describeBytes,
+      over: true,
+    },
     { dim: "vms", cap: capacity.vms, of: (q: EffectiveQuota) => q.vms, fmt: String, over: false },
   ] as const;
   for (const d of dims) {
     const allowed = d.over ? timesFactor(d.cap, capacity.overcommit) : d.cap;
-    const takes = provisioned.map((u) => ({ u, q: effectiveQuota(u.unit, stack.settings) })).map(({ u, q }) => ({ u, n: d.of(q) }));
+    const takes = provisioned
+      .map((u) => ({ u, q: effectiveQuota(u.unit, stack.settings) }))
+      .map(({ u, q }) => ({ u, n: d.of(q) }));
     const total = takes.reduce((s, t) => s + t.n, 0);
     if (total <= allowed) continue;
     const largest = [...takes]
       .sort((a, b) => b.n - a.n || a.u.unit.id.localeCompare(b.u.unit.id))
       .slice(0, 3)
       .map(({ u, n }) => {
-        const field = d.dim === "vms" ? ["services", "servers", "vms"] : ["services", "servers", "quota", d.dim];
-        const at = u.unit.services.servers ? where(u.file, u.source.locate(field)) : "the stack's defaultQuota";
+        const field =
+          d.dim === "vms" ? ["services", "servers", "vms"] : ["services", "servers", "quota", d.dim];
+        const at = u.unit.services.servers
+          ? where(u.file, u.source.locate(field))
+          : "the stack's defaultQuota";
         return `${u.unit.id} ${d.fmt(n)} (${at})`;
       });
-    const limitText = d.over && capacity.overcommit !== 1 ? `${d.fmt(d.cap)} × over-commit ${capacity.overcommit} = ${d.fmt(allowed)}` : d.fmt(allowed);
+    const limitText =
+      d.over && capacity.overcommit !== 1
+        ? `${d.fmt(d.cap)} × over-commit ${capacity.overcommit} = ${d.fmt(allowed)}`
+        : d.fmt(allowed);
     const what = d.dim === "vms" ? "virtual machines" : `${d.dim} quotas`;
     out.push(
       stack.source.diagnostic(
@@ -166,7 +223,9 @@ export const vmImages: StackCheck = (stack, units) => {
       out.push(
         stack.source.diagnostic(
           [...SETTINGS_PATH, "vm", "images", name],
-          sources.length ? `image "${name}" has ${sources.length} sources (${sources.join(", ")})` : `image "${name}" has no source`,
+          sources.length
+            ? `image "${name}" has ${sources.length} sources (${sources.join(", ")})`
+            : `image "${name}" has no source`,
           "give exactly one of registry, http or dataSource",
         ),
       );
@@ -178,7 +237,9 @@ export const vmImages: StackCheck = (stack, units) => {
         u.source.diagnostic(
           ["services", "servers", "vms", i, "image"],
           `image "${vm.image}" is not in the VM image catalogue of stack ${stack.name} (vm.images at ${catalogueAt})`,
-          names.length ? `use one of: ${names.join(", ")}; or add "${vm.image}" to the catalogue` : `the catalogue is empty: add "${vm.image}" under vm.images in the stack settings`,
+          names.length
+            ? `use one of: ${names.join(", ")}; or add "${vm.image}" to the catalogue`
+            : `the catalogue is empty: add "${vm.image}" under vm.images in the stack settings`,
         ),
       );
     });

@@ -20,28 +20,49 @@ export function crossCheck(units: readonly LoadedUnit[]): Diagnostic[] {
   for (const u of units) {
     const stem = basename(u.file, extname(u.file));
     if (stem !== u.unit.id)
-      out.push(u.source.diagnostic(["id"], `id "${u.unit.id}" does not match the file name "${basename(u.file)}"`, `rename the file to ${u.unit.id}${extname(u.file)}, or fix the id`));
+      out.push(
+        u.source.diagnostic(
+          ["id"],
+          `id "${u.unit.id}" does not match the file name "${basename(u.file)}"`,
+          `rename the file to ${u.unit.id}${extname(u.file)}, or fix the id`,
+        ),
+      );
   }
-  unique(units, out, "unit id", (u) => [{ value: u.unit.id, unit: u, path: ["id"] }], "ids are stable and unique: choose another id");
+  unique(
+    units,
+    out,
+    "unit id",
+    (u) => [{ value: u.unit.id, unit: u, path: ["id"] }],
+    "ids are stable and unique: choose another id",
+  );
   unique(
     units,
     out,
     "mail domain",
-    (u) => (u.unit.services.mail ? [{ value: u.unit.services.mail.domain, unit: u, path: ["services", "mail", "domain"] }] : []),
+    (u) =>
+      u.unit.services.mail
+        ? [{ value: u.unit.services.mail.domain, unit: u, path: ["services", "mail", "domain"] }]
+        : [],
     "a domain belongs to one unit: remove it from one of them",
   );
   unique(
     units,
     out,
     "site hostname",
-    (u) => (u.unit.services.web?.sites ?? []).map((s, i) => ({ value: s.hostname, unit: u, path: ["services", "web", "sites", i, "hostname"] })),
+    (u) =>
+      (u.unit.services.web?.sites ?? []).map((s, i) => ({
+        value: s.hostname,
+        unit: u,
+        path: ["services", "web", "sites", i, "hostname"],
+      })),
     "a hostname belongs to one site: choose another",
   );
   unique(
     units,
     out,
     "print queue",
-    (u) => (u.unit.services.print?.queues ?? []).map((q, i) => ({
+    (u) =>
+      (u.unit.services.print?.queues ?? []).map((q, i) => ({
         value: `${u.unit.id}-${q.name}`,
         label: `queue "${q.name}" has the CUPS name "${u.unit.id}-${q.name}", which`,
         unit: u,
@@ -52,7 +73,13 @@ export function crossCheck(units: readonly LoadedUnit[]): Diagnostic[] {
   return out;
 }
 
-function unique(units: readonly LoadedUnit[], out: Diagnostic[], what: string, claims: (u: LoadedUnit) => Claim[], hint: string) {
+function unique(
+  units: readonly LoadedUnit[],
+  out: Diagnostic[],
+  what: string,
+  claims: (u: LoadedUnit) => Claim[],
+  hint: string,
+) {
   const first = new Map<string, Claim>();
   for (const u of units)
     for (const c of claims(u)) {
@@ -64,7 +91,11 @@ function unique(units: readonly LoadedUnit[], out: Diagnostic[], what: string, c
       if (prior.unit === u) continue; // duplicates inside one unit are reported by checkUnit
       const at = prior.unit.source.locate(prior.path);
       out.push(
-        c.unit.source.diagnostic(c.path, `${c.label ?? `${what} "${c.value}"`} is already claimed by unit ${prior.unit.unit.id} (${prior.unit.file}:${at.line}:${at.col})`, hint),
+        c.unit.source.diagnostic(
+          c.path,
+          `${c.label ?? `${what} "${c.value}"`} is already claimed by unit ${prior.unit.unit.id} (${prior.unit.file}:${at.line}:${at.col})`,
+          hint,
+        ),
       );
     }
 }

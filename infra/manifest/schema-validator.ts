@@ -22,7 +22,14 @@ interface SchemaNode {
  * `verbose` puts the failing subschema on each error: titles, examples and hints are read from it.
  */
 export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    useDefaults: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    strictRequired: false,
+  });
   addFormats(ajv);
   ajv.addFormat("nip", { type: "string", validate: isValidNip });
   ajv.addFormat("regon", { type: "string", validate: isValidRegon });
@@ -71,7 +78,10 @@ export class SchemaValidator<T> {
   private schemaAt(pointer: string): SchemaNode | undefined {
     let cur: unknown = this.schema;
     for (const raw of pointer.replace(/^#\/?/, "").split("/").filter(Boolean)) {
-      cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[raw.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined;
+      cur =
+        cur && typeof cur === "object"
+          ? (cur as Record<string, unknown>)[raw.replace(/~1/g, "/").replace(/~0/g, "~")]
+          : undefined;
     }
     return cur as SchemaNode | undefined;
   }
@@ -83,7 +93,8 @@ export class SchemaValidator<T> {
     const value = valueAt(root, pointerToPath(err.instancePath, root));
     const sub = err.parentSchema as SchemaNode | undefined;
     const p = err.params as Record<string, unknown>;
-    const here = (message: string, hint?: string, at = path, key = false) => source.diagnostic(at, message, hint, key);
+    const here = (message: string, hint?: string, at = path, key = false) =>
+      source.diagnostic(at, message, hint, key);
     switch (err.keyword) {
       case "required": {
         const missing = String(p.missingProperty);
@@ -94,7 +105,12 @@ export class SchemaValidator<T> {
         const desc = owner?.properties?.[missing]?.description;
         const when = conditional ? this.condition(ownerPointer, value) : "";
         // A missing field is shown at the key of the mapping that lacks it (`address:`), or the mapping itself at the top.
-        const d = here(`missing required field "${missing}"${when}`, desc ? `${missing}: ${desc.replace(/\.$/, "")}` : undefined, path, path.length > 0);
+        const d = here(
+          `missing required field "${missing}"${when}`,
+          desc ? `${missing}: ${desc.replace(/\.$/, "")}` : undefined,
+          path,
+          path.length > 0,
+        );
         return { ...d, field: fieldPath([...path, missing]) };
       }
       case "additionalProperties": {
@@ -118,7 +134,10 @@ export class SchemaValidator<T> {
       case "enum": {
         const allowed = (sub?.enum ?? (err.schema as unknown[])).map(String);
         const near = typeof value === "string" ? closest(value, allowed) : undefined;
-        return here(`${show(value)} is not one of: ${allowed.join(", ")}`, near ? `did you mean "${near}"?` : sub?.description?.replace(/\.$/, ""));
+        return here(
+          `${show(value)} is not one of: ${allowed.join(", ")}`,
+          near ? `did you mean "${near}"?` : sub?.description?.replace(/\.$/, ""),
+        );
       }
       case "const": {
         // dependentSchemas/<dep>/properties/<prop>/const: giving <dep> constrains <prop>; report it at <dep>.
@@ -152,7 +171,10 @@ export class SchemaValidator<T> {
             `needs at least ${p.limit} ${p.limit === 1 ? "entry" : "entries"} once any service is enrolled`,
             "name at least one local administrator and one operations lead; one person may hold both",
           );
-        return here(`must have at least ${p.limit} item${p.limit === 1 ? "" : "s"}, has ${countOf(value)}`, sub?.description);
+        return here(
+          `must have at least ${p.limit} item${p.limit === 1 ? "" : "s"}, has ${countOf(value)}`,
+          sub?.description,
+        );
       case "maxItems":
         return here(`must have at most ${p.limit} items, has ${countOf(value)}`, sub?.description);
       case "minLength":
@@ -171,7 +193,6 @@ export class SchemaValidator<T> {
     }
   }
 }
-
 
 /** JSON Pointer → path segments; numeric segments become indexes where the data there is an array. */
 function pointerToPath(pointer: string, root: unknown): PathSegment[] {
@@ -193,7 +214,8 @@ function pointerToPath(pointer: string, root: unknown): PathSegment[] {
 
 function valueAt(root: unknown, path: PathSegment[]): unknown {
   let cur = root;
-  for (const seg of path) cur = cur && typeof cur === "object" ? (cur as Record<string | number, unknown>)[seg] : undefined;
+  for (const seg of path)
+    cur = cur && typeof cur === "object" ? (cur as Record<string | number, unknown>)[seg] : undefined;
   return cur;
 }
 
@@ -205,8 +227,18 @@ function describe(v: unknown): string {
 }
 
 function article(t: string): string {
-  const map: Record<string, string> = { object: "a mapping", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false" };
-  return t.split(" or ").map((x) => map[x] ?? x).join(" or ");
+  const map: Record<string, string> = {
+    object: "a mapping",
+    array: "a list",
+    string: "a string",
+    integer: "an integer",
+    number: "a number",
+    boolean: "true or false",
+  };
+  return t
+    .split(" or ")
+    .map((x) => map[x] ?? x)
+    .join(" or ");
 }
 
 function show(v: unknown): string {
@@ -220,7 +252,10 @@ function countOf(v: unknown): number {
 
 /** `allowed: 1 to 12; <description>`. */
 function range(sub: SchemaNode | undefined): string | undefined {
-  const limits = sub?.minimum !== undefined && sub.maximum !== undefined ? `allowed: ${sub.minimum} to ${sub.maximum}` : undefined;
+  const limits =
+    sub?.minimum !== undefined && sub.maximum !== undefined
+      ? `allowed: ${sub.minimum} to ${sub.maximum}`
+      : undefined;
   return [limits, sub?.description?.replace(/\.$/, "")].filter(Boolean).join("; ") || undefined;
 }
 

@@ -16,23 +16,40 @@ export const namespaceLength: StackCheck = (stack, units) =>
     // Units with VMs also get `<namespace>-vm`, the longer of the two.
     const ns = `${stack.settings.namespacePrefix}${u.unit.id}${u.unit.services.servers?.vms.length ? "-vm" : ""}`;
     return ns.length > 63
-      ? [u.source.diagnostic(["id"], `namespace "${ns}" is ${ns.length} characters, over 63`, `shorten the id or the stack's namespacePrefix "${stack.settings.namespacePrefix}"`)]
+      ? [
+          u.source.diagnostic(
+            ["id"],
+            `namespace "${ns}" is ${ns.length} characters, over 63`,
+            `shorten the id or the stack's namespacePrefix "${stack.settings.namespacePrefix}"`,
+          ),
+        ]
       : [];
   });
 
 /** Mail domains and site hostnames must end in one of the stack's allowed DNS suffixes. */
 export const dnsSuffixes: StackCheck = (stack, units) => {
   const { sites, mail } = stack.settings.dnsSuffixes;
-  const allowed = (name: string, suffixes: readonly string[]) => suffixes.some((s) => name === s || name.endsWith(`.${s}`));
+  const allowed = (name: string, suffixes: readonly string[]) =>
+    suffixes.some((s) => name === s || name.endsWith(`.${s}`));
   return units.flatMap((u) => {
     const out: Diagnostic[] = [];
     const m = u.unit.services.mail;
     if (m && !allowed(m.domain, mail))
-      out.push(u.source.diagnostic(["services", "mail", "domain"], `"${m.domain}" is not under an allowed mail suffix of stack ${stack.name}`, `use a domain ending in ${mail.join(" or ")}`));
+      out.push(
+        u.source.diagnostic(
+          ["services", "mail", "domain"],
+          `"${m.domain}" is not under an allowed mail suffix of stack ${stack.name}`,
+          `use a domain ending in ${mail.join(" or ")}`,
+        ),
+      );
     (u.unit.services.web?.sites ?? []).forEach((s, i) => {
       if (!allowed(s.hostname, sites))
         out.push(
-          u.source.diagnostic(["services", "web", "sites", i, "hostname"], `"${s.hostname}" is not under an allowed site suffix of stack ${stack.name}`, `use a hostname ending in ${sites.join(" or ")}`),
+          u.source.diagnostic(
+            ["services", "web", "sites", i, "hostname"],
+            `"${s.hostname}" is not under an allowed site suffix of stack ${stack.name}`,
+            `use a hostname ending in ${sites.join(" or ")}`,
+          ),
         );
     });
     return out;
@@ -40,7 +57,17 @@ export const dnsSuffixes: StackCheck = (stack, units) => {
 };
 
 /** Every check between a stack and its units, in order. Services add theirs here. */
-export const STACK_CHECKS: StackCheck[] = [namespaceLength, dnsSuffixes, pricePrecision, (stack, units) => checkApprovals(stack, units), ...CAPACITY_CHECKS, mailPostmaster, mailQuotaSum, mailAliases, printDeviceUris];
+export const STACK_CHECKS: StackCheck[] = [
+  namespaceLength,
+  dnsSuffixes,
+  pricePrecision,
+  (stack, units) => checkApprovals(stack, units),
+  ...CAPACITY_CHECKS,
+  mailPostmaster,
+  mailQuotaSum,
+  mailAliases,
+  printDeviceUris,
+];
 
 export function runStackChecks(stack: LoadedStack, units: readonly LoadedUnit[]): Diagnostic[] {
   return STACK_CHECKS.flatMap((check) => check(stack, units));

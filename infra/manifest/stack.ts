@@ -61,11 +61,17 @@ export function displayPath(p: string): string {
  * `settings`, when given, is the value the Pulumi engine holds (validated instead of the file's, which
  * is then used only to locate errors). Throws UnknownStackError when the stack file does not exist.
  */
-export function loadStack(root: string, stack: string, settings?: unknown): { stack?: LoadedStack; diagnostics: Diagnostic[] } {
+export function loadStack(
+  root: string,
+  stack: string,
+  settings?: unknown,
+): { stack?: LoadedStack; diagnostics: Diagnostic[] } {
   const path = join(root, "stacks", `Pulumi.${stack}.yaml`);
   if (!/^[A-Za-z0-9._-]+$/.test(stack) || !existsSync(path)) {
     const known = listStacks(root);
-    throw new UnknownStackError(`unknown stack "${stack}": no stacks/Pulumi.${stack}.yaml (known stacks: ${known.join(", ") || "none"})`);
+    throw new UnknownStackError(
+      `unknown stack "${stack}": no stacks/Pulumi.${stack}.yaml (known stacks: ${known.join(", ") || "none"})`,
+    );
   }
   const file = displayPath(path);
   const parsed = readYamlFile(file === path ? path : file);
@@ -75,7 +81,15 @@ export function loadStack(root: string, stack: string, settings?: unknown): { st
   const chosen = settings ?? fromFile;
   const value: unknown = chosen === undefined ? undefined : JSON.parse(JSON.stringify(chosen));
   if (value === undefined)
-    return { diagnostics: [parsed.source.diagnostic(["config"], 'missing "muni:settings"', "add config: muni:settings: with the stack's settings (see schemas/stack.schema.json)")] };
+    return {
+      diagnostics: [
+        parsed.source.diagnostic(
+          ["config"],
+          'missing "muni:settings"',
+          "add config: muni:settings: with the stack's settings (see schemas/stack.schema.json)",
+        ),
+      ],
+    };
   const { value: valid, diagnostics } = stackValidator().validate(parsed.source, value);
   if (!valid) return { diagnostics };
   return { stack: { name: stack, file, source: parsed.source, settings: valid }, diagnostics: [] };
@@ -99,10 +113,18 @@ function selectUnits(stack: LoadedStack, units: LoadedUnit[], out: Diagnostic[])
     const have = new Set(units.map((u) => u.unit.id));
     ids.forEach((id, i) => {
       if (!have.has(id))
-        out.push(stack.source.diagnostic([...SETTINGS_PATH, "units", "ids", i], `no manifest has unit id "${id}"`, `add units/${id}.yaml or remove the id`));
+        out.push(
+          stack.source.diagnostic(
+            [...SETTINGS_PATH, "units", "ids", i],
+            `no manifest has unit id "${id}"`,
+            `add units/${id}.yaml or remove the id`,
+          ),
+        );
     });
   }
   return units.filter(
-    (u) => (!ids || ids.includes(u.unit.id)) && Object.entries(labels ?? {}).every(([k, v]) => u.unit.labels[k] === v),
+    (u) =>
+      (!ids || ids.includes(u.unit.id)) &&
+      Object.entries(labels ?? {}).every(([k, v]) => u.unit.labels[k] === v),
   );
 }

@@ -8,7 +8,13 @@ import type { YamlSource } from "./yaml-source";
  */
 export function checkUnit(source: YamlSource, unit: Unit): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const dupes = <T>(items: readonly T[] | undefined, keyOf: (t: T) => string, path: PathSegment[], what: string, field?: string) => {
+  const dupes = <T>(
+    items: readonly T[] | undefined,
+    keyOf: (t: T) => string,
+    path: PathSegment[],
+    what: string,
+    field?: string,
+  ) => {
     const first = new Map<string, number>();
     (items ?? []).forEach((item, i) => {
       const k = keyOf(item);
@@ -16,7 +22,11 @@ export function checkUnit(source: YamlSource, unit: Unit): Diagnostic[] {
       if (j === undefined) first.set(k, i);
       else
         out.push(
-          source.diagnostic([...path, i, ...(field ? [field] : [])], `${what} "${k}" is listed twice (first at ${path.at(-1)}[${j}])`, "remove the duplicate"),
+          source.diagnostic(
+            [...path, i, ...(field ? [field] : [])],
+            `${what} "${k}" is listed twice (first at ${path.at(-1)}[${j}])`,
+            "remove the duplicate",
+          ),
         );
     });
   };
@@ -32,11 +42,21 @@ export function checkUnit(source: YamlSource, unit: Unit): Diagnostic[] {
     const boxes = new Set(mail.mailboxes.map((m) => m.localPart));
     mail.aliases.forEach((a, i) => {
       if (boxes.has(a.name))
-        out.push(source.diagnostic([...base, "aliases", i, "name"], `alias "${a.name}" has the name of a mailbox`, "an address is either a mailbox or an alias: rename one"));
+        out.push(
+          source.diagnostic(
+            [...base, "aliases", i, "name"],
+            `alias "${a.name}" has the name of a mailbox`,
+            "an address is either a mailbox or an alias: rename one",
+          ),
+        );
     });
     if (mail.mailboxes.length > mail.mailboxLimit)
       out.push(
-        source.diagnostic([...base, "mailboxes"], `${mail.mailboxes.length} mailboxes exceed mailboxLimit ${mail.mailboxLimit}`, "raise mailboxLimit or remove mailboxes"),
+        source.diagnostic(
+          [...base, "mailboxes"],
+          `${mail.mailboxes.length} mailboxes exceed mailboxLimit ${mail.mailboxLimit}`,
+          "raise mailboxLimit or remove mailboxes",
+        ),
       );
   }
 
@@ -48,7 +68,11 @@ export function checkUnit(source: YamlSource, unit: Unit): Diagnostic[] {
     dupes(print.queues, (q) => q.name, ["services", "print", "queues"], "queue", "name");
     if (print.defaultQueue !== undefined && !print.queues.some((q) => q.name === print.defaultQueue))
       out.push(
-        source.diagnostic(["services", "print", "defaultQueue"], `"${print.defaultQueue}" is not one of the unit's queues`, `name one of: ${print.queues.map((q) => q.name).join(", ")}`),
+        source.diagnostic(
+          ["services", "print", "defaultQueue"],
+          `"${print.defaultQueue}" is not one of the unit's queues`,
+          `name one of: ${print.queues.map((q) => q.name).join(", ")}`,
+        ),
       );
   }
 

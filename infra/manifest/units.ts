@@ -41,7 +41,14 @@ export function discoverManifests(paths: readonly string[]): { files: string[]; 
     try {
       isDir = statSync(p).isDirectory();
     } catch {
-      diagnostics.push({ file: p, line: 1, col: 1, field: "", message: "no such file or directory", hint: "check the path" });
+      diagnostics.push({
+        file: p,
+        line: 1,
+        col: 1,
+        field: "",
+        message: "no such file or directory",
+        hint: "check the path",
+      });
       continue;
     }
     if (!isDir) {
@@ -58,7 +65,10 @@ export function discoverManifests(paths: readonly string[]): { files: string[]; 
 }
 
 /** Parses and validates one manifest on its own. */
-export function loadUnitFile(file: string, limits: YamlLimits = DEFAULT_LIMITS): { unit?: LoadedUnit; diagnostics: Diagnostic[] } {
+export function loadUnitFile(
+  file: string,
+  limits: YamlLimits = DEFAULT_LIMITS,
+): { unit?: LoadedUnit; diagnostics: Diagnostic[] } {
   const parsed = readYamlFile(file, limits);
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   const { value, diagnostics } = unitSchemaValidator().validate(parsed.source, parsed.value);

@@ -115,7 +115,8 @@ function scalarKey(k: unknown): string | undefined {
   return isScalar(k) ? String(k.value) : undefined;
 }
 
-export type ParseResult = { ok: true; source: YamlSource; value: unknown } | { ok: false; diagnostics: Diagnostic[] };
+export type ParseResult =
+  { ok: true; source: YamlSource; value: unknown } | { ok: false; diagnostics: Diagnostic[] };
 
 /** Reads a file and parses it as exactly one YAML document under the limits. Never throws. */
 export function readYamlFile(file: string, limits: YamlLimits = DEFAULT_LIMITS): ParseResult {
@@ -156,12 +157,18 @@ function tooLarge(size: number, max: number): string {
  * Parses bytes as exactly one YAML document under the limits. Never throws. A valid file in the fast subset
  * is read by js-yaml (yaml-fast.ts); `fast: false` forces the full `yaml` path (the equivalence tests compare both).
  */
-export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = DEFAULT_LIMITS, { fast = true } = {}): ParseResult {
+export function parseYaml(
+  file: string,
+  bytes: Uint8Array,
+  limits: YamlLimits = DEFAULT_LIMITS,
+  { fast = true } = {},
+): ParseResult {
   const fail = (line: number, col: number, message: string, hint?: string, field = ""): ParseResult => ({
     ok: false,
     diagnostics: [{ file, line, col, field, message, ...(hint ? { hint } : {}) }],
   });
-  if (bytes.length > limits.maxBytes) return fail(1, 1, tooLarge(bytes.length, limits.maxBytes), TOO_LARGE_HINT);
+  if (bytes.length > limits.maxBytes)
+    return fail(1, 1, tooLarge(bytes.length, limits.maxBytes), TOO_LARGE_HINT);
   const enc = sniffEncoding(bytes);
   if (enc) return fail(1, 1, `file is ${enc} encoded`, "save it as UTF-8");
   const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes); // the native check first: most files are valid
@@ -170,7 +177,12 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
     // A NUL byte never occurs in text: report the first byte that is not text, as binary content.
     const first = bad !== -1 && bad < nul ? bad : nul;
     const { line, col } = byteLineCol(bytes, first);
-    return fail(line, col, `binary content (byte ${hex(bytes[first]!)}), not a text file`, "a manifest is a YAML text file: is this the right file?");
+    return fail(
+      line,
+      col,
+      `binary content (byte ${hex(bytes[first]!)}), not a text file`,
+      "a manifest is a YAML text file: is this the right file?",
+    );
   }
   if (bad !== -1) {
     const { line, col } = byteLineCol(bytes, bad);
@@ -185,7 +197,13 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
     const before = text.slice(0, deep.offset);
     const line = before.split("\n").length;
     const col = deep.offset - before.lastIndexOf("\n");
-    return fail(line, col, `nested deeper than ${limits.maxDepth} levels`, "flatten the structure", deep.field);
+    return fail(
+      line,
+      col,
+      `nested deeper than ${limits.maxDepth} levels`,
+      "flatten the structure",
+      deep.field,
+    );
   };
   if (tooDeepOffset(text, limits.maxDepth)) return tooDeep(0);
   const quick = fast ? fastParse(text, limits.maxDepth) : undefined;
@@ -201,13 +219,26 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
   // The parser reports a document nested too deep for it as a stack overflow: say what it is, and where.
   const overflow = docs.flatMap((d) => d.errors).find((e) => /call stack/i.test(e.message));
   if (overflow) return tooDeep(overflow.pos[0]);
-  if (docs.length === 0 || (docs.length === 1 && docs[0]!.contents === null && docs[0]!.errors.length === 0)) {
-    return fail(1, 1, "file is empty", "a manifest needs at least id, name, shortName, address, costCentre, roles and lifecycle");
+  if (
+    docs.length === 0 ||
+    (docs.length === 1 && docs[0]!.contents === null && docs[0]!.errors.length === 0)
+  ) {
+    return fail(
+      1,
+      1,
+      "file is empty",
+      "a manifest needs at least id, name, shortName, address, costCentre, roles and lifecycle",
+    );
   }
   if (docs.length > 1) {
     const second = docs[1]!;
     const pos = lines.linePos(second.range?.[0] ?? 0);
-    return fail(pos.line, pos.col, `holds ${docs.length} YAML documents, not one`, "one file holds one unit: remove the '---' separator or split the file");
+    return fail(
+      pos.line,
+      pos.col,
+      `holds ${docs.length} YAML documents, not one`,
+      "one file holds one unit: remove the '---' separator or split the file",
+    );
   }
   const doc = docs[0]!;
   const diagnostics: Diagnostic[] = [];
@@ -218,7 +249,14 @@ export function parseYaml(file: string, bytes: Uint8Array, limits: YamlLimits = 
     const pos = lines.linePos(offset);
     if (seenLines.has(pos.line)) continue;
     seenLines.add(pos.line);
-    diagnostics.push({ file, line: pos.line, col: pos.col, field: "", message: yamlMessage(e.message), ...yamlHint(e.code, e.message) });
+    diagnostics.push({
+      file,
+      line: pos.line,
+      col: pos.col,
+      field: "",
+      message: yamlMessage(e.message),
+      ...yamlHint(e.code, e.message),
+    });
   }
   if (diagnostics.length) return { ok: false, diagnostics };
 
@@ -252,10 +290,17 @@ const YAML_HINTS: Record<string, string> = {
 function yamlHint(code: string, message: string): { hint?: string } {
   if (/must be sufficiently indented and end with a ([\]}])/.test(message))
     return { hint: `close it with ${message.includes("end with a ]") ? "]" : "}"}` };
-  if (/implicit map keys need to be followed by map values/i.test(message)) return { hint: "write key: value, with a space after the colon" };
+  if (/implicit map keys need to be followed by map values/i.test(message))
+    return { hint: "write key: value, with a space after the colon" };
   if (/missing closing "?'?quote/i.test(message)) return { hint: "close the quote on the same value" };
-  if (/nested mappings are not allowed in compact mappings|implicit keys need to be on a single line/i.test(message))
-    return { hint: "the next line is indented deeper than this one: align it with its siblings, or quote a value holding ': '" };
+  if (
+    /nested mappings are not allowed in compact mappings|implicit keys need to be on a single line/i.test(
+      message,
+    )
+  )
+    return {
+      hint: "the next line is indented deeper than this one: align it with its siblings, or quote a value holding ': '",
+    };
   const hint = YAML_HINTS[code] ?? "fix the YAML syntax";
   return { hint };
 }
@@ -277,4 +322,3 @@ function unclosedFlowOpening(text: string, message: string, offset: number): num
   }
   return open.at(-1) ?? offset;
 }
-

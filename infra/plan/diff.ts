@@ -46,7 +46,10 @@ export interface PlanDiff {
 export function diffPlans(base: PlannedStack | undefined, head: PlannedStack, ref: string): PlanDiff {
   const before = new Map((base?.units ?? []).map((u) => [u.id, u]));
   const after = new Map(head.units.map((u) => [u.id, u]));
-  const ids = [...head.units.map((u) => u.id), ...(base?.units ?? []).map((u) => u.id).filter((id) => !after.has(id))];
+  const ids = [
+    ...head.units.map((u) => u.id),
+    ...(base?.units ?? []).map((u) => u.id).filter((id) => !after.has(id)),
+  ];
   const units = ids.map((id) => diffUnit(id, before.get(id), after.get(id)));
   const platform = diffPlatform(base?.platform, head.platform);
   if (platform) units.push(platform);
@@ -85,7 +88,13 @@ export function diffUnit(id: string, b: PlannedUnit | undefined, a: PlannedUnit 
     old.delete(o.resource);
     const fields = diffFields(prev.object, o.object);
     if (fields.length === 0) unchanged++;
-    else changed.push({ before: objectRef(prev), after: objectRef(o), replace: identity(prev) !== identity(o), fields });
+    else
+      changed.push({
+        before: objectRef(prev),
+        after: objectRef(o),
+        replace: identity(prev) !== identity(o),
+        fields,
+      });
   }
   const removed = [...old.values()].map(objectRef);
   const status: UnitStatus =
@@ -96,12 +105,35 @@ export function diffUnit(id: string, b: PlannedUnit | undefined, a: PlannedUnit 
         : added.length || removed.length || changed.length
           ? "changed"
           : "unchanged";
-  return { id, status, ...(b ? { before: strip(b) } : {}), ...(a ? { after: strip(a) } : {}), added, removed, changed, unchanged };
+  return {
+    id,
+    status,
+    ...(b ? { before: strip(b) } : {}),
+    ...(a ? { after: strip(a) } : {}),
+    added,
+    removed,
+    changed,
+    unchanged,
+  };
 }
 
 /** The platform's objects, shaped as a unit for the per-unit diff. */
 function asUnit(objects: PlannedObject[]): PlannedUnit {
-  return { id: "(platform)", name: "shared mail and print servers", file: "infra/platform", state: "active", wave: 0, provisioned: true, namespace: "", objects, secrets: [], quota: { cpu: "0", memory: "0", storage: "0", pods: 0, volumes: 0, vms: 0 }, hostnames: [], mailDomains: [], queues: [] };
+  return {
+    id: "(platform)",
+    name: "shared mail and print servers",
+    file: "infra/platform",
+    state: "active",
+    wave: 0,
+    provisioned: true,
+    namespace: "",
+    objects,
+    secrets: [],
+    quota: { cpu: "0", memory: "0", storage: "0", pods: 0, volumes: 0, vms: 0 },
+    hostnames: [],
+    mailDomains: [],
+    queues: [],
+  };
 }
 
 function strip(u: PlannedUnit): Omit<PlannedUnit, "objects"> {
@@ -115,7 +147,12 @@ function identity(o: PlannedObject): string {
 }
 
 /** Field-level differences, leaves only; arrays compared index by index. */
-export function diffFields(before: unknown, after: unknown, path: Array<string | number> = [], out: FieldChange[] = []): FieldChange[] {
+export function diffFields(
+  before: unknown,
+  after: unknown,
+  path: Array<string | number> = [],
+  out: FieldChange[] = [],
+): FieldChange[] {
   if (before === after) return out;
   if (Array.isArray(before) && Array.isArray(after)) {
     const n = Math.max(before.length, after.length);
@@ -131,7 +168,8 @@ export function diffFields(before: unknown, after: unknown, path: Array<string |
       if (!Object.hasOwn(after, k)) out.push({ path: fieldPath([...path, k]), before: before[k] });
       else diffFields(before[k], after[k], [...path, k], out);
     }
-    for (const k of Object.keys(after)) if (!Object.hasOwn(before, k)) out.push({ path: fieldPath([...path, k]), after: after[k] });
+    for (const k of Object.keys(after))
+      if (!Object.hasOwn(before, k)) out.push({ path: fieldPath([...path, k]), after: after[k] });
     return out;
   }
   out.push({ path: fieldPath(path), before, after });

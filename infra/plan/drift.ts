@@ -51,23 +51,32 @@ interface Step {
 /** Parses either form of preview JSON into steps and error diagnostics. */
 export function parsePreview(text: string): { steps: Step[]; errors: string[] } {
   const trimmed = text.trim();
-  if (!trimmed) throw new DriftInputError("the preview output is empty: run pulumi preview --refresh --json and pass its output");
+  if (!trimmed)
+    throw new DriftInputError(
+      "the preview output is empty: run pulumi preview --refresh --json and pass its output",
+    );
   let doc: unknown;
   try {
     doc = JSON.parse(trimmed);
   } catch {
     return fromEvents(trimmed); // not one JSON document: a stream of events, one per line
   }
-  if (doc && typeof doc === "object" && !Array.isArray(doc) && !("sequence" in doc)) return fromDigest(doc as Record<string, unknown>);
+  if (doc && typeof doc === "object" && !Array.isArray(doc) && !("sequence" in doc))
+    return fromDigest(doc as Record<string, unknown>);
   return fromEvents(trimmed);
 }
 
 function fromDigest(doc: Record<string, unknown>): { steps: Step[]; errors: string[] } {
-  if (doc.steps !== undefined && !Array.isArray(doc.steps)) throw new DriftInputError('"steps" is not an array: this is not the JSON of pulumi preview --json');
+  if (doc.steps !== undefined && !Array.isArray(doc.steps))
+    throw new DriftInputError('"steps" is not an array: this is not the JSON of pulumi preview --json');
   if (doc.steps === undefined && doc.changeSummary === undefined && doc.diagnostics === undefined)
-    throw new DriftInputError("no steps, changeSummary or diagnostics: this is not the JSON of pulumi preview --json");
+    throw new DriftInputError(
+      "no steps, changeSummary or diagnostics: this is not the JSON of pulumi preview --json",
+    );
   const steps = ((doc.steps as unknown[]) ?? []).map((s, i) => step(s, `steps[${i}]`));
-  const errors = ((doc.diagnostics as Array<Record<string, unknown>>) ?? []).filter((d) => d.severity === "error").map((d) => String(d.message ?? "").trim());
+  const errors = ((doc.diagnostics as Array<Record<string, unknown>>) ?? [])
+    .filter((d) => d.severity === "error")
+    .map((d) => String(d.message ?? "").trim());
   return { steps, errors };
 }
 
@@ -80,16 +89,20 @@ function fromEvents(text: string): { steps: Step[]; errors: string[] } {
     try {
       ev = JSON.parse(line) as Record<string, any>;
     } catch {
-      throw new DriftInputError(`line ${i + 1} is not JSON: pass the output of pulumi preview --json (a digest, or one engine event per line)`);
+      throw new DriftInputError(
+        `line ${i + 1} is not JSON: pass the output of pulumi preview --json (a digest, or one engine event per line)`,
+      );
     }
     const meta = ev.resourcePreEvent?.metadata ?? ev.resOutputsEvent?.metadata;
     if (meta) {
       const s = step({ ...meta, diffReasons: meta.diffs, replaceReasons: meta.keys }, `line ${i + 1}`);
       byUrn.set(s.urn, s);
     }
-    if (ev.diagnosticEvent?.severity === "error") errors.push(String(ev.diagnosticEvent.message ?? "").trim());
+    if (ev.diagnosticEvent?.severity === "error")
+      errors.push(String(ev.diagnosticEvent.message ?? "").trim());
   });
-  if (byUrn.size === 0 && errors.length === 0) throw new DriftInputError("no resource events: this is not the output of pulumi preview --json");
+  if (byUrn.size === 0 && errors.length === 0)
+    throw new DriftInputError("no resource events: this is not the output of pulumi preview --json");
   return { steps: [...byUrn.values()], errors };
 }
 
@@ -104,7 +117,12 @@ function step(s: unknown, where: string): Step {
 export function parseUrn(urn: string): { stack: string; project: string; types: string[]; name: string } {
   const parts = urn.slice("urn:pulumi:".length).split("::");
   if (parts.length < 4) throw new DriftInputError(`malformed URN ${urn}`);
-  return { stack: parts[0]!, project: parts[1]!, types: parts[2]!.split("$"), name: parts.slice(3).join("::") };
+  return {
+    stack: parts[0]!,
+    project: parts[1]!,
+    types: parts[2]!.split("$"),
+    name: parts.slice(3).join("::"),
+  };
 }
 
 /** The unit a resource belongs to: a `muni:unit:Unit` component named by the unit id, or its child `<id>-<key>`. */
@@ -126,14 +144,20 @@ const STACK = "(stack)";
 export function driftReport(text: string, knownUnits: readonly string[] = []): DriftReport {
   const { steps, errors } = parsePreview(text);
   const parsed = steps.map((s) => ({ s, u: parseUrn(s.urn) }));
-  const ids = [...new Set([...knownUnits, ...parsed.filter((p) => p.u.types.at(-1) === UNIT_TYPE).map((p) => p.u.name)])];
+  const ids = [
+    ...new Set([...knownUnits, ...parsed.filter((p) => p.u.types.at(-1) === UNIT_TYPE).map((p) => p.u.name)]),
+  ];
   const units = new Map<string, DriftedResource[]>();
   for (const { s, u } of parsed) {
     if (QUIET_OPS.has(s.op)) continue;
     const unit = unitOf(u.types, u.name, ids);
-    const fields = s.detailedDiff && Object.keys(s.detailedDiff).length
-      ? Object.entries(s.detailedDiff).map(([path, d]) => ({ path, kind: d?.kind ?? "update" }))
-      : [...(s.diffReasons ?? []).map((p) => ({ path: p, kind: "update" })), ...(s.replaceReasons ?? []).map((p) => ({ path: p, kind: "replace" }))];
+    const fields =
+      s.detailedDiff && Object.keys(s.detailedDiff).length
+        ? Object.entries(s.detailedDiff).map(([path, d]) => ({ path, kind: d?.kind ?? "update" }))
+        : [
+            ...(s.diffReasons ?? []).map((p) => ({ path: p, kind: "update" })),
+            ...(s.replaceReasons ?? []).map((p) => ({ path: p, kind: "replace" })),
+          ];
     const list = units.get(unit) ?? [];
     list.push({ op: s.op, urn: s.urn, type: u.types.at(-1)!, name: u.name, fields });
     units.set(unit, list);
@@ -142,7 +166,9 @@ export function driftReport(text: string, knownUnits: readonly string[] = []): D
   return {
     ...(stack ? { stack } : {}),
     checked: steps.length,
-    units: [...units].map(([unit, resources]) => ({ unit, resources })).sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0)),
+    units: [...units]
+      .map(([unit, resources]) => ({ unit, resources }))
+      .sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0)),
     errors,
   };
 }
@@ -164,7 +190,9 @@ function resourceLine(r: DriftedResource): string {
 
 export function driftText(r: DriftReport): string {
   const drifted = r.units.reduce((n, u) => n + u.resources.length, 0);
-  const out = [`Drift of stack ${r.stack ?? "(unknown)"}: ${drifted ? `${drifted} of ${r.checked} resources drifted in ${r.units.length} unit(s)` : `none (${r.checked} resources checked)`}`];
+  const out = [
+    `Drift of stack ${r.stack ?? "(unknown)"}: ${drifted ? `${drifted} of ${r.checked} resources drifted in ${r.units.length} unit(s)` : `none (${r.checked} resources checked)`}`,
+  ];
   for (const e of r.errors) out.push(`preview error: ${e}`);
   for (const u of r.units) {
     out.push(`${u.unit}: ${u.resources.length} drifted`);
@@ -173,20 +201,34 @@ export function driftText(r: DriftReport): string {
       for (const f of res.fields) out.push(`      ${f.path} (${f.kind})`);
     }
   }
-  if (drifted) out.push("Nothing was changed: review the drift, then either restore the manifests' state with pulumi up or record the change in the manifests.");
+  if (drifted)
+    out.push(
+      "Nothing was changed: review the drift, then either restore the manifests' state with pulumi up or record the change in the manifests.",
+    );
   return out.join("\n");
 }
 
 export function driftMarkdown(r: DriftReport): string {
   const drifted = r.units.reduce((n, u) => n + u.resources.length, 0);
-  const out = [`<!-- muni-drift stack=${r.stack ?? ""} -->`, `### muni drift: stack \`${r.stack ?? "(unknown)"}\``, ""];
-  out.push(drifted ? `**${drifted} of ${r.checked} resources drifted** in ${r.units.length} unit(s). Nothing was changed.` : `No drift: ${r.checked} resources match the program.`, "");
+  const out = [
+    `<!-- muni-drift stack=${r.stack ?? ""} -->`,
+    `### muni drift: stack \`${r.stack ?? "(unknown)"}\``,
+    "",
+  ];
+  out.push(
+    drifted
+      ? `**${drifted} of ${r.checked} resources drifted** in ${r.units.length} unit(s). Nothing was changed.`
+      : `No drift: ${r.checked} resources match the program.`,
+    "",
+  );
   for (const e of r.errors) out.push("> [!CAUTION]", `> preview error: ${e.replace(/\n/g, " ")}`, "");
   if (drifted) {
     out.push("| Unit | Resource | Type | Drift | Fields |", "|---|---|---|---|---|");
     for (const u of r.units)
       for (const res of u.resources)
-        out.push(`| \`${u.unit}\` | \`${res.name}\` | \`${res.type}\` | ${OP_TEXT[res.op] ?? res.op} | ${res.fields.map((f) => `\`${f.path.replace(/\|/g, "\\|")}\``).join(", ")} |`);
+        out.push(
+          `| \`${u.unit}\` | \`${res.name}\` | \`${res.type}\` | ${OP_TEXT[res.op] ?? res.op} | ${res.fields.map((f) => `\`${f.path.replace(/\|/g, "\\|")}\``).join(", ")} |`,
+        );
   }
   return out.join("\n");
 }

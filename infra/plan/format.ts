@@ -40,7 +40,10 @@ function unitState(u: Pick<PlannedUnit, "state" | "wave" | "provisioned">): stri
 }
 
 function objectLine(sign: string, o: ObjectRef): string {
-  const flags = [o.dataBearing ? "data-bearing: retained on the cluster" : "", o.redacted.length ? "secrets redacted" : ""].filter(Boolean);
+  const flags = [
+    o.dataBearing ? "data-bearing: retained on the cluster" : "",
+    o.redacted.length ? "secrets redacted" : "",
+  ].filter(Boolean);
   return `${sign} ${objectLabel(o)} [${o.resource}]${flags.length ? ` (${flags.join("; ")})` : ""}`;
 }
 
@@ -59,9 +62,19 @@ function changeLines(c: ObjectChange): string[] {
 }
 
 function unitDiffTitle(u: UnitDiff): string {
-  const parts = [u.added.length ? `${u.added.length} to add` : "", u.changed.length ? `${u.changed.length} to change` : "", u.removed.length ? `${u.removed.length} to remove` : ""].filter(Boolean);
+  const parts = [
+    u.added.length ? `${u.added.length} to add` : "",
+    u.changed.length ? `${u.changed.length} to change` : "",
+    u.removed.length ? `${u.removed.length} to remove` : "",
+  ].filter(Boolean);
   const state =
-    u.before && u.after && u.before.state !== u.after.state ? `, lifecycle ${u.before.state} → ${u.after.state}` : !u.after ? ", manifest removed" : !u.before ? ", new" : "";
+    u.before && u.after && u.before.state !== u.after.state
+      ? `, lifecycle ${u.before.state} → ${u.after.state}`
+      : !u.after
+        ? ", manifest removed"
+        : !u.before
+          ? ", new"
+          : "";
   return `${u.id} (${u.status}${state}): ${parts.join(", ") || "no object changes"}`;
 }
 
@@ -83,7 +96,11 @@ export function planText(r: PlanReport): string {
     if (u.mailDomains.length) out.push(`  mail domains: ${u.mailDomains.join(", ")}`);
     if (u.queues.length) out.push(`  print queues: ${u.queues.join(", ")}`);
   }
-  if (p.platform.length) out.push(`platform: shared mail and print servers`, `  objects (${p.platform.length}): ${kindsText(p.platform)}`);
+  if (p.platform.length)
+    out.push(
+      `platform: shared mail and print servers`,
+      `  objects (${p.platform.length}): ${kindsText(p.platform)}`,
+    );
   out.push("", `Total quota of provisioned units: ${quotaText(quotaTotals(p))}`);
   if (r.diff) out.push("", ...diffText(r));
   return out.join("\n");
@@ -91,7 +108,9 @@ export function planText(r: PlanReport): string {
 
 function diffText(r: PlanReport): string[] {
   const d = r.diff!;
-  const out = [`Changes against ${d.base}${r.baseCommit ? ` (${r.baseCommit.slice(0, 12)})` : ""}: ${diffCounts(d)}`];
+  const out = [
+    `Changes against ${d.base}${r.baseCommit ? ` (${r.baseCommit.slice(0, 12)})` : ""}: ${diffCounts(d)}`,
+  ];
   if (r.baseNote) out.push(`  note: ${r.baseNote}`);
   const unchanged: string[] = [];
   for (const u of d.units) {
@@ -112,10 +131,21 @@ const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 /** The plan as GitHub-flavoured Markdown, ready to post as a pull-request comment. */
 export function planMarkdown(r: PlanReport): string {
   const p = r.plan;
-  const out: string[] = [`<!-- muni-plan stack=${p.stack} -->`, `### muni plan: stack ${code(p.stack)}`, "", `${headline(r)}. Secrets are redacted.`, ""];
+  const out: string[] = [
+    `<!-- muni-plan stack=${p.stack} -->`,
+    `### muni plan: stack ${code(p.stack)}`,
+    "",
+    `${headline(r)}. Secrets are redacted.`,
+    "",
+  ];
   for (const w of p.warnings) out.push(`> [!WARNING]`, `> ${w}`, "");
   if (r.diff) out.push(...diffMarkdown(r));
-  out.push("#### Units", "", "| Unit | State | Objects | Quota (CPU / memory / storage / VMs) | Hostnames | Mail domains | Print queues |", "|---|---|---|---|---|---|---|");
+  out.push(
+    "#### Units",
+    "",
+    "| Unit | State | Objects | Quota (CPU / memory / storage / VMs) | Hostnames | Mail domains | Print queues |",
+    "|---|---|---|---|---|---|---|",
+  );
   const rows: string[] = [];
   for (const u of p.units) {
     const q = u.provisioned ? `${u.quota.cpu} / ${u.quota.memory} / ${u.quota.storage} / ${u.quota.vms}` : "";
@@ -123,7 +153,10 @@ export function planMarkdown(r: PlanReport): string {
       `| ${code(u.id)} ${cell(u.name)} | ${cell(unitState(u))} | ${u.provisioned ? cell(`${u.objects.length}: ${kindsText(u.objects)}`) : ""} | ${q} | ${cell(u.hostnames.join(", "))} | ${cell(u.mailDomains.join(", "))} | ${cell(u.queues.join(", "))} |`,
     );
   }
-  if (p.platform.length) rows.push(`| platform (shared mail and print servers) | | ${cell(`${p.platform.length}: ${kindsText(p.platform)}`)} | | | | |`);
+  if (p.platform.length)
+    rows.push(
+      `| platform (shared mail and print servers) | | ${cell(`${p.platform.length}: ${kindsText(p.platform)}`)} | | | | |`,
+    );
   const t = quotaTotals(p);
   const footer = ["", `**Total quota** of provisioned units: ${quotaText(t)}.`];
   return fitMarkdown(out, rows, footer);
@@ -131,23 +164,44 @@ export function planMarkdown(r: PlanReport): string {
 
 function diffMarkdown(r: PlanReport): string[] {
   const d = r.diff!;
-  const out = [`#### Changes against ${code(d.base)}${r.baseCommit ? ` (${r.baseCommit.slice(0, 12)})` : ""}`, "", `**${diffCounts(d)}**`, ""];
+  const out = [
+    `#### Changes against ${code(d.base)}${r.baseCommit ? ` (${r.baseCommit.slice(0, 12)})` : ""}`,
+    "",
+    `**${diffCounts(d)}**`,
+    "",
+  ];
   if (r.baseNote) out.push(`_${r.baseNote}_`, "");
   for (const g of r.guardFindings ?? []) out.push(`> [!CAUTION]`, `> ${cell(g)}`, "");
   const changed = d.units.filter((u) => u.status !== "unchanged");
   if (changed.length === 0) return [...out, "No unit changes.", ""];
   out.push("| Unit | Change | Add | Change | Remove |", "|---|---|---|---|---|");
-  for (const u of changed) out.push(`| ${code(u.id)} | ${cell(unitDiffTitle(u).replace(/^[^(]*\(([^)]*)\).*$/, "$1"))} | ${u.added.length} | ${u.changed.length} | ${u.removed.length} |`);
+  for (const u of changed)
+    out.push(
+      `| ${code(u.id)} | ${cell(unitDiffTitle(u).replace(/^[^(]*\(([^)]*)\).*$/, "$1"))} | ${u.added.length} | ${u.changed.length} | ${u.removed.length} |`,
+    );
   out.push("");
   for (const u of changed) {
-    out.push(`<details><summary>${escapeHtml(unitDiffTitle(u))}</summary>`, "", "```diff", ...unitDiffLines(u).map(diffMarker), "```", "", "</details>", "");
+    out.push(
+      `<details><summary>${escapeHtml(unitDiffTitle(u))}</summary>`,
+      "",
+      "```diff",
+      ...unitDiffLines(u).map(diffMarker),
+      "```",
+      "",
+      "</details>",
+      "",
+    );
   }
   return out;
 }
 
 /** `diff` highlighting colours lines by their first character: + green, - red, ! orange. */
 function diffMarker(line: string): string {
-  return line.startsWith("~") || line.startsWith("±") ? `!${line.slice(1)}` : line.startsWith("    ") ? `  ${line.trimStart()}` : line;
+  return line.startsWith("~") || line.startsWith("±")
+    ? `!${line.slice(1)}`
+    : line.startsWith("    ")
+      ? `  ${line.trimStart()}`
+      : line;
 }
 
 function escapeHtml(s: string): string {
@@ -162,15 +216,31 @@ function fitMarkdown(head: string[], rows: string[], footer: string[]): string {
   let used = base;
   let n = 0;
   while (n < rows.length && used + rows[n]!.length + 1 < MARKDOWN_LIMIT) used += rows[n++]!.length + 1;
-  text = [...head, ...rows.slice(0, n), "", `_… ${rows.length - n} more units: see the plan artifact of this workflow run._`, ...footer].join("\n");
-  if (text.length > MARKDOWN_LIMIT) text = `${text.slice(0, MARKDOWN_LIMIT - 120)}\n\n_… plan cut at ${MARKDOWN_LIMIT} characters: see the plan artifact of this workflow run._\n`;
+  text = [
+    ...head,
+    ...rows.slice(0, n),
+    "",
+    `_… ${rows.length - n} more units: see the plan artifact of this workflow run._`,
+    ...footer,
+  ].join("\n");
+  if (text.length > MARKDOWN_LIMIT)
+    text = `${text.slice(0, MARKDOWN_LIMIT - 120)}\n\n_… plan cut at ${MARKDOWN_LIMIT} characters: see the plan artifact of this workflow run._\n`;
   return text;
 }
 
 /** The plan as a JSON value: summaries, object names and, with a base, every change down to the field. */
 export function planJsonValue(r: PlanReport): Record<string, unknown> {
   const p = r.plan;
-  const ref = (o: ObjectRef) => ({ resource: o.resource, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace ?? null, name: o.name, service: o.service, dataBearing: o.dataBearing, redacted: o.redacted.length > 0 });
+  const ref = (o: ObjectRef) => ({
+    resource: o.resource,
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    namespace: o.namespace ?? null,
+    name: o.name,
+    service: o.service,
+    dataBearing: o.dataBearing,
+    redacted: o.redacted.length > 0,
+  });
   const units = p.units.map(({ objects, ...u }) => ({ ...u, objects: objects.map(ref) }));
   const diff = r.diff && {
     base: r.diff.base,
@@ -189,7 +259,17 @@ export function planJsonValue(r: PlanReport): Record<string, unknown> {
       unchanged: u.unchanged,
     })),
   };
-  return { stack: p.stack, file: p.file, resources: p.resources, warnings: p.warnings, outDir: r.outDir ?? null, totals: { quota: quotaTotals(p), objects: countObjects(p) }, units, platform: p.platform.map(ref), ...(diff ? { diff } : {}) };
+  return {
+    stack: p.stack,
+    file: p.file,
+    resources: p.resources,
+    warnings: p.warnings,
+    outDir: r.outDir ?? null,
+    totals: { quota: quotaTotals(p), objects: countObjects(p) },
+    units,
+    platform: p.platform.map(ref),
+    ...(diff ? { diff } : {}),
+  };
 }
 
 /** The plan as JSON (`--format json`), indented for reading. */

@@ -18,7 +18,12 @@ export interface PlanBase {
  * A rule on the change from the base to the head (a unit removed without decommissioning, too many
  * units leaving at once...): pure, given both sides; returns located findings, empty to let it through.
  */
-export type PlanGuard = (base: PlanBase, current: readonly LoadedUnit[], stack: LoadedStack, env: NodeJS.ProcessEnv) => ReadonlyArray<Diagnostic | string>;
+export type PlanGuard = (
+  base: PlanBase,
+  current: readonly LoadedUnit[],
+  stack: LoadedStack,
+  env: NodeJS.ProcessEnv,
+) => ReadonlyArray<Diagnostic | string>;
 
 /** The lifecycle's transition guards (infra/lifecycle/transitions.ts), with the base ref as "previous". */
 export const lifecycleTransitions: PlanGuard = (base, current, stack, env) =>
@@ -48,6 +53,14 @@ export function previousUnits(units: readonly LoadedUnit[], stack: LoadedStack):
 }
 
 /** Every guard's findings, one line each (`file:line:col: field: message (hint)` where located). */
-export function runPlanGuards(base: PlanBase, current: readonly LoadedUnit[], stack: LoadedStack, env: NodeJS.ProcessEnv = process.env, guards: readonly PlanGuard[] = PLAN_GUARDS): string[] {
-  return guards.flatMap((g) => g(base, current, stack, env).map((f) => (typeof f === "string" ? f : formatDiagnostic(f))));
+export function runPlanGuards(
+  base: PlanBase,
+  current: readonly LoadedUnit[],
+  stack: LoadedStack,
+  env: NodeJS.ProcessEnv = process.env,
+  guards: readonly PlanGuard[] = PLAN_GUARDS,
+): string[] {
+  return guards.flatMap((g) =>
+    g(base, current, stack, env).map((f) => (typeof f === "string" ? f : formatDiagnostic(f))),
+  );
 }

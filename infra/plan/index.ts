@@ -2,9 +2,28 @@ export * from "./types";
 export { planProject, planUnit, planPlatform, RESOURCE_WARNING_THRESHOLD } from "./render";
 export { streamPlan, type PlanSide, type PlanSink } from "./stream";
 export { REDACTED, PROBE_SECRETS, differingPaths, redactObject, secretDataPaths } from "./redact";
-export { diffPlans, diffUnit, diffPlatform, diffFields, hasChanges, type PlanDiff, type UnitDiff, type ObjectChange, type FieldChange, type UnitStatus } from "./diff";
+export {
+  diffPlans,
+  diffUnit,
+  diffPlatform,
+  diffFields,
+  hasChanges,
+  type PlanDiff,
+  type UnitDiff,
+  type ObjectChange,
+  type FieldChange,
+  type UnitStatus,
+} from "./diff";
 export { loadBaseProject, BaseError, type BaseProject } from "./base";
 export { writePlan, PlanWriter, unitYaml, PLAN_MARKER, PlanDirError } from "./write";
-export { planText, planMarkdown, planJson, planJsonValue, planJsonPieces, MARKDOWN_LIMIT, type PlanReport } from "./format";
+export {
+  planText,
+  planMarkdown,
+  planJson,
+  planJsonValue,
+  planJsonPieces,
+  MARKDOWN_LIMIT,
+  type PlanReport,
+} from "./format";
 export { PLAN_GUARDS, runPlanGuards, type PlanGuard } from "./guards";
 export { toYaml } from "./yaml";

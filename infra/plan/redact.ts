@@ -15,13 +15,18 @@ export const PROBE_SECRETS: SecretSource = { get: (r: SecretRequest) => `<secret
  * When a builder cannot render the probe, the conservative mask: every Secret-like payload (`data`,
  * `stringData`, `binaryData`) and every string anywhere that carries a placeholder.
  */
-export function placeholderPaths(object: unknown, path: Array<string | number> = [], out: FieldPath[] = []): FieldPath[] {
+export function placeholderPaths(
+  object: unknown,
+  path: Array<string | number> = [],
+  out: FieldPath[] = [],
+): FieldPath[] {
   if (typeof object === "string") {
     if (object.includes("<secret:")) out.push(path);
   } else if (Array.isArray(object)) object.forEach((v, i) => placeholderPaths(v, [...path, i], out));
   else if (isPlainObject(object))
     for (const [k, v] of Object.entries(object)) {
-      if (path.length === 0 && (k === "data" || k === "stringData" || k === "binaryData") && isPlainObject(v)) for (const dk of Object.keys(v)) out.push([k, dk]);
+      if (path.length === 0 && (k === "data" || k === "stringData" || k === "binaryData") && isPlainObject(v))
+        for (const dk of Object.keys(v)) out.push([k, dk]);
       else placeholderPaths(v, [...path, k], out);
     }
   return out;
@@ -31,7 +36,12 @@ export function placeholderPaths(object: unknown, path: Array<string | number> =
  * Paths where `a` and `b` differ: differing scalars, and whole subtrees whose shape differs (a different
  * type, array length or key set), so a value built from a secret is masked however it was built.
  */
-export function differingPaths(a: unknown, b: unknown, path: Array<string | number> = [], out: FieldPath[] = []): FieldPath[] {
+export function differingPaths(
+  a: unknown,
+  b: unknown,
+  path: Array<string | number> = [],
+  out: FieldPath[] = [],
+): FieldPath[] {
   if (a === b) return out;
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
     a.forEach((v, i) => differingPaths(v, b[i], [...path, i], out));
@@ -63,7 +73,10 @@ export function secretDataPaths(object: K8sObject): FieldPath[] {
  * A copy of `object` with the values at `paths` and every Secret value replaced by REDACTED. Applied alike
  * to the plan and (in the consistency test) to what the program registers. Paths missing in `object` are skipped.
  */
-export function redactObject<T extends K8sObject>(object: T, paths: readonly FieldPath[]): { object: T; redacted: FieldPath[] } {
+export function redactObject<T extends K8sObject>(
+  object: T,
+  paths: readonly FieldPath[],
+): { object: T; redacted: FieldPath[] } {
   const all = dedupe([...paths, ...secretDataPaths(object)]);
   if (all.length === 0) return { object, redacted: [] };
   // A JSON copy (objects are plain JSON): structuredClone hands back arrays of another realm under jest's vm.

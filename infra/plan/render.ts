@@ -26,25 +26,46 @@ export const RESOURCE_WARNING_THRESHOLD = 1000;
  * the stack's units → lifecycle (`shouldProvision`) → `renderUnit` with placeholder secrets. Values built
  * from generated secrets and every Secret's data are redacted. Pure apart from CPU: no I/O.
  */
-export function planProject(project: Required<Pick<LoadedProject, "stack">> & Pick<LoadedProject, "units">): PlannedStack {
+export function planProject(
+  project: Required<Pick<LoadedProject, "stack">> & Pick<LoadedProject, "units">,
+): PlannedStack {
   const { settings } = project.stack;
   const units = project.units.map((u) => planUnit(u, settings));
-  const platform = planPlatform(settings, project.units.filter((u, i) => units[i]!.provisioned).map((u) => u.unit));
+  const platform = planPlatform(
+    settings,
+    project.units.filter((u, i) => units[i]!.provisioned).map((u) => u.unit),
+  );
   const resources = resourceCount(units, platform);
-  return { stack: project.stack.name, file: project.stack.file, units, platform, resources, warnings: resourceWarnings(project.stack.name, resources) };
+  return {
+    stack: project.stack.name,
+    file: project.stack.file,
+    units,
+    platform,
+    resources,
+    warnings: resourceWarnings(project.stack.name, resources),
+  };
 }
 
 /** The shared platform's objects (mail and print servers) for the provisioned units, named `platform-<key>`. */
 export function planPlatform(settings: StackSettings, provisioned: readonly Unit[]): PlannedObject[] {
-  return [...buildMailServer(settings, provisioned), ...buildPrintServer(settings, provisioned)].map((d) => planObject(PLATFORM, d, undefined));
+  return [...buildMailServer(settings, provisioned), ...buildPrintServer(settings, provisioned)].map((d) =>
+    planObject(PLATFORM, d, undefined),
+  );
 }
 
 /**
  * Pulumi resources the program registers: the stack, one provider, the platform component and its
  * objects, and per provisioned unit its component, objects and secrets.
  */
-export function resourceCount(units: ReadonlyArray<Pick<PlannedUnit, "provisioned" | "secrets"> & { objects: readonly unknown[] }>, platform: readonly unknown[]): number {
-  return 3 + platform.length + units.filter((u) => u.provisioned).reduce((n, u) => n + 1 + u.objects.length + u.secrets.length, 0);
+export function resourceCount(
+  units: ReadonlyArray<Pick<PlannedUnit, "provisioned" | "secrets"> & { objects: readonly unknown[] }>,
+  platform: readonly unknown[],
+): number {
+  return (
+    3 +
+    platform.length +
+    units.filter((u) => u.provisioned).reduce((n, u) => n + 1 + u.objects.length + u.secrets.length, 0)
+  );
 }
 
 /** The warning of a stack over RESOURCE_WARNING_THRESHOLD Pulumi resources. */
@@ -92,10 +113,21 @@ function probeRender(loaded: Pick<LoadedUnit, "unit">, settings: StackSettings):
   }
 }
 
-function planObject(unitId: string, d: Desired, probe: Map<string, Desired> | null | undefined): PlannedObject {
+function planObject(
+  unitId: string,
+  d: Desired,
+  probe: Map<string, Desired> | null | undefined,
+): PlannedObject {
   const other = probe?.get(d.key);
-  if (d.usesSecrets && probe && !other) throw new Error(`object ${d.key} of unit ${unitId} vanished between renders: builders must be deterministic`);
-  const paths = !d.usesSecrets ? [] : other ? differingPaths(d.object, other.object) : placeholderPaths(d.object);
+  if (d.usesSecrets && probe && !other)
+    throw new Error(
+      `object ${d.key} of unit ${unitId} vanished between renders: builders must be deterministic`,
+    );
+  const paths = !d.usesSecrets
+    ? []
+    : other
+      ? differingPaths(d.object, other.object)
+      : placeholderPaths(d.object);
   const { object, redacted } = redactObject(d.object, paths);
   return {
     key: d.key,

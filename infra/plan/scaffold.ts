@@ -30,7 +30,15 @@ export interface NewUnitAnswers {
 
 /** Defaults a scaffolded service starts from: small, valid, and meant to be edited. */
 export const SERVICE_DEFAULTS = {
-  financeModules: ["budgetReporting", "budgetPlanning", "generalLedger", "settlements", "contractsRegister", "invoicing", "assetRegister"],
+  financeModules: [
+    "budgetReporting",
+    "budgetPlanning",
+    "generalLedger",
+    "settlements",
+    "contractsRegister",
+    "invoicing",
+    "assetRegister",
+  ],
   financeUsers: 5,
   bandwidthMbps: 100,
   antivirusSeats: 10,
@@ -46,7 +54,10 @@ export function parseIdentity(s: string): Identity | undefined {
 
 /** Service names from a comma list; the unknown ones are returned apart. */
 export function parseServices(s: string): { services: ServiceName[]; unknown: string[] } {
-  const words = s.split(",").map((w) => w.trim()).filter(Boolean);
+  const words = s
+    .split(",")
+    .map((w) => w.trim())
+    .filter(Boolean);
   const known = new Set<string>(SERVICE_NAMES);
   return {
     services: SERVICE_NAMES.filter((n) => words.includes(n)),
@@ -55,18 +66,34 @@ export function parseServices(s: string): { services: ServiceName[]; unknown: st
 }
 
 /** The manifest as plain data, in the order of the schema (and of the real units). */
-export function scaffoldUnit(a: NewUnitAnswers, suffixes: { mail: string; sites: string }): Record<string, unknown> {
+export function scaffoldUnit(
+  a: NewUnitAnswers,
+  suffixes: { mail: string; sites: string },
+): Record<string, unknown> {
   const id = (s: string) => parseIdentity(s) ?? { kind: "group", name: s };
   const services: Record<string, unknown> = {};
   for (const s of a.services) {
-    if (s === "finance") services.finance = { modules: [...SERVICE_DEFAULTS.financeModules], users: SERVICE_DEFAULTS.financeUsers };
+    if (s === "finance")
+      services.finance = {
+        modules: [...SERVICE_DEFAULTS.financeModules],
+        users: SERVICE_DEFAULTS.financeUsers,
+      };
     if (s === "internet") services.internet = { bandwidthMbps: SERVICE_DEFAULTS.bandwidthMbps };
-    if (s === "antivirus") services.antivirus = { seats: SERVICE_DEFAULTS.antivirusSeats, policy: "standard" };
+    if (s === "antivirus")
+      services.antivirus = { seats: SERVICE_DEFAULTS.antivirusSeats, policy: "standard" };
     if (s === "networkProtection") services.networkProtection = { profile: "standard" };
-    if (s === "mail") services.mail = { domain: a.mailDomain ?? `${a.id}.${suffixes.mail}`, mailboxLimit: SERVICE_DEFAULTS.mailboxLimit, mailboxes: [], aliases: [] };
+    if (s === "mail")
+      services.mail = {
+        domain: a.mailDomain ?? `${a.id}.${suffixes.mail}`,
+        mailboxLimit: SERVICE_DEFAULTS.mailboxLimit,
+        mailboxes: [],
+        aliases: [],
+      };
     if (s === "servers") services.servers = { quota: { ...SERVICE_DEFAULTS.quota }, vms: [] };
-    if (s === "print" && a.printQueue) services.print = { queues: [{ ...a.printQueue }], defaultQueue: a.printQueue.name };
-    if (s === "web") services.web = { sites: [{ hostname: a.siteHostname ?? `${a.id}.${suffixes.sites}`, kind: "www" }] };
+    if (s === "print" && a.printQueue)
+      services.print = { queues: [{ ...a.printQueue }], defaultQueue: a.printQueue.name };
+    if (s === "web")
+      services.web = { sites: [{ hostname: a.siteHostname ?? `${a.id}.${suffixes.sites}`, kind: "www" }] };
   }
   const unit: Partial<Record<keyof Unit, unknown>> = {
     id: a.id,

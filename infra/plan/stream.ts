@@ -25,7 +25,11 @@ export interface PlanSink {
  * `base.units` are emptied as they are consumed (their entries are released once rendered).
  * Gives the same summary and diff as planSummary(planProject(head)) and diffPlans(...) (see test/plan/stream.test.ts).
  */
-export function streamPlan(head: PlanSide, sink: PlanSink, base?: { ref: string; side?: PlanSide }): { summary: PlanSummary; diff?: PlanDiff } {
+export function streamPlan(
+  head: PlanSide,
+  sink: PlanSink,
+  base?: { ref: string; side?: PlanSide },
+): { summary: PlanSummary; diff?: PlanDiff } {
   const { settings } = head.stack;
   const baseUnits = new Map((base?.side?.units ?? []).map((u) => [u.unit.id, u]));
   const baseOrder = (base?.side?.units ?? []).map((u) => u.unit.id);
@@ -42,22 +46,47 @@ export function streamPlan(head: PlanSide, sink: PlanSink, base?: { ref: string;
     const planned = planUnit(u, settings);
     if (planned.provisioned) provisioned.push(u.unit);
     sink.unit(planned);
-    if (base) diffs.push(diffUnit(planned.id, planBase(base.side, baseUnits.get(planned.id), baseProvisioned), planned));
+    if (base)
+      diffs.push(
+        diffUnit(planned.id, planBase(base.side, baseUnits.get(planned.id), baseProvisioned), planned),
+      );
     units.push(unitSummary(planned));
   }
-  if (base) for (const id of baseOrder) if (!headIds.has(id)) diffs.push(diffUnit(id, planBase(base.side, baseUnits.get(id), baseProvisioned), undefined));
+  if (base)
+    for (const id of baseOrder)
+      if (!headIds.has(id))
+        diffs.push(diffUnit(id, planBase(base.side, baseUnits.get(id), baseProvisioned), undefined));
   const platform = planPlatform(settings, provisioned);
   sink.platform(platform);
   const resources = resourceCount(units, platform);
-  const summary: PlanSummary = { stack: head.stack.name, file: head.stack.file, units, platform: platform.map(objectRef), resources, warnings: resourceWarnings(head.stack.name, resources) };
+  const summary: PlanSummary = {
+    stack: head.stack.name,
+    file: head.stack.file,
+    units,
+    platform: platform.map(objectRef),
+    resources,
+    warnings: resourceWarnings(head.stack.name, resources),
+  };
   if (!base) return { summary };
-  const platformDiff = diffPlatform(base.side ? planPlatform(base.side.stack.settings, baseOrder.filter((id) => baseProvisioned.has(id)).map((id) => baseProvisioned.get(id)!)) : undefined, platform);
+  const platformDiff = diffPlatform(
+    base.side
+      ? planPlatform(
+          base.side.stack.settings,
+          baseOrder.filter((id) => baseProvisioned.has(id)).map((id) => baseProvisioned.get(id)!),
+        )
+      : undefined,
+    platform,
+  );
   if (platformDiff) diffs.push(platformDiff);
   return { summary, diff: { base: base.ref, units: diffs, totals: diffTotals(diffs) } };
 }
 
 /** A base unit's plan, recording the base's provisioned units (the platform takes them in the base's order, as planProject does). */
-function planBase(side: PlanSide | undefined, u: Pick<LoadedUnit, "file" | "unit"> | undefined, provisioned: Map<string, Unit>): PlannedUnit | undefined {
+function planBase(
+  side: PlanSide | undefined,
+  u: Pick<LoadedUnit, "file" | "unit"> | undefined,
+  provisioned: Map<string, Unit>,
+): PlannedUnit | undefined {
   if (!side || !u) return undefined;
   const planned = planUnit(u, side.stack.settings);
   if (planned.provisioned) provisioned.set(u.unit.id, u.unit);

@@ -32,7 +32,14 @@ export function quotaTotals(plan: Pick<PlanSummary, "units">): PlannedUnit["quot
     volumes += u.quota.volumes;
     vms += u.quota.vms;
   }
-  return { cpu: formatCpu(cpu), memory: formatBytes(memory), storage: formatBytes(storage), pods, volumes, vms };
+  return {
+    cpu: formatCpu(cpu),
+    memory: formatBytes(memory),
+    storage: formatBytes(storage),
+    pods,
+    volumes,
+    vms,
+  };
 }
 
 export function quotaText(q: PlannedUnit["quota"]): string {

@@ -1,4 +1,14 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { type PlanReport, planJsonPieces } from "./format";
 import { type PlannedObject, type PlannedStack, type PlannedUnit, planSummary } from "./types";
@@ -38,7 +48,10 @@ export class PlanWriter {
   ) {
     prepare(dir);
     // The marker first: a plan interrupted half-way still leaves a directory the next plan may clear.
-    writeFileSync(join(dir, PLAN_MARKER), `muni plan of stack ${stack}: this directory is rewritten by every plan\n`);
+    writeFileSync(
+      join(dir, PLAN_MARKER),
+      `muni plan of stack ${stack}: this directory is rewritten by every plan\n`,
+    );
   }
 
   /** `<unit id>.yaml` for a provisioned unit; nothing for the others. */
@@ -51,7 +64,11 @@ export class PlanWriter {
   platform(objects: readonly PlannedObject[]): void {
     if (!objects.length) return;
     const parts = [`# muni plan: the shared platform (mail and print servers) of stack ${this.stack}\n`];
-    for (const o of objects) parts.push(`---\n# ${o.resource} (${o.dataBearing ? "data-bearing, retained on delete" : "platform"})\n`, toYaml(o.object));
+    for (const o of objects)
+      parts.push(
+        `---\n# ${o.resource} (${o.dataBearing ? "data-bearing, retained on delete" : "platform"})\n`,
+        toYaml(o.object),
+      );
     this.file("platform.yaml", parts.join(""));
   }
 
@@ -85,9 +102,17 @@ export class PlanWriter {
 
 /** Every object of a unit as a multi-document YAML stream. */
 export function unitYaml(plan: Pick<PlannedStack, "stack">, u: PlannedUnit): string {
-  const parts = [`# muni plan: unit ${u.id} (${u.name}) in stack ${plan.stack}, from ${u.file}; secrets redacted\n`];
+  const parts = [
+    `# muni plan: unit ${u.id} (${u.name}) in stack ${plan.stack}, from ${u.file}; secrets redacted\n`,
+  ];
   for (const o of u.objects) {
-    const flags = [o.service, o.dataBearing ? "data-bearing, retained on delete" : "", o.redacted.length ? "secrets redacted" : ""].filter(Boolean).join(", ");
+    const flags = [
+      o.service,
+      o.dataBearing ? "data-bearing, retained on delete" : "",
+      o.redacted.length ? "secrets redacted" : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
     parts.push(`---\n# ${o.resource} (${flags})\n`, toYaml(o.object));
   }
   return parts.join("");
@@ -98,7 +123,9 @@ function prepare(dir: string): void {
     if (!statSync(dir).isDirectory()) throw new PlanDirError(`${dir} is a file: give --out a directory`);
     const entries = readdirSync(dir);
     if (entries.length && !entries.includes(PLAN_MARKER))
-      throw new PlanDirError(`${dir} is not empty and was not written by muni plan: give --out a new or empty directory`);
+      throw new PlanDirError(
+        `${dir} is not empty and was not written by muni plan: give --out a new or empty directory`,
+      );
     for (const e of entries) rmSync(join(dir, e), { recursive: true, force: true });
   }
   mkdirSync(dir, { recursive: true });

@@ -8,7 +8,8 @@
 const PLAIN = /^[\p{L}_/](?:[\p{L}\p{N}_./()+, \p{Pd}]*[\p{L}\p{N}_./()+\p{Pd}])?$/u;
 const RESERVED = new Set(["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"]);
 // Printable text plus tab and newline, no carriage return, no BOM or other specials.
-const BLOCK_SAFE = /^[^\s\u0000-\u001f\u007f-\u009f\ufeff\u2028\u2029](?:[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufeff\u2028\u2029])*$/;
+const BLOCK_SAFE =
+  /^[^\s\u0000-\u001f\u007f-\u009f\ufeff\u2028\u2029](?:[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufeff\u2028\u2029])*$/;
 
 // Keys and label values repeat across thousands of objects: remember how each short string is written.
 const SCALARS = new Map<string, string>();
@@ -36,7 +37,18 @@ function plain(s: string): boolean {
       continue;
     }
     // digits . ( ) + , - and, inside only, a space
-    if (!(letter || (c >= 48 && c <= 57) || c === 46 || c === 40 || c === 41 || c === 43 || c === 44 || c === 45 || (c === 32 && i < n - 1))) return false;
+    if (!(
+      letter ||
+      (c >= 48 && c <= 57) ||
+      c === 46 ||
+      c === 40 ||
+      c === 41 ||
+      c === 43 ||
+      c === 44 ||
+      c === 45 ||
+      (c === 32 && i < n - 1)
+    ))
+      return false;
   }
   return n > 5 || !RESERVED.has(s.toLowerCase());
 }

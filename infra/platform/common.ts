@@ -3,7 +3,11 @@ import type { Desired } from "../builders/types";
 
 /** Labels on every platform object. */
 export function platformLabels(component: string): Record<string, string> {
-  return { "app.kubernetes.io/managed-by": "muni", "app.kubernetes.io/part-of": "muni-platform", "app.kubernetes.io/component": component };
+  return {
+    "app.kubernetes.io/managed-by": "muni",
+    "app.kubernetes.io/part-of": "muni-platform",
+    "app.kubernetes.io/component": component,
+  };
 }
 
 /** The platform namespace: Pod Security `baseline` (Postfix's master and cupsd start as root, then drop privileges). */
@@ -16,14 +20,24 @@ export function platformNamespace(key: string, name: string, component: string):
       kind: "Namespace",
       metadata: {
         name,
-        labels: { ...platformLabels(component), "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+        labels: {
+          ...platformLabels(component),
+          "pod-security.kubernetes.io/enforce": "baseline",
+          "pod-security.kubernetes.io/warn": "restricted",
+        },
       },
     },
   };
 }
 
 /** A retained volume claim (data-bearing: kept when removed from the program). */
-export function retainedClaim(key: string, name: string, namespace: string, component: string, storage: string): Desired {
+export function retainedClaim(
+  key: string,
+  name: string,
+  namespace: string,
+  component: string,
+  storage: string,
+): Desired {
   return {
     key,
     service: "platform",
@@ -31,7 +45,12 @@ export function retainedClaim(key: string, name: string, namespace: string, comp
     object: {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
-      metadata: { name, namespace, labels: platformLabels(component), annotations: { "muni.lodz.pl/retain": "true" } },
+      metadata: {
+        name,
+        namespace,
+        labels: platformLabels(component),
+        annotations: { "muni.lodz.pl/retain": "true" },
+      },
       spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } },
     },
   };

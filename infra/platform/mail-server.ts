@@ -1,7 +1,12 @@
 import { TENANT_FILES, TENANTS_DIR } from "../builders/mail/files";
 import { mxHostOf } from "../builders/mail/dns";
 import { tenantSecretName } from "../builders/mail/builder";
-import { assembleScript, platformMailLayout, renderDovecotConf, renderPostfixMainCf } from "../builders/mail/server-config";
+import {
+  assembleScript,
+  platformMailLayout,
+  renderDovecotConf,
+  renderPostfixMainCf,
+} from "../builders/mail/server-config";
 import { mailTenant } from "../builders/mail/tenant";
 import type { Desired } from "../builders/types";
 import type { Unit } from "../model";
@@ -44,8 +49,19 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
     "assemble.sh": assembleScript(layout.tablesDir, TENANTS_DIR),
   };
   // Rolls the pod when the configuration or the tenants' accounts and aliases change (never from secrets).
-  const hash = contentHash({ config, tenants: tenants.map((t) => ({ d: t.domain, a: t.accounts.map((a) => [a.address, a.quotaBytes]), x: t.aliases })) });
-  const mount = (name: string, mountPath: string, extra: Record<string, unknown> = {}) => ({ name, mountPath, ...extra });
+  const hash = contentHash({
+    config,
+    tenants: tenants.map((t) => ({
+      d: t.domain,
+      a: t.accounts.map((a) => [a.address, a.quotaBytes]),
+      x: t.aliases,
+    })),
+  });
+  const mount = (name: string, mountPath: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    mountPath,
+    ...extra,
+  });
   const image = m.image;
   const ports = [...new Set([25, 143, ...m.ports])].sort((a, b) => a - b);
   return [
@@ -53,7 +69,12 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
     {
       key: "mail-config",
       service: "platform",
-      object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "mail-config", namespace: ns, labels }, data: config },
+      object: {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "mail-config", namespace: ns, labels },
+        data: config,
+      },
     },
     retainedClaim("mail-data", "mail-data", ns, COMPONENT, m.storage),
     {
@@ -63,7 +84,10 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
         apiVersion: "v1",
         kind: "Service",
         metadata: { name: "mail", namespace: ns, labels },
-        spec: { selector: podLabels, ports: ports.map((port) => ({ name: `tcp-${port}`, port, targetPort: port, protocol: "TCP" })) },
+        spec: {
+          selector: podLabels,
+          ports: ports.map((port) => ({ name: `tcp-${port}`, port, targetPort: port, protocol: "TCP" })),
+        },
       },
     },
     {
@@ -81,7 +105,16 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
             metadata: { labels: podLabels, annotations: { "muni.lodz.pl/config-hash": hash } },
             spec: {
               initContainers: [
-                { name: "assemble", image, command: ["sh", "/etc/muni/config/assemble.sh"], volumeMounts: [mount("tenants", TENANTS_DIR, { readOnly: true }), mount("config", "/etc/muni/config", { readOnly: true }), mount("tables", layout.tablesDir)] },
+                {
+                  name: "assemble",
+                  image,
+                  command: ["sh", "/etc/muni/config/assemble.sh"],
+                  volumeMounts: [
+                    mount("tenants", TENANTS_DIR, { readOnly: true }),
+                    mount("config", "/etc/muni/config", { readOnly: true }),
+                    mount("tables", layout.tablesDir),
+                  ],
+                },
               ],
               containers: [
                 {
@@ -89,7 +122,12 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
                   image,
                   command: ["dovecot", "-F", "-c", "/etc/muni/config/dovecot.conf"],
                   ports: [143, 993, 24].map((containerPort) => ({ containerPort, protocol: "TCP" })),
-                  volumeMounts: [mount("config", "/etc/muni/config", { readOnly: true }), mount("tables", layout.tablesDir, { readOnly: true }), mount("data", layout.mailRoot), mount("tls", "/etc/muni/tls", { readOnly: true })],
+                  volumeMounts: [
+                    mount("config", "/etc/muni/config", { readOnly: true }),
+                    mount("tables", layout.tablesDir, { readOnly: true }),
+                    mount("data", layout.mailRoot),
+                    mount("tls", "/etc/muni/tls", { readOnly: true }),
+                  ],
                 },
                 {
                   name: "postfix",
@@ -107,7 +145,11 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
                   name: "opendkim",
                   image,
                   command: ["opendkim", "-f", "-x", "/etc/muni/config/opendkim.conf"],
-                  volumeMounts: [mount("config", "/etc/muni/config", { readOnly: true }), mount("tables", layout.tablesDir, { readOnly: true }), mount("tenants", TENANTS_DIR, { readOnly: true })],
+                  volumeMounts: [
+                    mount("config", "/etc/muni/config", { readOnly: true }),
+                    mount("tables", layout.tablesDir, { readOnly: true }),
+                    mount("tenants", TENANTS_DIR, { readOnly: true }),
+                  ],
                 },
               ],
               volumes: [
@@ -121,7 +163,11 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
                     defaultMode: 0o440,
                     // optional: a tenant registered after the server must not keep the pod from starting.
                     sources: tenants.map((t) => ({
-                      secret: { name: tenantSecretName(t.unitId), optional: true, items: TENANT_FILES.map((f) => ({ key: f, path: `${t.unitId}/${f}` })) },
+                      secret: {
+                        name: tenantSecretName(t.unitId),
+                        optional: true,
+                        items: TENANT_FILES.map((f) => ({ key: f, path: `${t.unitId}/${f}` })),
+                      },
                     })),
                   },
                 },

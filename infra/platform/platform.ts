@@ -32,18 +32,31 @@ export class Platform extends pulumi.ComponentResource {
     super("muni:platform:Platform", name, {}, opts);
     const desired = renderPlatform(args.settings, args.units);
     // A namespace holding a data volume is retained too: deleting the namespace would delete the volume.
-    const dataNamespaces = new Set(desired.filter((d) => d.dataBearing).map((d) => d.object.metadata.namespace));
+    const dataNamespaces = new Set(
+      desired.filter((d) => d.dataBearing).map((d) => d.object.metadata.namespace),
+    );
     const namespaces = desired
       .filter((d) => d.object.kind === "Namespace")
       .map((d) =>
-        registerObject(`${name}-${d.key}`, d.object, d.object, { parent: this, ...(dataNamespaces.has(d.object.metadata.name) ? { retainOnDelete: true } : {}) }),
+        registerObject(`${name}-${d.key}`, d.object, d.object, {
+          parent: this,
+          ...(dataNamespaces.has(d.object.metadata.name) ? { retainOnDelete: true } : {}),
+        }),
       );
     for (const d of desired) {
       if (d.object.kind === "Namespace") continue;
-      registerObject(`${name}-${d.key}`, d.object, d.object, { parent: this, dependsOn: namespaces, ...(d.dataBearing ? { retainOnDelete: true } : {}) });
+      registerObject(`${name}-${d.key}`, d.object, d.object, {
+        parent: this,
+        dependsOn: namespaces,
+        ...(d.dataBearing ? { retainOnDelete: true } : {}),
+      });
     }
     this.namespaces = namespaces;
-    this.objects = pulumi.output(desired.map((d) => [d.object.kind, d.object.metadata.namespace, d.object.metadata.name].filter(Boolean).join("/")));
+    this.objects = pulumi.output(
+      desired.map((d) =>
+        [d.object.kind, d.object.metadata.namespace, d.object.metadata.name].filter(Boolean).join("/"),
+      ),
+    );
     this.registerOutputs({ objects: this.objects });
   }
 }

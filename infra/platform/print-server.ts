@@ -34,19 +34,40 @@ export function buildPrintServer(settings: StackSettings, units: readonly Unit[]
   const ns = p.namespace;
   const port = p.ports[0] ?? 631;
   const layout = platformCupsLayout(port);
-  const enrolled = units.filter((u) => u.services.print).map((u) => u.id).sort();
+  const enrolled = units
+    .filter((u) => u.services.print)
+    .map((u) => u.id)
+    .sort();
   const labels = platformLabels(COMPONENT);
   const podLabels = { ...labels, ...(p.podLabels as Record<string, string>) };
-  const config = { "cupsd.conf": renderCupsdConf(layout), "cups-files.conf": renderCupsFilesConf(layout), "assemble.sh": printAssembleScript(layout.serverRoot) };
+  const config = {
+    "cupsd.conf": renderCupsdConf(layout),
+    "cups-files.conf": renderCupsFilesConf(layout),
+    "assemble.sh": printAssembleScript(layout.serverRoot),
+  };
   const queues = units.filter((u) => u.services.print).map((u) => [u.id, u.services.print]);
   return [
     platformNamespace("print-namespace", ns, COMPONENT),
-    { key: "print-config", service: "platform", object: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cups-config", namespace: ns, labels }, data: config } },
+    {
+      key: "print-config",
+      service: "platform",
+      object: {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "cups-config", namespace: ns, labels },
+        data: config,
+      },
+    },
     retainedClaim("print-data", "cups-data", ns, COMPONENT, p.storage),
     {
       key: "print-service",
       service: "platform",
-      object: { apiVersion: "v1", kind: "Service", metadata: { name: "cups", namespace: ns, labels }, spec: { selector: podLabels, ports: [{ name: "ipp", port, targetPort: port, protocol: "TCP" }] } },
+      object: {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "cups", namespace: ns, labels },
+        spec: { selector: podLabels, ports: [{ name: "ipp", port, targetPort: port, protocol: "TCP" }] },
+      },
     },
     {
       key: "print-statefulset",
@@ -60,7 +81,10 @@ export function buildPrintServer(settings: StackSettings, units: readonly Unit[]
           replicas: 1,
           selector: { matchLabels: podLabels },
           template: {
-            metadata: { labels: podLabels, annotations: { "muni.lodz.pl/config-hash": contentHash({ config, queues }) } },
+            metadata: {
+              labels: podLabels,
+              annotations: { "muni.lodz.pl/config-hash": contentHash({ config, queues }) },
+            },
             spec: {
               initContainers: [
                 {
@@ -78,7 +102,14 @@ export function buildPrintServer(settings: StackSettings, units: readonly Unit[]
                 {
                   name: "cupsd",
                   image: p.image,
-                  command: ["cupsd", "-f", "-c", `${layout.serverRoot}/cupsd.conf`, "-s", `${layout.serverRoot}/cups-files.conf`],
+                  command: [
+                    "cupsd",
+                    "-f",
+                    "-c",
+                    `${layout.serverRoot}/cupsd.conf`,
+                    "-s",
+                    `${layout.serverRoot}/cups-files.conf`,
+                  ],
                   ports: [{ containerPort: port, protocol: "TCP" }],
                   volumeMounts: [
                     { name: "server-root", mountPath: layout.serverRoot },
@@ -92,7 +123,15 @@ export function buildPrintServer(settings: StackSettings, units: readonly Unit[]
                 { name: "data", persistentVolumeClaim: { claimName: "cups-data" } },
                 {
                   name: "queues",
-                  projected: { sources: enrolled.map((id) => ({ configMap: { name: printQueuesConfigMapName(id), optional: true, items: [{ key: "printers.conf", path: `${id}/printers.conf` }] } })) },
+                  projected: {
+                    sources: enrolled.map((id) => ({
+                      configMap: {
+                        name: printQueuesConfigMapName(id),
+                        optional: true,
+                        items: [{ key: "printers.conf", path: `${id}/printers.conf` }],
+                      },
+                    })),
+                  },
                 },
               ],
             },

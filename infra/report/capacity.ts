@@ -57,13 +57,29 @@ export function capacityReport(input: ReportInput): CapacityReport {
       queues: unit.services.print?.queues.length ?? 0,
     };
   });
-  const keys = ["cpuMillis", "memoryBytes", "storageBytes", "vms", "mailboxes", "mailboxLimit", "sites", "queues"] as const;
-  const allocated = Object.fromEntries(keys.map((k) => [k, units.filter((u) => u.counted).reduce((s, u) => s + u[k], 0)])) as unknown as CapacityFigures;
+  const keys = [
+    "cpuMillis",
+    "memoryBytes",
+    "storageBytes",
+    "vms",
+    "mailboxes",
+    "mailboxLimit",
+    "sites",
+    "queues",
+  ] as const;
+  const allocated = Object.fromEntries(
+    keys.map((k) => [k, units.filter((u) => u.counted).reduce((s, u) => s + u[k], 0)]),
+  ) as unknown as CapacityFigures;
   const c = input.settings.capacity;
   return {
     units,
     allocated,
-    capacity: { cpuMillis: cpuMillis(c.cpu), memoryBytes: bytes(c.memory), storageBytes: bytes(c.storage), vms: c.vms },
+    capacity: {
+      cpuMillis: cpuMillis(c.cpu),
+      memoryBytes: bytes(c.memory),
+      storageBytes: bytes(c.storage),
+      vms: c.vms,
+    },
     overcommit: c.overcommit,
   };
 }

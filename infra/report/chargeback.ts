@@ -22,16 +22,45 @@ const GIB = 2 ** 30;
  * (VMs run inside it, so they are not charged again); units not enrolled in servers are not charged
  * for their default quota.
  */
-export const PRICED_ITEMS: ReadonlyArray<{ key: PriceKey; service: ServiceName; quantity: (u: Unit) => Quantity | undefined }> = [
+export const PRICED_ITEMS: ReadonlyArray<{
+  key: PriceKey;
+  service: ServiceName;
+  quantity: (u: Unit) => Quantity | undefined;
+}> = [
   { key: "financeUser", service: "finance", quantity: (u) => whole(u.services.finance?.users) },
   { key: "financeModule", service: "finance", quantity: (u) => whole(u.services.finance?.modules.length) },
   { key: "internetMbps", service: "internet", quantity: (u) => whole(u.services.internet?.bandwidthMbps) },
   { key: "antivirusSeat", service: "antivirus", quantity: (u) => whole(u.services.antivirus?.seats) },
-  { key: "networkProtection", service: "networkProtection", quantity: (u) => whole(u.services.networkProtection ? 1 : undefined) },
+  {
+    key: "networkProtection",
+    service: "networkProtection",
+    quantity: (u) => whole(u.services.networkProtection ? 1 : undefined),
+  },
   { key: "mailbox", service: "mail", quantity: (u) => whole(u.services.mail?.mailboxes.length) },
-  { key: "vcpu", service: "servers", quantity: (u) => (u.services.servers ? { numerator: cpuMillis(u.services.servers.quota.cpu), denominator: 1000 } : undefined) },
-  { key: "memoryGiB", service: "servers", quantity: (u) => (u.services.servers ? { numerator: bytes(u.services.servers.quota.memory), denominator: GIB } : undefined) },
-  { key: "storageGiB", service: "servers", quantity: (u) => (u.services.servers ? { numerator: bytes(u.services.servers.quota.storage), denominator: GIB } : undefined) },
+  {
+    key: "vcpu",
+    service: "servers",
+    quantity: (u) =>
+      u.services.servers
+        ? { numerator: cpuMillis(u.services.servers.quota.cpu), denominator: 1000 }
+        : undefined,
+  },
+  {
+    key: "memoryGiB",
+    service: "servers",
+    quantity: (u) =>
+      u.services.servers
+        ? { numerator: bytes(u.services.servers.quota.memory), denominator: GIB }
+        : undefined,
+  },
+  {
+    key: "storageGiB",
+    service: "servers",
+    quantity: (u) =>
+      u.services.servers
+        ? { numerator: bytes(u.services.servers.quota.storage), denominator: GIB }
+        : undefined,
+  },
   { key: "printQueue", service: "print", quantity: (u) => whole(u.services.print?.queues.length) },
   { key: "site", service: "web", quantity: (u) => whole(u.services.web?.sites.length) },
 ];
@@ -75,12 +104,16 @@ export interface Chargeback {
   totals: { byService: Record<ServiceName, Grosze>; net: Grosze; vat?: Grosze; gross?: Grosze };
 }
 
-const zeroByService = (): Record<ServiceName, Grosze> => Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) as Record<ServiceName, Grosze>;
+const zeroByService = (): Record<ServiceName, Grosze> =>
+  Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) as Record<ServiceName, Grosze>;
 
 /** The monthly cost per provisioned unit and service from the stack's price list, with totals. */
 export function chargeback(input: ReportInput): Chargeback {
   const p = input.settings.prices;
-  const prices = Object.fromEntries(PRICED_ITEMS.map((i) => [i.key, toGrosze(p[i.key])])) as Record<PriceKey, Grosze>;
+  const prices = Object.fromEntries(PRICED_ITEMS.map((i) => [i.key, toGrosze(p[i.key])])) as Record<
+    PriceKey,
+    Grosze
+  >;
   const vatPercent = p.vatPercent;
   const units: UnitCharge[] = [];
   const notCharged: Chargeback["notCharged"] = [];
@@ -94,12 +127,26 @@ export function chargeback(input: ReportInput): Chargeback {
       const quantity = item.quantity(unit);
       if (!quantity) continue;
       const unitPrice = prices[item.key];
-      lines.push({ service: item.service, item: item.key, quantity, unitPrice, amount: priceTimes(unitPrice, quantity.numerator, quantity.denominator) });
+      lines.push({
+        service: item.service,
+        item: item.key,
+        quantity,
+        unitPrice,
+        amount: priceTimes(unitPrice, quantity.numerator, quantity.denominator),
+      });
     }
     const byService = zeroByService();
     for (const l of lines) byService[l.service] += l.amount;
     const net = lines.reduce((s, l) => s + l.amount, 0);
-    const charge: UnitCharge = { id: unit.id, shortName: unit.shortName, name: unit.name, costCentre: unit.costCentre, lines, byService, net };
+    const charge: UnitCharge = {
+      id: unit.id,
+      shortName: unit.shortName,
+      name: unit.name,
+      costCentre: unit.costCentre,
+      lines,
+      byService,
+      net,
+    };
     if (vatPercent !== undefined) {
       charge.vat = percentOf(net, vatPercent);
       charge.gross = net + charge.vat;
@@ -113,5 +160,12 @@ export function chargeback(input: ReportInput): Chargeback {
     totals.vat = units.reduce((s, u) => s + (u.vat ?? 0), 0);
     totals.gross = totals.net + totals.vat;
   }
-  return { currency: p.currency, ...(vatPercent !== undefined ? { vatPercent } : {}), prices, units, notCharged, totals };
+  return {
+    currency: p.currency,
+    ...(vatPercent !== undefined ? { vatPercent } : {}),
+    prices,
+    units,
+    notCharged,
+    totals,
+  };
 }

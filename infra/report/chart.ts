@@ -25,7 +25,12 @@ export function capacityChart(c: CapacityReport, lang: Lang): string {
   const maxShare = Math.max(1, c.overcommit, ...CAPACITY_RESOURCES.map((r) => share(r, c.allocated[r])));
   const plotW = W - LABEL_W - 20;
   const x = (s: number) => LABEL_W + (s / maxShare) * plotW;
-  const label: Record<CapacityResource, string> = { cpuMillis: t.cpu, memoryBytes: t.memory, storageBytes: t.storage, vms: t.vms };
+  const label: Record<CapacityResource, string> = {
+    cpuMillis: t.cpu,
+    memoryBytes: t.memory,
+    storageBytes: t.storage,
+    vms: t.vms,
+  };
   const show = (r: CapacityResource, v: number) =>
     r === "cpuMillis" ? `${formatNumber(v / 1000, lang, 3)} vCPU` : r === "vms" ? String(v) : formatBytes(v);
   const legendRows = Math.ceil(units.length / 4);
@@ -39,7 +44,9 @@ export function capacityChart(c: CapacityReport, lang: Lang): string {
   );
   CAPACITY_RESOURCES.forEach((r, i) => {
     const y = TOP + i * ROW_H;
-    out.push(`<text x="${LABEL_W - 8}" y="${y + BAR_H / 2 + 4}" text-anchor="end">${escapeXml(label[r])}</text>`);
+    out.push(
+      `<text x="${LABEL_W - 8}" y="${y + BAR_H / 2 + 4}" text-anchor="end">${escapeXml(label[r])}</text>`,
+    );
     out.push(`<rect x="${LABEL_W}" y="${y}" width="${plotW}" height="${BAR_H}" fill="#f2f2f2"/>`);
     let acc = 0;
     units.forEach((u, k) => {
@@ -57,17 +64,26 @@ export function capacityChart(c: CapacityReport, lang: Lang): string {
     );
   });
   const bottom = TOP + CAPACITY_RESOURCES.length * ROW_H - (ROW_H - BAR_H);
-  out.push(`<line class="capacity-line" x1="${round(x(1))}" y1="${TOP - 8}" x2="${round(x(1))}" y2="${bottom}" stroke="#222" stroke-width="2"/>`);
+  out.push(
+    `<line class="capacity-line" x1="${round(x(1))}" y1="${TOP - 8}" x2="${round(x(1))}" y2="${bottom}" stroke="#222" stroke-width="2"/>`,
+  );
   out.push(`<text x="${round(x(1))}" y="${TOP - 12}" text-anchor="middle" font-size="11">100%</text>`);
   if (c.overcommit > 1) {
-    out.push(`<line class="overcommit-line" x1="${round(x(c.overcommit))}" y1="${TOP - 8}" x2="${round(x(c.overcommit))}" y2="${bottom}" stroke="#222" stroke-width="1.5" stroke-dasharray="5 4"/>`);
-    out.push(`<text x="${round(x(c.overcommit))}" y="${TOP - 12}" text-anchor="middle" font-size="11">${escapeXml(`×${formatNumber(c.overcommit, lang)}`)}</text>`);
+    out.push(
+      `<line class="overcommit-line" x1="${round(x(c.overcommit))}" y1="${TOP - 8}" x2="${round(x(c.overcommit))}" y2="${bottom}" stroke="#222" stroke-width="1.5" stroke-dasharray="5 4"/>`,
+    );
+    out.push(
+      `<text x="${round(x(c.overcommit))}" y="${TOP - 12}" text-anchor="middle" font-size="11">${escapeXml(`×${formatNumber(c.overcommit, lang)}`)}</text>`,
+    );
   }
   const legendTop = TOP + CAPACITY_RESOURCES.length * ROW_H + 16;
   units.forEach((u, k) => {
     const lx = LABEL_W + (k % 4) * 150;
     const ly = legendTop + Math.floor(k / 4) * 20;
-    out.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${PALETTE[k % PALETTE.length]}"/>`, `<text x="${lx + 18}" y="${ly}">${escapeXml(u.shortName)}</text>`);
+    out.push(
+      `<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${PALETTE[k % PALETTE.length]}"/>`,
+      `<text x="${lx + 18}" y="${ly}">${escapeXml(u.shortName)}</text>`,
+    );
   });
   out.push("</svg>");
   return out.join("\n");

@@ -56,7 +56,12 @@ export function htmlTable(t: Table, lang: Lang): string {
  * One self-contained HTML document: inline CSS and SVG, no scripts, no external assets. `extra` holds
  * already-rendered HTML to place after a table, by table id (the capacity chart).
  */
-export function htmlReport(title: string, lang: Lang, tables: readonly Table[], extra: Record<string, string> = {}): string {
+export function htmlReport(
+  title: string,
+  lang: Lang,
+  tables: readonly Table[],
+  extra: Record<string, string> = {},
+): string {
   return [
     "<!DOCTYPE html>",
     `<html lang="${lang}">`,
@@ -70,7 +75,10 @@ export function htmlReport(title: string, lang: Lang, tables: readonly Table[], 
     "<body>",
     "<main>",
     `<h1>${escapeXml(title)}</h1>`,
-    ...tables.flatMap((t) => [htmlTable(t, lang), ...(extra[t.id] ? [`<figure>\n${extra[t.id]}\n</figure>`] : [])]),
+    ...tables.flatMap((t) => [
+      htmlTable(t, lang),
+      ...(extra[t.id] ? [`<figure>\n${extra[t.id]}\n</figure>`] : []),
+    ]),
     "</main>",
     "</body>",
     "</html>",

@@ -29,8 +29,18 @@ export const SERVICE_LABELS: Record<Lang, Record<ServiceName, string>> = {
 };
 
 export const STATE_LABELS: Record<Lang, Record<LifecycleState, string>> = {
-  pl: { planned: "planowana", active: "aktywna", decommissioning: "w trakcie wycofywania", decommissioned: "wycofana" },
-  en: { planned: "planned", active: "active", decommissioning: "decommissioning", decommissioned: "decommissioned" },
+  pl: {
+    planned: "planowana",
+    active: "aktywna",
+    decommissioning: "w trakcie wycofywania",
+    decommissioned: "wycofana",
+  },
+  en: {
+    planned: "planned",
+    active: "active",
+    decommissioning: "decommissioning",
+    decommissioned: "decommissioned",
+  },
 };
 
 /** Every other piece of text the reports print. */
@@ -59,7 +69,8 @@ export const TEXT = {
     usage: "Wykorzystanie pojemności",
     notCounted: "nie wliczana",
     chartTitle: "Limity jednostek na tle pojemności centralnej",
-    chartDesc: "Słupki skumulowane: udział limitu każdej jednostki w pojemności centralnej; linia ciągła = 100% pojemności, linia przerywana = pojemność z nadsubskrypcją.",
+    chartDesc:
+      "Słupki skumulowane: udział limitu każdej jednostki w pojemności centralnej; linia ciągła = 100% pojemności, linia przerywana = pojemność z nadsubskrypcją.",
     chargebackTitle: "Rozliczenie kosztów usług (miesięcznie, netto)",
     total: "Razem",
     net: "Netto",
@@ -112,7 +123,8 @@ export const TEXT = {
     usage: "Capacity used",
     notCounted: "not counted",
     chartTitle: "Unit quotas against central capacity",
-    chartDesc: "Stacked bars: each unit's quota as a share of central capacity; solid line = 100% of capacity, dashed line = capacity with over-commit.",
+    chartDesc:
+      "Stacked bars: each unit's quota as a share of central capacity; solid line = 100% of capacity, dashed line = capacity with over-commit.",
     chargebackTitle: "Chargeback (monthly, net)",
     total: "Total",
     net: "Net",

@@ -71,8 +71,19 @@ export function inventory(input: ReportInput): Inventory {
         domains: s.mail ? [s.mail.domain] : [],
         mailboxes: (s.mail?.mailboxes ?? []).map((m) => `${m.localPart}@${s.mail!.domain}`),
         sites: (s.web?.sites ?? []).map((w) => ({ hostname: w.hostname, kind: w.kind })),
-        queues: (s.print?.queues ?? []).map((q) => ({ name: q.name, cupsName: `${unit.id}-${q.name}`, location: q.location, deviceUri: q.deviceUri })),
-        vms: (s.servers?.vms ?? []).map((v) => ({ name: v.name, cpu: v.cpu, memory: v.memory, disk: v.disk, image: v.image })),
+        queues: (s.print?.queues ?? []).map((q) => ({
+          name: q.name,
+          cupsName: `${unit.id}-${q.name}`,
+          location: q.location,
+          deviceUri: q.deviceUri,
+        })),
+        vms: (s.servers?.vms ?? []).map((v) => ({
+          name: v.name,
+          cpu: v.cpu,
+          memory: v.memory,
+          disk: v.disk,
+          image: v.image,
+        })),
         objects: provisioned ? renderUnit(unit, settings).map(inventoryObject) : [],
       };
     }),

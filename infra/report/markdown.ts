@@ -6,7 +6,14 @@ export function markdownTable(t: Table): string {
   const line = (cells: readonly string[]) => `| ${cells.map(cell).join(" | ")} |`;
   const rule = t.columns.map((c) => (c.align === "right" ? "---:" : c.align === "center" ? ":---:" : "---"));
   const foot = t.foot.map((r) => line(r.map((c, i) => (i === 0 ? `**${c}**` : c))));
-  const out = [`## ${t.caption}`, "", line(t.columns.map((c) => c.label)), `| ${rule.join(" | ")} |`, ...t.rows.map(line), ...foot];
+  const out = [
+    `## ${t.caption}`,
+    "",
+    line(t.columns.map((c) => c.label)),
+    `| ${rule.join(" | ")} |`,
+    ...t.rows.map(line),
+    ...foot,
+  ];
   if (t.notes.length) out.push("", ...t.notes.map((n) => `*${n}*`));
   return out.join("\n");
 }

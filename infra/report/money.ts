@@ -9,7 +9,8 @@ export type Grosze = number;
 /** A price from the stack settings (PLN, at most 2 decimals) → grosze. Throws on more decimals. */
 export function toGrosze(pln: number): Grosze {
   const g = Math.round(pln * 100);
-  if (!Number.isFinite(pln) || Math.abs(pln * 100 - g) > 1e-6) throw new Error(`not an amount in PLN with at most 2 decimals: ${pln}`);
+  if (!Number.isFinite(pln) || Math.abs(pln * 100 - g) > 1e-6)
+    throw new Error(`not an amount in PLN with at most 2 decimals: ${pln}`);
   return g;
 }
 
@@ -41,7 +42,9 @@ export function formatMoney(g: Grosze, lang: Lang): string {
   const abs = Math.abs(g);
   const zl = Math.floor(abs / 100);
   const gr = String(abs % 100).padStart(2, "0");
-  return lang === "pl" ? `${sign}${grouped(zl, "\u00a0")},${gr}\u00a0zł` : `${sign}PLN\u00a0${grouped(zl, ",")}.${gr}`;
+  return lang === "pl"
+    ? `${sign}${grouped(zl, "\u00a0")},${gr}\u00a0zł`
+    : `${sign}PLN\u00a0${grouped(zl, ",")}.${gr}`;
 }
 
 /** A plain decimal for spreadsheets: "1234,56" (pl) or "1234.56" (en), no grouping, no currency. */

@@ -12,6 +12,10 @@ export function pricePrecision(stack: LoadedStack, _units: readonly LoadedUnit[]
   return Object.entries(prices)
     .filter(([k, v]) => k !== "vatPercent" && typeof v === "number" && !isWholeGrosze(v))
     .map(([k, v]) =>
-      stack.source.diagnostic(["config", "muni:settings", "prices", k], `price ${String(v)} has more than 2 decimal places`, `write the price in PLN with at most 2 decimals, e.g. ${(Math.round((v as number) * 100) / 100).toFixed(2)}`),
+      stack.source.diagnostic(
+        ["config", "muni:settings", "prices", k],
+        `price ${String(v)} has more than 2 decimal places`,
+        `write the price in PLN with at most 2 decimals, e.g. ${(Math.round((v as number) * 100) / 100).toFixed(2)}`,
+      ),
     );
 }

@@ -7,7 +7,16 @@ import { htmlReport } from "./html";
 import { type Lang, SERVICE_LABELS, TEXT } from "./i18n";
 import { type Inventory, inventory } from "./inventory";
 import { markdownReport } from "./markdown";
-import { capacityTable, chargebackTable, chargeLinesTable, displayStyle, inventoryTable, matrixTable, plainStyle, type Table } from "./tables";
+import {
+  capacityTable,
+  chargebackTable,
+  chargeLinesTable,
+  displayStyle,
+  inventoryTable,
+  matrixTable,
+  plainStyle,
+  type Table,
+} from "./tables";
 import { type MatrixRow, type ReportInput, serviceMatrix } from "./units";
 
 export const FORMATS = ["md", "html", "csv", "json"] as const;
@@ -54,7 +63,9 @@ export function renderReport(report: Report, opts: RenderOptions): string {
     case "md":
       return markdownReport(title, peopleTables(report, displayStyle(lang), section));
     case "html":
-      return htmlReport(title, lang, peopleTables(report, displayStyle(lang), section), { capacity: capacityChart(report.capacity, lang) });
+      return htmlReport(title, lang, peopleTables(report, displayStyle(lang), section), {
+        capacity: capacityChart(report.capacity, lang),
+      });
     case "csv": {
       const style = plainStyle(lang);
       const table: Record<Exclude<Section, "all">, () => Table> = {
@@ -74,7 +85,8 @@ function peopleTables(report: Report, style: ReturnType<typeof displayStyle>, se
   const out: Table[] = [];
   if (section === "all" || section === "matrix") out.push(matrixTable(report.matrix, style));
   if (section === "all" || section === "capacity") out.push(capacityTable(report.capacity, style));
-  if (section === "all" || section === "chargeback") out.push(chargebackTable(report.chargeback, style), chargeLinesTable(report.chargeback, style));
+  if (section === "all" || section === "chargeback")
+    out.push(chargebackTable(report.chargeback, style), chargeLinesTable(report.chargeback, style));
   if (section === "inventory") out.push(inventoryTable(report.inventory(), style));
   return out;
 }

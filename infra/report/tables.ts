@@ -49,14 +49,21 @@ export function matrixTable(rows: readonly MatrixRow[], style: CellStyle): Table
       ...SERVICE_NAMES.map((s) => ({ label: SERVICE_LABELS[style.lang][s], align: "center" as const })),
       { label: t.state, align: "left" },
     ],
-    rows: rows.map((r) => [`${r.lp}.`, r.name, r.address, ...SERVICE_NAMES.map((s) => (r.services[s] ? "X" : "")), STATE_LABELS[style.lang][r.state]]),
+    rows: rows.map((r) => [
+      `${r.lp}.`,
+      r.name,
+      r.address,
+      ...SERVICE_NAMES.map((s) => (r.services[s] ? "X" : "")),
+      STATE_LABELS[style.lang][r.state],
+    ]),
     foot: [],
     notes: [],
   };
 }
 
 const cpu = (millis: number, lang: Lang) => formatNumber(millis / 1000, lang, 3);
-const percent = (part: number, whole: number, lang: Lang) => (whole === 0 ? "—" : `${formatNumber((100 * part) / whole, lang, 1)}%`);
+const percent = (part: number, whole: number, lang: Lang) =>
+  whole === 0 ? "—" : `${formatNumber((100 * part) / whole, lang, 1)}%`;
 
 export function capacityTable(c: CapacityReport, style: CellStyle): Table {
   const t = TEXT[style.lang];
@@ -90,8 +97,28 @@ export function capacityTable(c: CapacityReport, style: CellStyle): Table {
       String(u.queues),
     ]),
     foot: [
-      [t.allocated, "", cpu(a.cpuMillis, lang), formatBytes(a.memoryBytes), formatBytes(a.storageBytes), String(a.vms), mailboxes(a.mailboxes, a.mailboxLimit), String(a.sites), String(a.queues)],
-      [t.capacity, "", cpu(c.capacity.cpuMillis, lang), formatBytes(c.capacity.memoryBytes), formatBytes(c.capacity.storageBytes), String(c.capacity.vms), style.none, style.none, style.none],
+      [
+        t.allocated,
+        "",
+        cpu(a.cpuMillis, lang),
+        formatBytes(a.memoryBytes),
+        formatBytes(a.storageBytes),
+        String(a.vms),
+        mailboxes(a.mailboxes, a.mailboxLimit),
+        String(a.sites),
+        String(a.queues),
+      ],
+      [
+        t.capacity,
+        "",
+        cpu(c.capacity.cpuMillis, lang),
+        formatBytes(c.capacity.memoryBytes),
+        formatBytes(c.capacity.storageBytes),
+        String(c.capacity.vms),
+        style.none,
+        style.none,
+        style.none,
+      ],
       [
         t.withOvercommit(formatNumber(c.overcommit, lang)),
         "",
@@ -120,7 +147,8 @@ export function chargebackTable(cb: Chargeback, style: CellStyle): Table {
   const t = TEXT[style.lang];
   const vat = cb.vatPercent;
   const money = style.money;
-  const tail = (x: { net: Grosze; vat?: Grosze; gross?: Grosze }) => (vat === undefined ? [money(x.net)] : [money(x.net), money(x.vat ?? 0), money(x.gross ?? 0)]);
+  const tail = (x: { net: Grosze; vat?: Grosze; gross?: Grosze }) =>
+    vat === undefined ? [money(x.net)] : [money(x.net), money(x.vat ?? 0), money(x.gross ?? 0)];
   return {
     id: "chargeback",
     caption: t.chargebackTitle,
@@ -128,11 +156,26 @@ export function chargebackTable(cb: Chargeback, style: CellStyle): Table {
       { label: t.unit, align: "left" },
       ...SERVICE_NAMES.map((s) => ({ label: SERVICE_LABELS[style.lang][s], align: "right" as const })),
       { label: t.net, align: "right" },
-      ...(vat === undefined ? [] : [{ label: t.vat(vat), align: "right" as const }, { label: t.gross, align: "right" as const }]),
+      ...(vat === undefined
+        ? []
+        : [
+            { label: t.vat(vat), align: "right" as const },
+            { label: t.gross, align: "right" as const },
+          ]),
     ],
-    rows: cb.units.map((u) => [u.shortName, ...SERVICE_NAMES.map((s) => (u.lines.some((l) => l.service === s) ? money(u.byService[s]) : style.none)), ...tail(u)]),
+    rows: cb.units.map((u) => [
+      u.shortName,
+      ...SERVICE_NAMES.map((s) =>
+        u.lines.some((l) => l.service === s) ? money(u.byService[s]) : style.none,
+      ),
+      ...tail(u),
+    ]),
     foot: [[t.total, ...SERVICE_NAMES.map((s) => money(cb.totals.byService[s])), ...tail(cb.totals)]],
-    notes: cb.notCharged.length ? [`${t.notCharged}: ${cb.notCharged.map((u) => `${u.shortName} (${STATE_LABELS[style.lang][u.state]})`).join(", ")}`] : [],
+    notes: cb.notCharged.length
+      ? [
+          `${t.notCharged}: ${cb.notCharged.map((u) => `${u.shortName} (${STATE_LABELS[style.lang][u.state]})`).join(", ")}`,
+        ]
+      : [],
   };
 }
 
@@ -152,7 +195,14 @@ export function chargeLinesTable(cb: Chargeback, style: CellStyle): Table {
       { label: t.amount, align: "right" },
     ],
     rows: cb.units.flatMap((u) =>
-      u.lines.map((l) => [u.shortName, SERVICE_LABELS[style.lang][l.service], t.items[l.item], quantity(l.quantity, style.lang), style.money(l.unitPrice), style.money(l.amount)]),
+      u.lines.map((l) => [
+        u.shortName,
+        SERVICE_LABELS[style.lang][l.service],
+        t.items[l.item],
+        quantity(l.quantity, style.lang),
+        style.money(l.unitPrice),
+        style.money(l.amount),
+      ]),
     ),
     foot: [[t.total, "", "", "", "", style.money(cb.totals.net)]],
     notes: [],
@@ -165,9 +215,29 @@ export function inventoryTable(inv: Inventory, style: CellStyle): Table {
   return {
     id: "inventory",
     caption: t.inventoryTitle,
-    columns: ["unit", "state", "service", "key", "apiVersion", "kind", "namespace", "name", "dataBearing"].map((label) => ({ label, align: "left" as const })),
+    columns: [
+      "unit",
+      "state",
+      "service",
+      "key",
+      "apiVersion",
+      "kind",
+      "namespace",
+      "name",
+      "dataBearing",
+    ].map((label) => ({ label, align: "left" as const })),
     rows: inv.units.flatMap((u) =>
-      u.objects.map((o) => [u.id, u.state, o.service, o.key, o.apiVersion, o.kind, o.namespace ?? "", o.name, String(o.dataBearing)]),
+      u.objects.map((o) => [
+        u.id,
+        u.state,
+        o.service,
+        o.key,
+        o.apiVersion,
+        o.kind,
+        o.namespace ?? "",
+        o.name,
+        String(o.dataBearing),
+      ]),
     ),
     foot: [],
     notes: [],

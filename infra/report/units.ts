@@ -51,7 +51,10 @@ export function serviceMatrix(input: ReportInput): MatrixRow[] {
       address: seatAddress(unit),
       state: unit.lifecycle.state,
       provisioned: shouldProvision(unit, input.settings),
-      services: Object.fromEntries(SERVICE_NAMES.map((s) => [s, enrolled.has(s)])) as Record<ServiceName, boolean>,
+      services: Object.fromEntries(SERVICE_NAMES.map((s) => [s, enrolled.has(s)])) as Record<
+        ServiceName,
+        boolean
+      >,
     };
   });
 }

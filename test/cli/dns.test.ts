@@ -9,7 +9,11 @@ import { runCli } from "../helpers/manifests";
 // GIVEN the mock runtime before the program is imported (DKIM keys come from the mocked @pulumi/tls).
 installMocks("lodz-prod");
 const ROOT = join(__dirname, "..", "..");
-const settings = (parse(readFileSync(join(ROOT, "stacks", "Pulumi.lodz-prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config["muni:settings"];
+const settings = (
+  parse(readFileSync(join(ROOT, "stacks", "Pulumi.lodz-prod.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  }
+).config["muni:settings"];
 const CHECKZONE = "/usr/bin/named-checkzone";
 
 describe("muni dns: one zone snippet per unit from the stack's mailDns output", () => {
@@ -32,7 +36,11 @@ describe("muni dns: one zone snippet per unit from the stack's mailDns output", 
     const out = join(dir, "zones");
     const run = await runCli(["dns", "--outputs", outputsFile, "--out", out]);
     // THEN
-    expect(run).toStrictEqual({ code: 0, out: [`wrote 3 zone snippets to ${out}: css.zone, mpu.zone, zzm.zone`], err: [] });
+    expect(run).toStrictEqual({
+      code: 0,
+      out: [`wrote 3 zone snippets to ${out}: css.zone, mpu.zone, zzm.zone`],
+      err: [],
+    });
     expect(readdirSync(out).sort()).toStrictEqual(["css.zone", "mpu.zone", "zzm.zone"]);
     const mpu = readFileSync(join(out, "mpu.zone"), "utf8");
     const dkim = mailDns.mpu!.find((r) => r.name.includes("_domainkey"))!.value;
@@ -40,7 +48,9 @@ describe("muni dns: one zone snippet per unit from the stack's mailDns output", 
     expect(mpu.split("\n").filter((l) => !l.startsWith("; ") && l)).toStrictEqual([
       "mpu.lodz.pl.\t3600\tIN\tMX\t10 mail.lodz.pl.",
       'mpu.lodz.pl.\t3600\tIN\tTXT\t"v=spf1 mx -all"',
-      `muni._domainkey.mpu.lodz.pl.\t3600\tIN\tTXT\t( ${chunks(dkim).map((c) => `"${c}"`).join(" ")} )`,
+      `muni._domainkey.mpu.lodz.pl.\t3600\tIN\tTXT\t( ${chunks(dkim)
+        .map((c) => `"${c}"`)
+        .join(" ")} )`,
       expect.stringMatching(/^_dmarc\.mpu\.lodz\.pl\.\t3600\tIN\tTXT\t"v=DMARC1; p=\w+; adkim=s; aspf=s/),
     ]);
   });
@@ -53,9 +63,14 @@ describe("muni dns: one zone snippet per unit from the stack's mailDns output", 
       const header = `$ORIGIN ${domain}.\n$TTL 3600\n@ IN SOA ns1.lodz.pl. hostmaster.lodz.pl. 1 3600 600 604800 300\n@ IN NS ns1.lodz.pl.\n`;
       writeFileSync(zone, header + readFileSync(join(dir, "zones", `${id}.zone`), "utf8"));
       const check = spawnSync(CHECKZONE, ["-i", "none", domain, zone], { encoding: "utf8" });
-      expect({ status: check.status, out: check.stdout.trim() }).toStrictEqual({ status: 0, out: expect.stringMatching(/loaded serial 1\nOK$/) });
+      expect({ status: check.status, out: check.stdout.trim() }).toStrictEqual({
+        status: 0,
+        out: expect.stringMatching(/loaded serial 1\nOK$/),
+      });
       // The zone as BIND reads it: the DKIM record's strings concatenate to the published key.
-      const dumped = execFileSync("/usr/bin/named-compilezone", ["-i", "none", "-o", "-", domain, zone], { encoding: "utf8" });
+      const dumped = execFileSync("/usr/bin/named-compilezone", ["-i", "none", "-o", "-", domain, zone], {
+        encoding: "utf8",
+      });
       const dkimLine = dumped.split("\n").find((l) => l.startsWith(`muni._domainkey.${domain}.`))!;
       const joined = [...dkimLine.matchAll(/"([^"]*)"/g)].map((m) => m[1]).join("");
       expect(joined).toBe(mailDns[id]!.find((r) => r.name.includes("_domainkey"))!.value);
@@ -67,13 +82,24 @@ describe("muni dns: one zone snippet per unit from the stack's mailDns output", 
     writeFileSync(notJson, "mailDns: [");
     const noDns = join(dir, "none.json");
     writeFileSync(noDns, JSON.stringify([1, 2]));
-    expect(await runCli(["dns", "--outputs", join(dir, "missing.json")])).toStrictEqual({ code: 2, out: [], err: [`muni: cannot read --outputs ${join(dir, "missing.json")}: ENOENT`] });
+    expect(await runCli(["dns", "--outputs", join(dir, "missing.json")])).toStrictEqual({
+      code: 2,
+      out: [],
+      err: [`muni: cannot read --outputs ${join(dir, "missing.json")}: ENOENT`],
+    });
     const a = await runCli(["dns", "--outputs", notJson]);
-    expect([a.code, a.err[0]]).toStrictEqual([2, expect.stringMatching(/^muni: .*bad\.json is not JSON \(.*\): pass the output of pulumi stack output --json$/)]);
+    expect([a.code, a.err[0]]).toStrictEqual([
+      2,
+      expect.stringMatching(
+        /^muni: .*bad\.json is not JSON \(.*\): pass the output of pulumi stack output --json$/,
+      ),
+    ]);
     expect(await runCli(["dns", "--outputs", noDns])).toStrictEqual({
       code: 2,
       out: [],
-      err: [`muni: ${noDns} holds no mailDns output: pass pulumi stack output --json (or mailDns --json) of a muni stack`],
+      err: [
+        `muni: ${noDns} holds no mailDns output: pass pulumi stack output --json (or mailDns --json) of a muni stack`,
+      ],
     });
   });
 });

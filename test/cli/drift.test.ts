@@ -30,7 +30,13 @@ describe("muni drift", () => {
     const ja = JSON.parse(a.out.join("\n"));
     const jb = JSON.parse(b.out.join("\n"));
     expect(jb).toStrictEqual(ja);
-    expect(ja.units.map((u: { unit: string; resources: unknown[] }) => [u.unit, u.resources.length])).toStrictEqual([["css", 1], ["mpu", 1], ["zzm", 1]]);
+    expect(
+      ja.units.map((u: { unit: string; resources: unknown[] }) => [u.unit, u.resources.length]),
+    ).toStrictEqual([
+      ["css", 1],
+      ["mpu", 1],
+      ["zzm", 1],
+    ]);
     expect(ja.units[1].resources[0]).toStrictEqual({
       op: "update",
       urn: "urn:pulumi:lodz-prod::muni::muni:unit:Unit$kubernetes:core/v1:ResourceQuota::mpu-quota",
@@ -41,15 +47,34 @@ describe("muni drift", () => {
   });
 
   it("GIVEN the markdown format THEN it is a table ready for an issue or PR comment", async () => {
-    const r = await runCli(["drift", f("preview-drift.json"), "--format", "markdown", "--stack", "lodz-prod", "--root", ROOT]);
+    const r = await runCli([
+      "drift",
+      f("preview-drift.json"),
+      "--format",
+      "markdown",
+      "--stack",
+      "lodz-prod",
+      "--root",
+      ROOT,
+    ]);
     expect(r.code).toBe(1);
-    expect(r.out.slice(0, 4)).toStrictEqual(["<!-- muni-drift stack=lodz-prod -->", "### muni drift: stack `lodz-prod`", "", "**3 of 150 resources drifted** in 3 unit(s). Nothing was changed."]);
-    expect(r.out).toContain("| `mpu` | `mpu-quota` | `kubernetes:core/v1:ResourceQuota` | changed on the cluster: would be set back | `spec.hard[\"requests.cpu\"]` |");
+    expect(r.out.slice(0, 4)).toStrictEqual([
+      "<!-- muni-drift stack=lodz-prod -->",
+      "### muni drift: stack `lodz-prod`",
+      "",
+      "**3 of 150 resources drifted** in 3 unit(s). Nothing was changed.",
+    ]);
+    expect(r.out).toContain(
+      '| `mpu` | `mpu-quota` | `kubernetes:core/v1:ResourceQuota` | changed on the cluster: would be set back | `spec.hard["requests.cpu"]` |',
+    );
   });
 
   it("GIVEN a preview without drift WHEN reported THEN exit 0", async () => {
     const r = await runCli(["drift", f("preview-clean.json")]);
-    expect({ code: r.code, out: r.out }).toStrictEqual({ code: 0, out: ["Drift of stack lodz-prod: none (150 resources checked)"] });
+    expect({ code: r.code, out: r.out }).toStrictEqual({
+      code: 0,
+      out: ["Drift of stack lodz-prod: none (150 resources checked)"],
+    });
   });
 
   it("GIVEN a preview that failed WHEN reported THEN the error is shown and exit 1 (nothing can be vouched for)", async () => {
@@ -59,10 +84,26 @@ describe("muni drift", () => {
   });
 
   it.each([
-    ["empty input", "", "the preview output is empty: run pulumi preview --refresh --json and pass its output"],
-    ["not JSON", "Previewing update (lodz-prod)\n", "line 1 is not JSON: pass the output of pulumi preview --json (a digest, or one engine event per line)"],
-    ["JSON of something else", '{"name": "muni"}', "no steps, changeSummary or diagnostics: this is not the JSON of pulumi preview --json"],
-    ["a step without a URN", '{"steps": [{"op": "update"}]}', 'steps[0]: a step needs "op" and a "urn:pulumi:..." urn'],
+    [
+      "empty input",
+      "",
+      "the preview output is empty: run pulumi preview --refresh --json and pass its output",
+    ],
+    [
+      "not JSON",
+      "Previewing update (lodz-prod)\n",
+      "line 1 is not JSON: pass the output of pulumi preview --json (a digest, or one engine event per line)",
+    ],
+    [
+      "JSON of something else",
+      '{"name": "muni"}',
+      "no steps, changeSummary or diagnostics: this is not the JSON of pulumi preview --json",
+    ],
+    [
+      "a step without a URN",
+      '{"steps": [{"op": "update"}]}',
+      'steps[0]: a step needs "op" and a "urn:pulumi:..." urn',
+    ],
   ])("GIVEN %s WHEN reported THEN exit 2 with what to pass", async (_t, text, message) => {
     const file = writeTempFile("preview.json", text);
     const r = await runCli(["drift", file]);
@@ -71,12 +112,20 @@ describe("muni drift", () => {
 
   it("GIVEN a file that does not exist WHEN reported THEN exit 2", async () => {
     const r = await runCli(["drift", "/nonexistent/preview.json"]);
-    expect({ code: r.code, err: r.err }).toStrictEqual({ code: 2, err: ["muni: cannot read /nonexistent/preview.json: ENOENT (give the file pulumi preview --json wrote)"] });
+    expect({ code: r.code, err: r.err }).toStrictEqual({
+      code: 2,
+      err: [
+        "muni: cannot read /nonexistent/preview.json: ENOENT (give the file pulumi preview --json wrote)",
+      ],
+    });
   });
 
   it("GIVEN --stack naming another stack than the preview's WHEN reported THEN exit 2", async () => {
     const r = await runCli(["drift", f("preview-drift.json"), "--stack", "lodz-staging", "--root", ROOT]);
-    expect({ code: r.code, err: r.err }).toStrictEqual({ code: 2, err: ["muni: the preview is of stack lodz-prod, not lodz-staging"] });
+    expect({ code: r.code, err: r.err }).toStrictEqual({
+      code: 2,
+      err: ["muni: the preview is of stack lodz-prod, not lodz-staging"],
+    });
   });
 
   it("GIVEN an unknown --stack WHEN reported THEN exit 2", async () => {

@@ -8,12 +8,18 @@ import { runCli } from "../helpers/manifests";
 import { copyOfRepo } from "../plan/project";
 
 const FLAGS = [
-  "--id", "mops",
-  "--name", "Miejski Ośrodek Pomocy Społecznej w Łodzi",
-  "--street", "ul. Próchnika 7",
-  "--postal-code", "90-408",
-  "--admin", "group:mops-administratorzy",
-  "--ops-lead", "user:jan.kowalski@mops.lodz.pl",
+  "--id",
+  "mops",
+  "--name",
+  "Miejski Ośrodek Pomocy Społecznej w Łodzi",
+  "--street",
+  "ul. Próchnika 7",
+  "--postal-code",
+  "90-408",
+  "--admin",
+  "group:mops-administratorzy",
+  "--ops-lead",
+  "user:jan.kowalski@mops.lodz.pl",
 ];
 
 describe("muni new-unit", () => {
@@ -21,7 +27,18 @@ describe("muni new-unit", () => {
     // GIVEN
     const root = copyOfRepo();
     // WHEN
-    const r = await runCli(["new-unit", "--root", root, ...FLAGS, "--services", "finance,internet,mail,web,servers,print", "--print-location", "parter, pok. 1", "--print-uri", "ipps://drukarka.mops.lodz.pl/ipp/print"]);
+    const r = await runCli([
+      "new-unit",
+      "--root",
+      root,
+      ...FLAGS,
+      "--services",
+      "finance,internet,mail,web,servers,print",
+      "--print-location",
+      "parter, pok. 1",
+      "--print-uri",
+      "ipps://drukarka.mops.lodz.pl/ipp/print",
+    ]);
     // THEN
     expect(r.err).toStrictEqual([]);
     expect(r.code).toBe(0);
@@ -34,14 +51,37 @@ describe("muni new-unit", () => {
       shortName: "MOPS",
       address: { street: "ul. Próchnika 7", postalCode: "90-408", city: "Łódź" },
       costCentre: "MPK-MOPS-01",
-      roles: { localAdministrators: [{ kind: "group", name: "mops-administratorzy" }], operationsLeads: [{ kind: "user", name: "jan.kowalski@mops.lodz.pl" }] },
+      roles: {
+        localAdministrators: [{ kind: "group", name: "mops-administratorzy" }],
+        operationsLeads: [{ kind: "user", name: "jan.kowalski@mops.lodz.pl" }],
+      },
       lifecycle: { state: "planned", wave: 1 },
       services: {
-        finance: { modules: ["budgetReporting", "budgetPlanning", "generalLedger", "settlements", "contractsRegister", "invoicing", "assetRegister"], users: 5 },
+        finance: {
+          modules: [
+            "budgetReporting",
+            "budgetPlanning",
+            "generalLedger",
+            "settlements",
+            "contractsRegister",
+            "invoicing",
+            "assetRegister",
+          ],
+          users: 5,
+        },
         internet: { bandwidthMbps: 100 },
         mail: { domain: "mops.lodz.pl", mailboxLimit: 50, mailboxes: [], aliases: [] },
         servers: { quota: { cpu: "2", memory: "8Gi", storage: "100Gi", pods: 20, volumes: 10 }, vms: [] },
-        print: { queues: [{ name: "sekretariat", location: "parter, pok. 1", deviceUri: "ipps://drukarka.mops.lodz.pl/ipp/print" }], defaultQueue: "sekretariat" },
+        print: {
+          queues: [
+            {
+              name: "sekretariat",
+              location: "parter, pok. 1",
+              deviceUri: "ipps://drukarka.mops.lodz.pl/ipp/print",
+            },
+          ],
+          defaultQueue: "sekretariat",
+        },
         web: { sites: [{ hostname: "mops.lodz.pl", kind: "www" }] },
       },
     });
@@ -58,16 +98,36 @@ describe("muni new-unit", () => {
     const root = copyOfRepo();
     const before = readFileSync(join(root, "units", "mpu.yaml"), "utf8");
     const r = await runCli(["new-unit", "--root", root, ...FLAGS.map((f) => (f === "mops" ? "mpu" : f))]);
-    expect({ code: r.code, err: r.err }).toStrictEqual({ code: 2, err: [`muni: ${join(root, "units", "mpu.yaml")} exists: new-unit never overwrites a manifest (edit it, or choose another id)`] });
+    expect({ code: r.code, err: r.err }).toStrictEqual({
+      code: 2,
+      err: [
+        `muni: ${join(root, "units", "mpu.yaml")} exists: new-unit never overwrites a manifest (edit it, or choose another id)`,
+      ],
+    });
     expect(readFileSync(join(root, "units", "mpu.yaml"), "utf8")).toBe(before);
   });
 
   it("GIVEN a mail domain another unit holds WHEN run THEN the located clash is printed and nothing written (exit 1)", async () => {
     const root = copyOfRepo();
-    const r = await runCli(["new-unit", "--root", root, ...FLAGS, "--services", "mail", "--mail-domain", "mpu.lodz.pl"]);
+    const r = await runCli([
+      "new-unit",
+      "--root",
+      root,
+      ...FLAGS,
+      "--services",
+      "mail",
+      "--mail-domain",
+      "mpu.lodz.pl",
+    ]);
     expect(r.code).toBe(1);
-    expect(r.err[0]).toMatch(new RegExp(`^${join(root, "units", "mops.yaml").replace(/[.]/g, "\\.")}:\\d+:\\d+: services\\.mail\\.domain: .*mpu\\.lodz\\.pl`));
-    expect(r.err.at(-1)).toMatch(/^muni new-unit: the manifest would be invalid \(\d+ problem\(s\)\); nothing written$/);
+    expect(r.err[0]).toMatch(
+      new RegExp(
+        `^${join(root, "units", "mops.yaml").replace(/[.]/g, "\\.")}:\\d+:\\d+: services\\.mail\\.domain: .*mpu\\.lodz\\.pl`,
+      ),
+    );
+    expect(r.err.at(-1)).toMatch(
+      /^muni new-unit: the manifest would be invalid \(\d+ problem\(s\)\); nothing written$/,
+    );
     expect(existsSync(join(root, "units", "mops.yaml"))).toBe(false);
   });
 
@@ -81,12 +141,23 @@ describe("muni new-unit", () => {
   it("GIVEN missing required flags and no terminal WHEN run THEN a usage error names them (exit 2)", async () => {
     const root = copyOfRepo();
     const r = await runCli(["new-unit", "--root", root, "--id", "mops"]);
-    expect({ code: r.code, err: r.err }).toStrictEqual({ code: 2, err: ["muni: new-unit needs --name, --street, --postal-code, --admin, --ops-lead (or run it in a terminal to be asked)"] });
+    expect({ code: r.code, err: r.err }).toStrictEqual({
+      code: 2,
+      err: [
+        "muni: new-unit needs --name, --street, --postal-code, --admin, --ops-lead (or run it in a terminal to be asked)",
+      ],
+    });
   });
 
   it.each([
-    [["--services", "mail,email"], 'muni: --services: unknown service "email" (choose from finance, internet, antivirus, networkProtection, mail, servers, print, web)'],
-    [["--services", "print"], "muni: service print needs --print-location and --print-uri (and optionally --print-queue, default sekretariat)"],
+    [
+      ["--services", "mail,email"],
+      'muni: --services: unknown service "email" (choose from finance, internet, antivirus, networkProtection, mail, servers, print, web)',
+    ],
+    [
+      ["--services", "print"],
+      "muni: service print needs --print-location and --print-uri (and optionally --print-queue, default sekretariat)",
+    ],
     [["--state", "decommissioned"], "muni: --state decommissioned: a new unit starts planned or active"],
   ])("GIVEN bad flags %j WHEN run THEN exit 2", async (extra, message) => {
     const r = await runCli(["new-unit", "--root", copyOfRepo(), ...FLAGS, ...extra]);
@@ -126,17 +197,25 @@ describe("muni new-unit", () => {
       "",
     ]);
     const unit = parse(readFileSync(join(root, "units", "mops.yaml"), "utf8"));
-    expect(unit.roles).toStrictEqual({ localAdministrators: [{ kind: "group", name: "mops-administratorzy" }], operationsLeads: [{ kind: "group", name: "mops-koordynatorzy-it" }] });
+    expect(unit.roles).toStrictEqual({
+      localAdministrators: [{ kind: "group", name: "mops-administratorzy" }],
+      operationsLeads: [{ kind: "group", name: "mops-koordynatorzy-it" }],
+    });
     expect(unit.services).toStrictEqual({});
   });
 
   it("GIVEN a scaffolded unit added to lodz-prod WHEN planned against HEAD THEN the plan shows it (planned units provision nothing)", async () => {
     const root = copyOfRepo();
-    expect((await runCli(["new-unit", "--root", root, ...FLAGS, "--state", "active", "--services", "internet"])).code).toBe(0);
+    expect(
+      (await runCli(["new-unit", "--root", root, ...FLAGS, "--state", "active", "--services", "internet"]))
+        .code,
+    ).toBe(0);
     const stackFile = join(root, "stacks", "Pulumi.lodz-prod.yaml");
     writeFileSync(stackFile, readFileSync(stackFile, "utf8").replace("ids: [", "ids: [mops, "));
     const r = await runCli(["plan", "--root", root, "--out", join(root, "o")]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`mops: Miejski Ośrodek Pomocy Społecznej w Łodzi (${join(root, "units", "mops.yaml")})`);
+    expect(r.out).toContain(
+      `mops: Miejski Ośrodek Pomocy Społecznej w Łodzi (${join(root, "units", "mops.yaml")})`,
+    );
   });
 });

@@ -48,24 +48,36 @@ describe("muni plan", () => {
     const plan = planOf(root);
     const objects = plan.units.reduce((n, u) => n + u.objects.length, plan.platform.length);
     expect(plan.platform.length).toBeGreaterThan(0);
-    expect(r.out[0]).toMatch(new RegExp(`^Plan of stack lodz-prod \\(.*stacks/Pulumi\\.lodz-prod\\.yaml\\): 3 units, 3 provisioned, ${objects} Kubernetes objects, `));
+    expect(r.out[0]).toMatch(
+      new RegExp(
+        `^Plan of stack lodz-prod \\(.*stacks/Pulumi\\.lodz-prod\\.yaml\\): 3 units, 3 provisioned, ${objects} Kubernetes objects, `,
+      ),
+    );
     for (const u of plan.units) {
       expect(r.out).toContain(`${u.id}: ${u.name} (${u.file})`);
-      expect(r.out).toContain(`  quota: cpu ${u.quota.cpu}, memory ${u.quota.memory}, storage ${u.quota.storage}, pods ${u.quota.pods}, volumes ${u.quota.volumes}, VMs ${u.quota.vms}`);
+      expect(r.out).toContain(
+        `  quota: cpu ${u.quota.cpu}, memory ${u.quota.memory}, storage ${u.quota.storage}, pods ${u.quota.pods}, volumes ${u.quota.volumes}, VMs ${u.quota.vms}`,
+      );
     }
     expect(r.out).toContain("  mail domains: mpu.lodz.pl");
     expect(r.out).toContain("  hostnames: mpu.lodz.pl, bip.mpu.lodz.pl");
     expect(r.out).toContain("  print queues: mpu-sekretariat, mpu-ploter");
-    expect(r.out).toContain("Total quota of provisioned units: cpu 36, memory 136Gi, storage 6Ti, pods 190, volumes 90, VMs 5");
+    expect(r.out).toContain(
+      "Total quota of provisioned units: cpu 36, memory 136Gi, storage 6Ti, pods 190, volumes 90, VMs 5",
+    );
     expect(r.out).toContain(`platform: shared mail and print servers`);
-    expect(parseAllDocuments(readFileSync(join(out, "platform.yaml"), "utf8")).map((d) => d.toJS())).toStrictEqual(plan.platform.map((o) => o.object));
+    expect(
+      parseAllDocuments(readFileSync(join(out, "platform.yaml"), "utf8")).map((d) => d.toJS()),
+    ).toStrictEqual(plan.platform.map((o) => o.object));
     // Each unit's file holds exactly its planned objects, in order, and parses as YAML.
     for (const u of plan.units) {
       const docs = parseAllDocuments(readFileSync(join(out, `${u.id}.yaml`), "utf8")).map((d) => d.toJS());
       expect(docs).toStrictEqual(u.objects.map((o) => o.object));
     }
     const summary = JSON.parse(readFileSync(join(out, "plan.json"), "utf8"));
-    expect(summary.units.map((u: any) => [u.id, u.objects.map((o: any) => o.resource)])).toStrictEqual(plan.units.map((u) => [u.id, u.objects.map((o) => o.resource)]));
+    expect(summary.units.map((u: any) => [u.id, u.objects.map((o: any) => o.resource)])).toStrictEqual(
+      plan.units.map((u) => [u.id, u.objects.map((o) => o.resource)]),
+    );
   });
 
   it("THEN no Secret value and no generated value is ever written or printed", async () => {
@@ -76,10 +88,14 @@ describe("muni plan", () => {
     const plan = planOf(root);
     for (const o of plan.units.flatMap((u) => u.objects)) {
       if (o.object.kind === "Secret")
-        for (const f of ["data", "stringData"]) for (const v of Object.values((o.object[f] as Record<string, string>) ?? {})) expect(v).toBe(REDACTED);
+        for (const f of ["data", "stringData"])
+          for (const v of Object.values((o.object[f] as Record<string, string>) ?? {}))
+            expect(v).toBe(REDACTED);
       if (o.usesSecrets) expect(o.redacted.length).toBeGreaterThan(0);
     }
-    const written = ["css", "mpu", "zzm"].map((id) => readFileSync(join(out, `${id}.yaml`), "utf8")).join("\n");
+    const written = ["css", "mpu", "zzm"]
+      .map((id) => readFileSync(join(out, `${id}.yaml`), "utf8"))
+      .join("\n");
     expect(written).not.toMatch(/<secret:[^>]*>/);
     expect(written).not.toMatch(/BEGIN (RSA )?PRIVATE KEY/);
   });
@@ -89,7 +105,12 @@ describe("muni plan", () => {
     const foreign = tempDir();
     writeFileSync(join(foreign, "notes.txt"), "mine");
     const r = await runCli(["plan", "--root", root, "--out", foreign]);
-    expect({ code: r.code, err: r.err }).toStrictEqual({ code: 2, err: [`muni: ${foreign} is not empty and was not written by muni plan: give --out a new or empty directory`] });
+    expect({ code: r.code, err: r.err }).toStrictEqual({
+      code: 2,
+      err: [
+        `muni: ${foreign} is not empty and was not written by muni plan: give --out a new or empty directory`,
+      ],
+    });
     expect(readFileSync(join(foreign, "notes.txt"), "utf8")).toBe("mine");
   });
 
@@ -100,12 +121,21 @@ describe("muni plan", () => {
     expect((await runCli(["plan", "--root", root, "--out", out])).code).toBe(0);
     removeUnit(root, "zzm");
     expect((await runCli(["plan", "--root", root, "--out", out])).code).toBe(0);
-    expect(["css.yaml", "mpu.yaml", "zzm.yaml"].map((f) => existsSync(join(out, f)))).toStrictEqual([true, true, false]);
+    expect(["css.yaml", "mpu.yaml", "zzm.yaml"].map((f) => existsSync(join(out, f)))).toStrictEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it("GIVEN an unknown stack WHEN planning THEN exit 2 naming the known stacks", async () => {
     const r = await runCli(["plan", "--root", copyOfRepo(), "--stack", "krakow"]);
-    expect({ code: r.code, err: r.err }).toStrictEqual({ code: 2, err: ['muni: unknown stack "krakow": no stacks/Pulumi.krakow.yaml (known stacks: lodz-prod, lodz-staging)'] });
+    expect({ code: r.code, err: r.err }).toStrictEqual({
+      code: 2,
+      err: [
+        'muni: unknown stack "krakow": no stacks/Pulumi.krakow.yaml (known stacks: lodz-prod, lodz-staging)',
+      ],
+    });
   });
 
   it("GIVEN an invalid manifest WHEN planning THEN exit 1 with the located problem and nothing planned", async () => {
@@ -114,7 +144,9 @@ describe("muni plan", () => {
     writeFileSync(file, readFileSync(file, "utf8").replace("bandwidthMbps: 200", "bandwidthMbps: fast"));
     const r = await runCli(["plan", "--root", root, "--out", join(root, "o")]);
     expect(r.code).toBe(1);
-    expect(r.err.filter((l) => /units\/zzm\.yaml:\d+:\d+: services\.internet\.bandwidthMbps: /.test(l))).toHaveLength(1);
+    expect(
+      r.err.filter((l) => /units\/zzm\.yaml:\d+:\d+: services\.internet\.bandwidthMbps: /.test(l)),
+    ).toHaveLength(1);
     expect(r.err.at(-1)).toMatch(/^muni plan: \d+ problem\(s\) in stack lodz-prod; nothing planned$/);
     expect(r.out).toStrictEqual([]);
     expect(existsSync(join(root, "o"))).toBe(false);
@@ -128,7 +160,17 @@ describe("muni plan --base", () => {
     gitInit(root);
     addFourthUnit(root);
     // WHEN
-    const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "HEAD", "--format", "json"]);
+    const r = await runCli([
+      "plan",
+      "--root",
+      root,
+      "--out",
+      join(root, "o"),
+      "--base",
+      "HEAD",
+      "--format",
+      "json",
+    ]);
     // THEN
     expect(r.code).toBe(0);
     const mops = planOf(root).units.find((u) => u.id === "mops")!;
@@ -136,9 +178,26 @@ describe("muni plan --base", () => {
     const d = json(r.out).diff;
     // The new tenant also changes the shared mail and print servers' tables, and nothing else.
     const platform = d.units.find((u: any) => u.id === "(platform)");
-    expect([platform.added.length, platform.removed.length, platform.changed.length > 0]).toStrictEqual([0, 0, true]);
-    expect(d.totals).toStrictEqual({ added: mops.objects.length, changed: platform.changed.length, removed: 0, unchanged: planOf(root).units.filter((u) => u.id !== "mops").reduce((n, u) => n + u.objects.length, planOf(root).platform.length - platform.changed.length) });
-    expect(d.units.map((u: any) => [u.id, u.status])).toStrictEqual([["css", "unchanged"], ["mops", "added"], ["mpu", "unchanged"], ["zzm", "unchanged"], ["(platform)", "changed"]]);
+    expect([platform.added.length, platform.removed.length, platform.changed.length > 0]).toStrictEqual([
+      0,
+      0,
+      true,
+    ]);
+    expect(d.totals).toStrictEqual({
+      added: mops.objects.length,
+      changed: platform.changed.length,
+      removed: 0,
+      unchanged: planOf(root)
+        .units.filter((u) => u.id !== "mops")
+        .reduce((n, u) => n + u.objects.length, planOf(root).platform.length - platform.changed.length),
+    });
+    expect(d.units.map((u: any) => [u.id, u.status])).toStrictEqual([
+      ["css", "unchanged"],
+      ["mops", "added"],
+      ["mpu", "unchanged"],
+      ["zzm", "unchanged"],
+      ["(platform)", "changed"],
+    ]);
     expect(d.units[1].added.map((o: any) => o.resource)).toStrictEqual(mops.objects.map((o) => o.resource));
   });
 
@@ -150,10 +209,16 @@ describe("muni plan --base", () => {
     expect(r.code).toBe(0);
     const mops = planOf(root).units.find((u) => u.id === "mops")!;
     const start = r.out.findIndex((l) => l.startsWith("Changes against HEAD ("));
-    expect(r.out[start]).toMatch(new RegExp(`^Changes against HEAD \\([0-9a-f]{12}\\): ${mops.objects.length} to add, \\d+ to change, 0 to remove, \\d+ unchanged$`));
+    expect(r.out[start]).toMatch(
+      new RegExp(
+        `^Changes against HEAD \\([0-9a-f]{12}\\): ${mops.objects.length} to add, \\d+ to change, 0 to remove, \\d+ unchanged$`,
+      ),
+    );
     expect(r.out[start + 1]).toBe(`  mops (added, new): ${mops.objects.length} to add`);
     expect(r.out[start + 2]).toBe("    + Namespace unit-mops [mops-namespace]");
-    expect(r.out.slice(start + 2, start + 2 + mops.objects.length).every((l) => l.startsWith("    + "))).toBe(true);
+    expect(r.out.slice(start + 2, start + 2 + mops.objects.length).every((l) => l.startsWith("    + "))).toBe(
+      true,
+    );
     expect(r.out[start + 2 + mops.objects.length]).toMatch(/^  \(platform\) \(changed\): \d+ to change$/);
     expect(r.out.at(-1)).toBe("  unchanged: css, mpu, zzm");
   });
@@ -175,7 +240,17 @@ describe("muni plan --base", () => {
     const zzm = planOf(root).units.find((u) => u.id === "zzm")!;
     removeUnit(root, "zzm");
     // WHEN
-    const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "HEAD", "--format", "json"]);
+    const r = await runCli([
+      "plan",
+      "--root",
+      root,
+      "--out",
+      join(root, "o"),
+      "--base",
+      "HEAD",
+      "--format",
+      "json",
+    ]);
     // THEN the diff shows exactly zzm's objects removed, data-bearing ones flagged (Pulumi retains them)
     const d = json(r.out).diff;
     expect([d.totals.added, d.totals.removed]).toStrictEqual([0, zzm.objects.length]);
@@ -184,11 +259,15 @@ describe("muni plan --base", () => {
     const u = d.units.find((x: any) => x.id === "zzm");
     expect([u.status, u.stateBefore, u.stateAfter]).toStrictEqual(["removed", "active", null]);
     expect(u.removed.map((o: any) => o.resource)).toStrictEqual(zzm.objects.map((o) => o.resource));
-    expect(u.removed.filter((o: any) => o.dataBearing).map((o: any) => o.resource)).toStrictEqual(zzm.objects.filter((o) => o.dataBearing).map((o) => o.resource));
+    expect(u.removed.filter((o: any) => o.dataBearing).map((o: any) => o.resource)).toStrictEqual(
+      zzm.objects.filter((o) => o.dataBearing).map((o) => o.resource),
+    );
     // AND the lifecycle guard, fed the base, refuses: located at the manifest as it was at the ref
     expect(r.code).toBe(1);
     expect(d.guardFindings).toStrictEqual([
-      expect.stringMatching(/^HEAD:units\/zzm\.yaml:\d+:\d+: id: unit "zzm" is active and provisioned \(per git ref HEAD\) but is no longer among the stack's units/),
+      expect.stringMatching(
+        /^HEAD:units\/zzm\.yaml:\d+:\d+: id: unit "zzm" is active and provisioned \(per git ref HEAD\) but is no longer among the stack's units/,
+      ),
     ]);
     expect(r.err.at(-1)).toBe("muni plan: the lifecycle guards refuse this change (1 finding(s))");
   });
@@ -197,22 +276,49 @@ describe("muni plan --base", () => {
     // GIVEN zzm decommissioning with an approval in force, recorded so in the ledger
     const root = copyOfRepo();
     const file = join(root, "units", "zzm.yaml");
-    const approval = "  approval:\n    approvedBy: Jan Kowalski, Dyrektor\n    approvedOn: 2026-01-10\n    reference: DI-II.0210.1.2026\n    expiresOn: 2099-12-31\n";
-    writeFileSync(file, readFileSync(file, "utf8").replace("  state: active\n", "  state: decommissioning\n").replace("  onboardedOn: 2026-04-20\n", `  onboardedOn: 2026-04-20\n${approval}`));
+    const approval =
+      "  approval:\n    approvedBy: Jan Kowalski, Dyrektor\n    approvedOn: 2026-01-10\n    reference: DI-II.0210.1.2026\n    expiresOn: 2099-12-31\n";
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8")
+        .replace("  state: active\n", "  state: decommissioning\n")
+        .replace("  onboardedOn: 2026-04-20\n", `  onboardedOn: 2026-04-20\n${approval}`),
+    );
     const ledger = join(root, "stacks", "lodz-prod.units.yaml");
-    if (existsSync(ledger)) writeFileSync(ledger, readFileSync(ledger, "utf8").replace(/(\n  zzm:\n    state: )active/, "$1decommissioning"));
+    if (existsSync(ledger))
+      writeFileSync(
+        ledger,
+        readFileSync(ledger, "utf8").replace(/(\n  zzm:\n    state: )active/, "$1decommissioning"),
+      );
     expect(planOf(root).units.find((u) => u.id === "zzm")!.state).toBe("decommissioning");
     const before = planOf(root).units.find((u) => u.id === "zzm")!;
     gitInit(root);
     // WHEN
-    writeFileSync(file, readFileSync(file, "utf8").replace("  state: decommissioning\n", "  state: decommissioned\n"));
-    const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "HEAD", "--format", "json"]);
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("  state: decommissioning\n", "  state: decommissioned\n"),
+    );
+    const r = await runCli([
+      "plan",
+      "--root",
+      root,
+      "--out",
+      join(root, "o"),
+      "--base",
+      "HEAD",
+      "--format",
+      "json",
+    ]);
     // THEN
     expect(r.err).toStrictEqual([]);
     expect(r.code).toBe(0);
     const d = json(r.out).diff;
     const u = d.units.find((x: any) => x.id === "zzm");
-    expect([u.status, u.stateBefore, u.stateAfter]).toStrictEqual(["removed", "decommissioning", "decommissioned"]);
+    expect([u.status, u.stateBefore, u.stateAfter]).toStrictEqual([
+      "removed",
+      "decommissioning",
+      "decommissioned",
+    ]);
     expect(u.removed.map((o: any) => o.resource)).toStrictEqual(before.objects.map((o) => o.resource));
     expect(d.guardFindings).toStrictEqual([]);
   });
@@ -243,12 +349,24 @@ describe("muni plan --base", () => {
     gitInit(root);
     const file = join(root, "units", "mpu.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace('cpu: "12"', 'cpu: "16"'));
-    const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "HEAD", "--format", "markdown"]);
+    const r = await runCli([
+      "plan",
+      "--root",
+      root,
+      "--out",
+      join(root, "o"),
+      "--base",
+      "HEAD",
+      "--format",
+      "markdown",
+    ]);
     expect(r.code).toBe(0);
     const md = r.out.join("\n");
     expect(r.out[0]).toBe("<!-- muni-plan stack=lodz-prod -->");
     expect(md).toContain("| `mpu` | changed | 0 | 2 | 0 |");
-    expect(md).toContain("<details><summary>mpu (changed): 2 to change</summary>\n\n```diff\n! ResourceQuota unit-mpu/unit-quota [mpu-quota]\n  spec.hard[\"requests.cpu\"]: \"6\" → \"10\"");
+    expect(md).toContain(
+      '<details><summary>mpu (changed): 2 to change</summary>\n\n```diff\n! ResourceQuota unit-mpu/unit-quota [mpu-quota]\n  spec.hard["requests.cpu"]: "6" → "10"',
+    );
     expect(md).toContain("| `css` Centrum Świadczeń Socjalnych w Łodzi | active, wave 1 |");
   });
 
@@ -257,13 +375,18 @@ describe("muni plan --base", () => {
     gitInit(root);
     addFourthUnit(root);
     const guard: PlanGuard = (base, current) =>
-      current.filter((u) => !base.units.some((p) => p.id === u.unit.id)).map((u) => `unit ${u.unit.id}: new units need the board's approval first`);
+      current
+        .filter((u) => !base.units.some((p) => p.id === u.unit.id))
+        .map((u) => `unit ${u.unit.id}: new units need the board's approval first`);
     PLAN_GUARDS.push(guard);
     try {
       const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "HEAD"]);
       expect(r.code).toBe(1);
       expect(r.out).toContain("  guard: unit mops: new units need the board's approval first");
-      expect(r.err.slice(-2)).toStrictEqual(["unit mops: new units need the board's approval first", "muni plan: the lifecycle guards refuse this change (1 finding(s))"]);
+      expect(r.err.slice(-2)).toStrictEqual([
+        "unit mops: new units need the board's approval first",
+        "muni plan: the lifecycle guards refuse this change (1 finding(s))",
+      ]);
     } finally {
       PLAN_GUARDS.splice(PLAN_GUARDS.indexOf(guard), 1);
     }
@@ -275,7 +398,9 @@ describe("muni plan --base", () => {
     const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "origin/nope"]);
     expect({ code: r.code, err: r.err }).toStrictEqual({
       code: 2,
-      err: ['muni: unknown git ref "origin/nope": no such branch, tag or commit here (fetch it first, e.g. git fetch origin main; in CI check out with fetch-depth: 0)'],
+      err: [
+        'muni: unknown git ref "origin/nope": no such branch, tag or commit here (fetch it first, e.g. git fetch origin main; in CI check out with fetch-depth: 0)',
+      ],
     });
   });
 
@@ -283,7 +408,9 @@ describe("muni plan --base", () => {
     const root = copyOfRepo();
     const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "HEAD"]);
     expect(r.code).toBe(2);
-    expect(r.err[0]).toMatch(/^muni: --base needs a git checkout, and .* is not inside one \(fatal: not a git repository/);
+    expect(r.err[0]).toMatch(
+      /^muni: --base needs a git checkout, and .* is not inside one \(fatal: not a git repository/,
+    );
   });
 
   it("GIVEN a base whose manifests do not validate WHEN planning THEN exit 2 naming the problem at the ref", async () => {
@@ -295,16 +422,35 @@ describe("muni plan --base", () => {
     writeFileSync(file, good);
     const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "HEAD"]);
     expect(r.code).toBe(2);
-    expect(r.err[0]).toBe("muni: the manifests at base HEAD do not validate, so there is nothing sound to compare against:");
-    expect(r.err.filter((l) => /^HEAD:units\/zzm\.yaml:\d+:\d+: services\.internet\.bandwidthMbps: /.test(l))).toHaveLength(1);
+    expect(r.err[0]).toBe(
+      "muni: the manifests at base HEAD do not validate, so there is nothing sound to compare against:",
+    );
+    expect(
+      r.err.filter((l) => /^HEAD:units\/zzm\.yaml:\d+:\d+: services\.internet\.bandwidthMbps: /.test(l)),
+    ).toHaveLength(1);
   });
 
   it("GIVEN a stack that did not exist at the base WHEN planning THEN every unit is added, with a note", async () => {
     const root = copyOfRepo();
     gitInit(root);
     mkdirSync(join(root, "stacks"), { recursive: true });
-    writeFileSync(join(root, "stacks", "Pulumi.lodz-test.yaml"), readFileSync(join(root, "stacks", "Pulumi.lodz-staging.yaml"), "utf8"));
-    const r = await runCli(["plan", "--root", root, "--out", join(root, "o"), "--base", "HEAD", "--stack", "lodz-test", "--format", "json"]);
+    writeFileSync(
+      join(root, "stacks", "Pulumi.lodz-test.yaml"),
+      readFileSync(join(root, "stacks", "Pulumi.lodz-staging.yaml"), "utf8"),
+    );
+    const r = await runCli([
+      "plan",
+      "--root",
+      root,
+      "--out",
+      join(root, "o"),
+      "--base",
+      "HEAD",
+      "--stack",
+      "lodz-test",
+      "--format",
+      "json",
+    ]);
     expect(r.code).toBe(0);
     const d = json(r.out).diff;
     expect(d.note).toBe("stack lodz-test did not exist at HEAD: every unit is new");

@@ -19,7 +19,11 @@ async function inDir(cwd: string, args: string[]) {
 
 describe("muni validate --stack: the units of a stack against its settings, as pulumi up checks them", () => {
   it("GIVEN lodz-prod WHEN validated against its stack THEN the three units pass, exit 0", async () => {
-    expect(await inDir(REPO, ["validate", "--stack", "lodz-prod"])).toStrictEqual({ code: 0, out: ["3 manifests valid: css, mpu, zzm"], err: [] });
+    expect(await inDir(REPO, ["validate", "--stack", "lodz-prod"])).toStrictEqual({
+      code: 0,
+      out: ["3 manifests valid: css, mpu, zzm"],
+      err: [],
+    });
   });
 
   it("GIVEN a unit whose mail domain is outside the stack's suffixes WHEN validated without and with --stack THEN only --stack finds it, located, exit 1", async () => {
@@ -60,7 +64,9 @@ describe("muni validate --stack: the units of a stack against its settings, as p
     expect(await inDir(REPO, ["validate", "--stack", "krakow"])).toStrictEqual({
       code: 2,
       out: [],
-      err: ['muni: unknown stack "krakow": no stacks/Pulumi.krakow.yaml (known stacks: lodz-prod, lodz-staging)'],
+      err: [
+        'muni: unknown stack "krakow": no stacks/Pulumi.krakow.yaml (known stacks: lodz-prod, lodz-staging)',
+      ],
     });
     expect(await inDir(REPO, ["validate", "units", "--stack", "lodz-prod"])).toStrictEqual({
       code: 2,

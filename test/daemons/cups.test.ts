@@ -21,15 +21,32 @@ describe("the Łódź print queues in real CUPS (Debian cups-daemon, 127.0.0.1)"
     const T = root.dir;
     const port = await freePort(30000 + (process.pid % 20000));
     host = `127.0.0.1:${port}`;
-    const layout: CupsLayout = { serverRoot: join(T, "etc"), requestRoot: join(T, "spool"), cacheDir: join(T, "cache"), stateDir: join(T, "state"), logDir: join(T, "log"), listen: host, allowFrom: ["127.0.0.1"] };
+    const layout: CupsLayout = {
+      serverRoot: join(T, "etc"),
+      requestRoot: join(T, "spool"),
+      cacheDir: join(T, "cache"),
+      stateDir: join(T, "state"),
+      logDir: join(T, "log"),
+      listen: host,
+      allowFrom: ["127.0.0.1"],
+    };
     for (const d of ["etc", "spool/tmp", "cache", "state", "log"]) mkdirSync(join(T, d), { recursive: true });
     writeFileSync(join(T, "etc", "cups-files.conf"), renderCupsFilesConf(layout));
     writeFileSync(join(T, "etc", "cupsd.conf"), renderCupsdConf(layout));
     // WHEN the platform's init step concatenates every unit's part into printers.conf, and cupsd starts
-    const parts = UNITS.map((u) => objectNamed<{ data: Record<string, string> }>(registered, `${u}-print-queues`).data["printers.conf"]!);
+    const parts = UNITS.map(
+      (u) =>
+        objectNamed<{ data: Record<string, string> }>(registered, `${u}-print-queues`).data["printers.conf"]!,
+    );
     writeFileSync(join(T, "etc", "printers.conf"), parts.join(""));
     must("cupsd", ["-t", "-c", join(T, "etc", "cupsd.conf"), "-s", join(T, "etc", "cups-files.conf")]);
-    cupsd = startDaemon("cupsd", ["-f", "-c", join(T, "etc", "cupsd.conf"), "-s", join(T, "etc", "cups-files.conf")]);
+    cupsd = startDaemon("cupsd", [
+      "-f",
+      "-c",
+      join(T, "etc", "cupsd.conf"),
+      "-s",
+      join(T, "etc", "cups-files.conf"),
+    ]);
     await waitFor("cupsd", cupsd, () => run("lpstat", ["-h", host, "-r"]).status === 0);
   }, 30000);
 
@@ -56,25 +73,43 @@ describe("the Łódź print queues in real CUPS (Debian cups-daemon, 127.0.0.1)"
     ["zzm-sekretariat", "Sekretariat – A4 mono", "budynek A, pok. 101", "@zzm-uzytkownicy"],
     ["zzm-dzial-techniczny", "Dział techniczny – kolor A3", "budynek B, pok. 12", "@zzm-uzytkownicy"],
     ["css-sekretariat", "Sekretariat – kolor A4", "parter, pok. 1", "@css-uzytkownicy"],
-    ["css-obsluga-klienta", "Sala obsługi – A4 mono, duplex", "parter, sala obsługi klienta", "@css-uzytkownicy"],
+    [
+      "css-obsluga-klienta",
+      "Sala obsługi – A4 mono, duplex",
+      "parter, sala obsługi klienta",
+      "@css-uzytkownicy",
+    ],
     ["css-kadry", "CŚS kadry", "I piętro, pok. 112", "@css-uzytkownicy"],
-  ])("THEN lpstat shows queue %s with its description, location and only the unit's group allowed", (queue, description, location, group) => {
-    const long = must("lpstat", ["-h", host, "-l", "-p", queue]);
-    const field = (name: string) => new RegExp(`^\\t${name}: (.*)$`, "m").exec(long)?.[1];
-    expect({ description: field("Description"), location: field("Location"), allowed: /Users allowed:\n((?:\t\t.*\n)+)/.exec(long)?.[1]?.trim().split(/\s+/) }).toStrictEqual({
-      description,
-      location,
-      allowed: [group],
-    });
-  });
+  ])(
+    "THEN lpstat shows queue %s with its description, location and only the unit's group allowed",
+    (queue, description, location, group) => {
+      const long = must("lpstat", ["-h", host, "-l", "-p", queue]);
+      const field = (name: string) => new RegExp(`^\\t${name}: (.*)$`, "m").exec(long)?.[1];
+      expect({
+        description: field("Description"),
+        location: field("Location"),
+        allowed: /Users allowed:\n((?:\t\t.*\n)+)/.exec(long)?.[1]?.trim().split(/\s+/),
+      }).toStrictEqual({
+        description,
+        location,
+        allowed: [group],
+      });
+    },
+  );
 
   it("THEN each unit's client settings make its default queue the default destination", () => {
-    for (const [u, expected] of [["mpu", "mpu-sekretariat"], ["zzm", "zzm-sekretariat"], ["css", "css-obsluga-klienta"]] as const) {
+    for (const [u, expected] of [
+      ["mpu", "mpu-sekretariat"],
+      ["zzm", "zzm-sekretariat"],
+      ["css", "css-obsluga-klienta"],
+    ] as const) {
       const client = objectNamed<{ data: Record<string, string> }>(registered, `${u}-print-client`).data;
       const home = join(root.dir, `home-${u}`);
       mkdirSync(join(home, ".cups"), { recursive: true });
       writeFileSync(join(home, ".cups", "lpoptions"), client.lpoptions!);
-      expect(must("lpstat", ["-h", host, "-d"], { env: { ...process.env, HOME: home } }).trim()).toBe(`system default destination: ${expected}`);
+      expect(must("lpstat", ["-h", host, "-d"], { env: { ...process.env, HOME: home } }).trim()).toBe(
+        `system default destination: ${expected}`,
+      );
     }
   });
 });

@@ -11,8 +11,13 @@ import { join } from "node:path";
 export function requireBinaries(...paths: string[]): void {
   const missing = paths.filter((p) => spawnSync("sh", ["-c", `command -v ${p}`]).status !== 0);
   if (missing.length)
-    throw new Error(`missing ${missing.join(", ")}: the real-daemon tests need Debian's postfix, dovecot-core, dovecot-imapd, cups-daemon and cups-client; run .ci/install-system-packages (as root)`);
-  if (process.getuid?.() !== 0) throw new Error("the real-daemon tests start Dovecot, Postfix and CUPS as root: run them as root (CI does)");
+    throw new Error(
+      `missing ${missing.join(", ")}: the real-daemon tests need Debian's postfix, dovecot-core, dovecot-imapd, cups-daemon and cups-client; run .ci/install-system-packages (as root)`,
+    );
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      "the real-daemon tests start Dovecot, Postfix and CUPS as root: run them as root (CI does)",
+    );
 }
 
 /** A temp dir the daemons' unprivileged users can traverse (mkdtemp makes it 0700). */
@@ -36,13 +41,26 @@ export async function freePort(from = 20000 + (process.pid % 20000)): Promise<nu
 }
 
 /** Runs a command; returns exit status and output without throwing. */
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { encoding: "utf8", env: opts.env ?? process.env, input: opts.input, timeout: 20000 });
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, {
+    encoding: "utf8",
+    env: opts.env ?? process.env,
+    input: opts.input,
+    timeout: 20000,
+  });
   return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
 /** Runs a command that must succeed; returns stdout. */
-export function must(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): string {
+export function must(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): string {
   const r = run(cmd, args, opts);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}\n${r.stdout}${r.stderr}`);
   return r.stdout;
@@ -75,10 +93,16 @@ export function startDaemon(cmd: string, args: string[]): Daemon {
 }
 
 /** Polls until `ready()` is true or the daemon exits; fails with its output after `ms`. */
-export async function waitFor(what: string, d: Daemon, ready: () => boolean | Promise<boolean>, ms = 10000): Promise<void> {
+export async function waitFor(
+  what: string,
+  d: Daemon,
+  ready: () => boolean | Promise<boolean>,
+  ms = 10000,
+): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    if (d.child.exitCode !== null) throw new Error(`${what} exited (${d.child.exitCode}) before it was ready:\n${d.output()}`);
+    if (d.child.exitCode !== null)
+      throw new Error(`${what} exited (${d.child.exitCode}) before it was ready:\n${d.output()}`);
     if (await ready()) return;
     await new Promise((r) => setTimeout(r, 30));
   }
@@ -98,7 +122,11 @@ export function accepts(port: number): Promise<boolean> {
 }
 
 /** One IMAP session on 127.0.0.1: LOGIN, SELECT INBOX, LOGOUT. Resolves to the tagged LOGIN and SELECT replies. */
-export function imapLogin(port: number, user: string, pass: string): Promise<{ login: string; select?: string }> {
+export function imapLogin(
+  port: number,
+  user: string,
+  pass: string,
+): Promise<{ login: string; select?: string }> {
   const q = (s: string) => `"${s.replace(/(["\\])/g, "\\$1")}"`;
   return new Promise((resolve, reject) => {
     const sock = createConnection({ host: "127.0.0.1", port });

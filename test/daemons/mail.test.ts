@@ -1,8 +1,26 @@
 import { chownSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { assembleScript, type MailLayout, renderDovecotConf, renderPostfixMainCf, TENANT_FILES, VMAIL_ID } from "../../infra/builders/mail";
+import {
+  assembleScript,
+  type MailLayout,
+  renderDovecotConf,
+  renderPostfixMainCf,
+  TENANT_FILES,
+  VMAIL_ID,
+} from "../../infra/builders/mail";
 import type { Registered } from "../helpers/pulumi";
-import { accepts, type Daemon, freePort, imapLogin, must, requireBinaries, run, startDaemon, tempRoot, waitFor } from "./harness";
+import {
+  accepts,
+  type Daemon,
+  freePort,
+  imapLogin,
+  must,
+  requireBinaries,
+  run,
+  startDaemon,
+  tempRoot,
+  waitFor,
+} from "./harness";
 import { objectNamed, registeredBy } from "./program";
 
 const UNITS = ["css", "mpu", "zzm"] as const;
@@ -26,7 +44,10 @@ describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages,
       const tenant = objectNamed<{ stringData: Record<string, string> }>(registered, `${u}-mail-tenant`);
       mkdirSync(join(T, "tenants", u), { recursive: true });
       for (const f of TENANT_FILES) writeFileSync(join(T, "tenants", u, f), tenant.stringData[f]!);
-      const pw = objectNamed<{ stringData: Record<string, string> }>(registered, `${u}-mail-initial-passwords`);
+      const pw = objectNamed<{ stringData: Record<string, string> }>(
+        registered,
+        `${u}-mail-initial-passwords`,
+      );
       for (const [a, p] of Object.entries(pw.stringData)) passwords.set(a, p);
     }
     const port = await freePort();
@@ -40,13 +61,19 @@ describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages,
       lmtpPort: 0,
       authFailureDelay: "0",
       trustedNetworks: "127.0.0.0/8",
-      dovecot: { baseDir: join(T, "run"), stateDir: join(T, "state"), logPath: join(T, "dovecot.log"), instanceName: `muni-test-${process.pid}` },
+      dovecot: {
+        baseDir: join(T, "run"),
+        stateDir: join(T, "state"),
+        logPath: join(T, "dovecot.log"),
+        instanceName: `muni-test-${process.pid}`,
+      },
       postfix: { queueDir: join(T, "spool"), dataDir: join(T, "lib"), maillogFile: join(T, "postfix.log") },
     };
     // WHEN the platform's init step assembles the tables (the generated script, run by a real sh)
     writeFileSync(join(T, "assemble.sh"), assembleScript(layout.tablesDir, join(T, "tenants")));
     must("sh", [join(T, "assemble.sh")]);
-    for (const d of ["run", "state", "mail", "spool", "lib", "etc"]) mkdirSync(join(T, d), { recursive: true });
+    for (const d of ["run", "state", "mail", "spool", "lib", "etc"])
+      mkdirSync(join(T, d), { recursive: true });
     chownSync(layout.mailRoot, VMAIL_ID, VMAIL_ID);
     must("chown", ["postfix:postfix", layout.postfix.dataDir]);
     conf = join(T, "dovecot.conf");
@@ -55,7 +82,11 @@ describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages,
     writeFileSync(join(T, "etc", "master.cf"), must("cat", ["/etc/postfix/master.cf"]));
     // AND real Dovecot runs with the generated dovecot.conf
     dovecot = startDaemon("dovecot", ["-F", "-c", conf]);
-    await waitFor("dovecot", dovecot, async () => (await accepts(port)) && run("doveadm", ["-c", conf, "who"]).status !== 75);
+    await waitFor(
+      "dovecot",
+      dovecot,
+      async () => (await accepts(port)) && run("doveadm", ["-c", conf, "who"]).status !== 75,
+    );
   }, 30000);
 
   afterAll(async () => {
@@ -74,26 +105,51 @@ describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages,
 
   it("THEN every generated mailbox, postmaster included, authenticates with its generated password (doveadm auth test)", () => {
     const expected = [
-      "postmaster@css.lodz.pl", "sekretariat@css.lodz.pl", "swiadczenia@css.lodz.pl", "katarzyna.lewandowska@css.lodz.pl",
-      "postmaster@mpu.lodz.pl", "sekretariat@mpu.lodz.pl", "dyrektor@mpu.lodz.pl", "anna.wisniewska@mpu.lodz.pl", "piotr.zielinski@mpu.lodz.pl",
-      "postmaster@zzm.lodz.pl", "sekretariat@zzm.lodz.pl", "tomasz.kaczmarek@zzm.lodz.pl", "interwencje@zzm.lodz.pl",
+      "postmaster@css.lodz.pl",
+      "sekretariat@css.lodz.pl",
+      "swiadczenia@css.lodz.pl",
+      "katarzyna.lewandowska@css.lodz.pl",
+      "postmaster@mpu.lodz.pl",
+      "sekretariat@mpu.lodz.pl",
+      "dyrektor@mpu.lodz.pl",
+      "anna.wisniewska@mpu.lodz.pl",
+      "piotr.zielinski@mpu.lodz.pl",
+      "postmaster@zzm.lodz.pl",
+      "sekretariat@zzm.lodz.pl",
+      "tomasz.kaczmarek@zzm.lodz.pl",
+      "interwencje@zzm.lodz.pl",
     ];
     expect([...passwords.keys()].sort()).toStrictEqual([...expected].sort());
     for (const [address, password] of passwords) {
       const ok = run("doveadm", ["-c", conf, "auth", "test", address, password]);
-      expect([address, ok.status, ok.stdout.split("\n")[0]]).toStrictEqual([address, 0, `passdb: ${address} auth succeeded`]);
+      expect([address, ok.status, ok.stdout.split("\n")[0]]).toStrictEqual([
+        address,
+        0,
+        `passdb: ${address} auth succeeded`,
+      ]);
     }
   });
 
   it("THEN a real IMAP LOGIN and SELECT INBOX succeed for every mailbox over 127.0.0.1", async () => {
     for (const [address, password] of passwords) {
       const r = await imapLogin(layout.imapPort, address, password);
-      expect([address, r.login.slice(0, 5), r.select?.slice(0, 20)]).toStrictEqual([address, "a1 OK", "a2 OK [READ-WRITE] S"]);
+      expect([address, r.login.slice(0, 5), r.select?.slice(0, 20)]).toStrictEqual([
+        address,
+        "a1 OK",
+        "a2 OK [READ-WRITE] S",
+      ]);
     }
   });
 
   it("THEN Dovecot's userdb gives each mailbox its manifest quota and its home under the mail root", () => {
-    const user = (a: string) => Object.fromEntries(must("doveadm", ["-c", conf, "user", a]).trim().split("\n").slice(1).map((l) => l.split("\t") as [string, string]));
+    const user = (a: string) =>
+      Object.fromEntries(
+        must("doveadm", ["-c", conf, "user", a])
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((l) => l.split("\t") as [string, string]),
+      );
     expect(user("sekretariat@mpu.lodz.pl")).toStrictEqual({
       uid: "5000",
       gid: "5000",
@@ -108,12 +164,24 @@ describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages,
 
   describe("Postfix with the generated main.cf and tables", () => {
     const cfg = () => join(root.dir, "etc");
-    const q = (key: string, table: string) => run("postmap", ["-c", cfg(), "-q", key, `texthash:${join(layout.tablesDir, table)}`]);
+    const q = (key: string, table: string) =>
+      run("postmap", ["-c", cfg(), "-q", key, `texthash:${join(layout.tablesDir, table)}`]);
 
     it("THEN postfix check passes and postconf reads the virtual maps muni generated", () => {
       const check = run("postfix", ["-c", cfg(), "check"]);
       expect([check.status, check.stdout + check.stderr]).toStrictEqual([0, ""]);
-      expect(must("postconf", ["-c", cfg(), "-h", "virtual_mailbox_domains", "virtual_alias_maps", "virtual_mailbox_maps"]).trim().split("\n")).toStrictEqual([
+      expect(
+        must("postconf", [
+          "-c",
+          cfg(),
+          "-h",
+          "virtual_mailbox_domains",
+          "virtual_alias_maps",
+          "virtual_mailbox_maps",
+        ])
+          .trim()
+          .split("\n"),
+      ).toStrictEqual([
         `texthash:${layout.tablesDir}/domains`,
         `texthash:${layout.tablesDir}/virtual`,
         `texthash:${layout.tablesDir}/vmailbox`,
@@ -140,9 +208,15 @@ describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages,
       for (const [alias, targets] of Object.entries(routes)) {
         const r = q(alias, "virtual");
         expect([alias, r.status, r.stdout.trim()]).toStrictEqual([alias, 0, targets]);
-        for (const t of targets.split(", ").filter((x) => x.endsWith(".lodz.pl") && !x.endsWith("@uml.lodz.pl"))) {
+        for (const t of targets
+          .split(", ")
+          .filter((x) => x.endsWith(".lodz.pl") && !x.endsWith("@uml.lodz.pl"))) {
           const box = q(t, "vmailbox");
-          expect([t, box.status, box.stdout.trim()]).toStrictEqual([t, 0, `${t.split("@")[1]}/${t.split("@")[0]}/`]);
+          expect([t, box.status, box.stdout.trim()]).toStrictEqual([
+            t,
+            0,
+            `${t.split("@")[1]}/${t.split("@")[0]}/`,
+          ]);
         }
       }
       expect(q("nikt@mpu.lodz.pl", "virtual").status).toBe(1);
@@ -156,6 +230,9 @@ describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages,
     const wrong = await imapLogin(layout.imapPort, "sekretariat@mpu.lodz.pl", password.slice(1));
     expect(wrong).toStrictEqual({ login: "a1 NO [AUTHENTICATIONFAILED] Authentication failed." });
     const bad = run("doveadm", ["-c", conf, "auth", "test", "dyrektor@mpu.lodz.pl", `${password}x`]);
-    expect([bad.status, bad.stdout.split("\n")[0]]).toStrictEqual([77, "passdb: dyrektor@mpu.lodz.pl auth failed"]);
+    expect([bad.status, bad.stdout.split("\n")[0]]).toStrictEqual([
+      77,
+      "passdb: dyrektor@mpu.lodz.pl auth failed",
+    ]);
   });
 });

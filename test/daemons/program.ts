@@ -7,7 +7,11 @@ export const ROOT = join(__dirname, "..", "..");
 
 /** stacks/Pulumi.<stack>.yaml's muni:settings, as the Pulumi engine would hold them. */
 export function settingsOf(stack: string, root = ROOT): unknown {
-  return (parse(readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config["muni:settings"];
+  return (
+    parse(readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as {
+      config: Record<string, unknown>;
+    }
+  ).config["muni:settings"];
 }
 
 /**
@@ -25,8 +29,13 @@ export async function registeredBy(stack = "lodz-prod"): Promise<Registered[]> {
 }
 
 /** The Kubernetes object registered under a resource name. */
-export function objectNamed<T = Record<string, unknown>>(rs: readonly Registered[], name: string): T & { metadata: { name: string; namespace?: string; labels?: Record<string, string> } } {
+export function objectNamed<T = Record<string, unknown>>(
+  rs: readonly Registered[],
+  name: string,
+): T & { metadata: { name: string; namespace?: string; labels?: Record<string, string> } } {
   const r = rs.find((x) => x.name === name && x.type.startsWith("kubernetes:"));
   if (!r) throw new Error(`no Kubernetes resource named ${name}; have ${rs.map((x) => x.name).join(", ")}`);
-  return revealSecrets(r.inputs) as T & { metadata: { name: string; namespace?: string; labels?: Record<string, string> } };
+  return revealSecrets(r.inputs) as T & {
+    metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  };
 }

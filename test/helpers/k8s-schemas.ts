@@ -47,17 +47,34 @@ function validator(file: string): ValidateFunction {
  * `metadata` checked against the strict ObjectMeta (the CRD schemas leave it open). Returns the
  * problems, empty when valid.
  */
-export function strictSchemaErrors(obj: { apiVersion?: unknown; kind?: unknown; metadata?: unknown }): string[] {
+export function strictSchemaErrors(obj: {
+  apiVersion?: unknown;
+  kind?: unknown;
+  metadata?: unknown;
+}): string[] {
   const key = `${String(obj.apiVersion)}/${String(obj.kind)}`;
   const file = FILES[key];
-  if (!file) return [`no vendored strict schema for ${key}: vendor one into schemas/vendor/k8s and map it in test/helpers/k8s-schemas.ts`];
+  if (!file)
+    return [
+      `no vendored strict schema for ${key}: vendor one into schemas/vendor/k8s and map it in test/helpers/k8s-schemas.ts`,
+    ];
   const errors: string[] = [];
   const v = validator(file);
-  if (!v(obj)) errors.push(...(v.errors ?? []).map((e) => `${key} ${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`));
+  if (!v(obj))
+    errors.push(
+      ...(v.errors ?? []).map(
+        (e) => `${key} ${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`,
+      ),
+    );
   if (file.startsWith("crds")) {
     const meta = validator("v1.34.1-standalone-strict/namespace-v1.json");
     const probe = { apiVersion: "v1", kind: "Namespace", metadata: obj.metadata };
-    if (!meta(probe)) errors.push(...(meta.errors ?? []).filter((e) => e.instancePath.startsWith("/metadata")).map((e) => `${key} ${e.instancePath} ${e.message}`));
+    if (!meta(probe))
+      errors.push(
+        ...(meta.errors ?? [])
+          .filter((e) => e.instancePath.startsWith("/metadata"))
+          .map((e) => `${key} ${e.instancePath} ${e.message}`),
+      );
   }
   return errors;
 }

@@ -11,16 +11,22 @@ export interface Registered {
 }
 
 /** Types whose mocked state must carry a generated value, as the real providers return. */
-const GENERATED: Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>> = {
-  "random:index/randomPassword:RandomPassword": (name, inputs) => ({ result: fakeRandom(name, Number(inputs.length)) }),
-  "random:index/randomString:RandomString": (name, inputs) => ({ result: fakeRandom(name, Number(inputs.length)) }),
-  "tls:index/privateKey:PrivateKey": (name, inputs) => fakePrivateKey(name, Number(inputs.rsaBits)),
-};
+const GENERATED: Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>> =
+  {
+    "random:index/randomPassword:RandomPassword": (name, inputs) => ({
+      result: fakeRandom(name, Number(inputs.length)),
+    }),
+    "random:index/randomString:RandomString": (name, inputs) => ({
+      result: fakeRandom(name, Number(inputs.length)),
+    }),
+    "tls:index/privateKey:PrivateKey": (name, inputs) => fakePrivateKey(name, Number(inputs.rsaBits)),
+  };
 
 /** Deterministic stand-in for a random value: the same resource name gives the same value, as state would. */
 export function fakeRandom(name: string, length: number): string {
   let out = "";
-  for (let i = 0; out.length < length; i++) out += createHash("sha256").update(`${name}#${i}`).digest("base64url").replace(/[-_]/g, "");
+  for (let i = 0; out.length < length; i++)
+    out += createHash("sha256").update(`${name}#${i}`).digest("base64url").replace(/[-_]/g, "");
   return out.slice(0, length);
 }
 
@@ -30,7 +36,10 @@ export function fakePrivateKey(name: string, bits: number): Record<string, strin
   let k = FAKE_KEYS.get(`${name}#${bits}`);
   if (!k) {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
-    k = { privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(), publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
+    k = {
+      privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+      publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    };
     FAKE_KEYS.set(`${name}#${bits}`, k);
   }
   return k;
@@ -45,7 +54,13 @@ export function installMocks(stack = "lodz-prod"): { registered: Registered[] } 
   void pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs, ...(args.provider ? { provider: args.provider } : {}), custom: args.custom ?? true });
+        registered.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          ...(args.provider ? { provider: args.provider } : {}),
+          custom: args.custom ?? true,
+        });
         const extra = GENERATED[args.type]?.(args.name, args.inputs) ?? {};
         return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
       },
@@ -71,7 +86,9 @@ export async function settle(): Promise<void> {
 }
 
 /** The Kubernetes objects among the registered resources, as sent to the API server. */
-export function kubernetesObjects(registered: readonly Registered[]): Array<Record<string, unknown> & { apiVersion: string; kind: string }> {
+export function kubernetesObjects(
+  registered: readonly Registered[],
+): Array<Record<string, unknown> & { apiVersion: string; kind: string }> {
   return registered
     .filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes")
     .map((r) => revealSecrets(r.inputs) as Record<string, unknown> & { apiVersion: string; kind: string });

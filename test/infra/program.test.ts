@@ -6,7 +6,9 @@ import { installMocks, settle, unwrap } from "../helpers/pulumi";
 
 // GIVEN the mock runtime and the stack's config as the Pulumi engine would hold it (before the import).
 const mocks = installMocks("lodz-prod");
-const file = parse(readFileSync(join(__dirname, "..", "..", "stacks", "Pulumi.lodz-prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+const file = parse(readFileSync(join(__dirname, "..", "..", "stacks", "Pulumi.lodz-prod.yaml"), "utf8")) as {
+  config: Record<string, unknown>;
+};
 pulumi.runtime.setAllConfig({ "muni:settings": JSON.stringify(file.config["muni:settings"]) });
 
 describe("the Pulumi entry point (package.json main)", () => {
@@ -15,15 +17,29 @@ describe("the Pulumi entry point (package.json main)", () => {
     const program = (await import("../../infra/program")).default;
     const outputs = program();
     // THEN
-    expect(await unwrap(outputs.namespaces)).toStrictEqual({ css: "unit-css", mpu: "unit-mpu", zzm: "unit-zzm" });
+    expect(await unwrap(outputs.namespaces)).toStrictEqual({
+      css: "unit-css",
+      mpu: "unit-mpu",
+      zzm: "unit-zzm",
+    });
     await settle();
-    expect(mocks.registered.filter((r) => r.type === "muni:unit:Unit").map((r) => r.name).sort()).toStrictEqual(["css", "mpu", "zzm"]);
+    expect(
+      mocks.registered
+        .filter((r) => r.type === "muni:unit:Unit")
+        .map((r) => r.name)
+        .sort(),
+    ).toStrictEqual(["css", "mpu", "zzm"]);
   });
 
   it("GIVEN package.json WHEN Pulumi loads the project THEN main points at the compiled program", () => {
-    const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { main: string };
+    const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
+      main: string;
+    };
     expect(pkg.main).toBe("dist/infra/program.js");
-    const project = parse(readFileSync(join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+    const project = parse(readFileSync(join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as Record<
+      string,
+      unknown
+    >;
     expect(project).toStrictEqual({
       name: "muni",
       description: expect.any(String),

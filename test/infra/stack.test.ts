@@ -14,7 +14,11 @@ beforeAll(async () => {
 
 const ROOT = join(__dirname, "..", "..");
 const settingsOf = (root: string, stack: string) =>
-  (parse(readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config["muni:settings"];
+  (
+    parse(readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as {
+      config: Record<string, unknown>;
+    }
+  ).config["muni:settings"];
 
 /** Runs the stack program once and returns what it registered and its outputs. */
 async function runStack(root: string, stack: string, settings: unknown = settingsOf(root, stack)) {
@@ -26,7 +30,9 @@ async function runStack(root: string, stack: string, settings: unknown = setting
 }
 
 /** Namespaces of the central platform services in lodz-prod (`platform.*.namespace`). */
-const PLATFORM_NAMESPACES = Object.values((settingsOf(ROOT, "lodz-prod") as { platform: Record<string, { namespace: string }> }).platform).map((p) => p.namespace);
+const PLATFORM_NAMESPACES = Object.values(
+  (settingsOf(ROOT, "lodz-prod") as { platform: Record<string, { namespace: string }> }).platform,
+).map((p) => p.namespace);
 const LABELS = (unit: string) => ({ "app.kubernetes.io/managed-by": "muni", "muni.lodz.pl/unit": unit });
 const byName = (rs: Registered[], name: string) => {
   const r = rs.find((x) => x.name === name);
@@ -47,7 +53,9 @@ describe("stack lodz-prod under the mock runtime", () => {
 
   it("THEN one explicit Kubernetes provider is used for the cluster context", () => {
     const providers = run.registered.filter((r) => r.type === "pulumi:providers:kubernetes");
-    expect(providers.map((p) => [p.name, p.inputs.context, p.inputs.enableServerSideApply])).toStrictEqual([["cluster", "lodz-prod", "true"]]);
+    expect(providers.map((p) => [p.name, p.inputs.context, p.inputs.enableServerSideApply])).toStrictEqual([
+      ["cluster", "lodz-prod", "true"],
+    ]);
     const k8s = run.registered.filter((r) => r.type.startsWith("kubernetes:"));
     expect(k8s.every((r) => r.provider?.includes("pulumi:providers:kubernetes::cluster"))).toBe(true);
   });
@@ -101,7 +109,10 @@ describe("stack lodz-prod under the mock runtime", () => {
           "pod-security.kubernetes.io/audit": "restricted",
           "pod-security.kubernetes.io/warn": "restricted",
         },
-        annotations: { "muni.lodz.pl/name": "Miejska Pracownia Urbanistyczna w Łodzi", "muni.lodz.pl/short-name": "MPU" },
+        annotations: {
+          "muni.lodz.pl/name": "Miejska Pracownia Urbanistyczna w Łodzi",
+          "muni.lodz.pl/short-name": "MPU",
+        },
       },
     });
   });
@@ -134,7 +145,12 @@ describe("stack lodz-prod under the mock runtime", () => {
       metadata: meta("unit-limits"),
       spec: {
         limits: [
-          { type: "Container", default: { cpu: "500m", memory: "512Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" }, max: { cpu: "6", memory: "28070Mi" } },
+          {
+            type: "Container",
+            default: { cpu: "500m", memory: "512Mi" },
+            defaultRequest: { cpu: "100m", memory: "128Mi" },
+            max: { cpu: "6", memory: "28070Mi" },
+          },
           { type: "PersistentVolumeClaim", max: { storage: "748Gi" } },
         ],
       },
@@ -159,7 +175,8 @@ describe("stack lodz-prod under the mock runtime", () => {
         annotations: {
           "muni.lodz.pl/name": "Miejska Pracownia Urbanistyczna w Łodzi",
           "muni.lodz.pl/short-name": "MPU",
-          "muni.lodz.pl/pod-security": "privileged for KubeVirt virt-launcher pods; only muni and KubeVirt create workloads here",
+          "muni.lodz.pl/pod-security":
+            "privileged for KubeVirt virt-launcher pods; only muni and KubeVirt create workloads here",
         },
       },
     });
@@ -193,14 +210,23 @@ describe("stack lodz-prod under the mock runtime", () => {
       { kind: "Group", name: "mpu-administratorzy" },
       { kind: "User", name: "anna.wisniewska@mpu.lodz.pl" },
     ];
-    expect(byName(run.registered, "mpu-vmns-rb-view").inputs).toStrictEqual(rb("unit-view", { kind: "ClusterRole", name: "view" }, unitPeople));
-    expect(byName(run.registered, "mpu-vmns-rb-operations").inputs).toStrictEqual(rb("unit-vm-operations", { kind: "Role", name: "vm-operations" }, unitPeople));
+    expect(byName(run.registered, "mpu-vmns-rb-view").inputs).toStrictEqual(
+      rb("unit-view", { kind: "ClusterRole", name: "view" }, unitPeople),
+    );
+    expect(byName(run.registered, "mpu-vmns-rb-operations").inputs).toStrictEqual(
+      rb("unit-vm-operations", { kind: "Role", name: "vm-operations" }, unitPeople),
+    );
     expect(byName(run.registered, "mpu-vmns-rb-central-administrators").inputs).toStrictEqual(
-      rb("central-administrators", { kind: "ClusterRole", name: "admin" }, [{ kind: "Group", name: "uml-administratorzy-techniczni" }]),
+      rb("central-administrators", { kind: "ClusterRole", name: "admin" }, [
+        { kind: "Group", name: "uml-administratorzy-techniczni" },
+      ]),
     );
     // The unit's own people get no admin (so no pod creation) in the privileged namespace.
     const adminInVmNs = run.registered.filter(
-      (r) => r.type.endsWith(":RoleBinding") && (r.inputs.metadata as { namespace: string }).namespace === "unit-mpu-vm" && (r.inputs.roleRef as { name: string }).name === "admin",
+      (r) =>
+        r.type.endsWith(":RoleBinding") &&
+        (r.inputs.metadata as { namespace: string }).namespace === "unit-mpu-vm" &&
+        (r.inputs.roleRef as { name: string }).name === "admin",
     );
     expect(adminInVmNs.map((r) => r.name)).toStrictEqual(["mpu-vmns-rb-central-administrators"]);
     // Both namespaces of the unit may talk to each other, and nothing else is opened by that rule.
@@ -211,13 +237,24 @@ describe("stack lodz-prod under the mock runtime", () => {
       spec: {
         podSelector: {},
         policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": other } } }] }],
+        ingress: [
+          { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": other } } }] },
+        ],
         egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": other } } }] }],
       },
     });
-    expect(byName(run.registered, "mpu-netpol-allow-unit-namespaces").inputs).toStrictEqual(link("unit-mpu", "unit-mpu-vm"));
-    expect(byName(run.registered, "mpu-netpol-vmns-allow-unit-namespaces").inputs).toStrictEqual(link("unit-mpu-vm", "unit-mpu"));
-    expect(run.registered.filter((r) => r.name.startsWith("mpu-netpol-vmns-")).map((r) => r.name).sort()).toStrictEqual([
+    expect(byName(run.registered, "mpu-netpol-allow-unit-namespaces").inputs).toStrictEqual(
+      link("unit-mpu", "unit-mpu-vm"),
+    );
+    expect(byName(run.registered, "mpu-netpol-vmns-allow-unit-namespaces").inputs).toStrictEqual(
+      link("unit-mpu-vm", "unit-mpu"),
+    );
+    expect(
+      run.registered
+        .filter((r) => r.name.startsWith("mpu-netpol-vmns-"))
+        .map((r) => r.name)
+        .sort(),
+    ).toStrictEqual([
       "mpu-netpol-vmns-allow-dns",
       "mpu-netpol-vmns-allow-same-namespace",
       "mpu-netpol-vmns-allow-to-antivirus",
@@ -232,8 +269,16 @@ describe("stack lodz-prod under the mock runtime", () => {
 
   it("THEN mpu's network policies deny by default and allow exactly its services", () => {
     const meta = (name: string) => ({ name, namespace: "unit-mpu", labels: LABELS("mpu") });
-    const np = (name: string, spec: Record<string, unknown>) => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta(name), spec: { podSelector: {}, ...spec } });
-    const to = (ns: string, app: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } }, podSelector: { matchLabels: { "app.kubernetes.io/name": app } } });
+    const np = (name: string, spec: Record<string, unknown>) => ({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: meta(name),
+      spec: { podSelector: {}, ...spec },
+    });
+    const to = (ns: string, app: string) => ({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+      podSelector: { matchLabels: { "app.kubernetes.io/name": app } },
+    });
     const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
     const got = (n: string) => byName(run.registered, `mpu-netpol-${n}`).inputs;
     expect(got("default-deny")).toStrictEqual(np("default-deny", { policyTypes: ["Ingress", "Egress"] }));
@@ -242,7 +287,12 @@ describe("stack lodz-prod under the mock runtime", () => {
         policyTypes: ["Egress"],
         egress: [
           {
-            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+            to: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
             ports: [
               { protocol: "UDP", port: 53 },
               { protocol: "TCP", port: 53 },
@@ -252,14 +302,48 @@ describe("stack lodz-prod under the mock runtime", () => {
       }),
     );
     expect(got("allow-same-namespace")).toStrictEqual(
-      np("allow-same-namespace", { policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }),
+      np("allow-same-namespace", {
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }] }],
+      }),
     );
-    expect(got("allow-from-ingress")).toStrictEqual(np("allow-from-ingress", { policyTypes: ["Ingress"], ingress: [{ from: [to("ingress-nginx", "ingress-nginx")] }] }));
-    expect(got("allow-to-mail")).toStrictEqual(np("allow-to-mail", { policyTypes: ["Egress"], egress: [{ to: [to("platform-mail", "mail")], ports: tcp(25, 465, 587, 993) }] }));
-    expect(got("allow-to-print")).toStrictEqual(np("allow-to-print", { policyTypes: ["Egress"], egress: [{ to: [to("platform-print", "cups")], ports: tcp(631) }] }));
-    expect(got("allow-to-finance")).toStrictEqual(np("allow-to-finance", { policyTypes: ["Egress"], egress: [{ to: [to("platform-finance", "finance")], ports: tcp(443) }] }));
-    expect(got("allow-to-antivirus")).toStrictEqual(np("allow-to-antivirus", { policyTypes: ["Egress"], egress: [{ to: [to("platform-antivirus", "antivirus")], ports: tcp(443, 8443) }] }));
-    expect(got("allow-to-proxy")).toStrictEqual(np("allow-to-proxy", { policyTypes: ["Egress"], egress: [{ to: [to("platform-proxy", "proxy")], ports: tcp(3128) }] }));
+    expect(got("allow-from-ingress")).toStrictEqual(
+      np("allow-from-ingress", {
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [to("ingress-nginx", "ingress-nginx")] }],
+      }),
+    );
+    expect(got("allow-to-mail")).toStrictEqual(
+      np("allow-to-mail", {
+        policyTypes: ["Egress"],
+        egress: [{ to: [to("platform-mail", "mail")], ports: tcp(25, 465, 587, 993) }],
+      }),
+    );
+    expect(got("allow-to-print")).toStrictEqual(
+      np("allow-to-print", {
+        policyTypes: ["Egress"],
+        egress: [{ to: [to("platform-print", "cups")], ports: tcp(631) }],
+      }),
+    );
+    expect(got("allow-to-finance")).toStrictEqual(
+      np("allow-to-finance", {
+        policyTypes: ["Egress"],
+        egress: [{ to: [to("platform-finance", "finance")], ports: tcp(443) }],
+      }),
+    );
+    expect(got("allow-to-antivirus")).toStrictEqual(
+      np("allow-to-antivirus", {
+        policyTypes: ["Egress"],
+        egress: [{ to: [to("platform-antivirus", "antivirus")], ports: tcp(443, 8443) }],
+      }),
+    );
+    expect(got("allow-to-proxy")).toStrictEqual(
+      np("allow-to-proxy", {
+        policyTypes: ["Egress"],
+        egress: [{ to: [to("platform-proxy", "proxy")], ports: tcp(3128) }],
+      }),
+    );
   });
 
   it("THEN mpu's RBAC is namespaced: admin for local and central administrators, view plus duties for operations leads", () => {
@@ -272,10 +356,26 @@ describe("stack lodz-prod under the mock runtime", () => {
       subjects: subjects.map((s) => ({ apiGroup: "rbac.authorization.k8s.io", ...s })),
     });
     const got = (n: string) => byName(run.registered, `mpu-${n}`).inputs;
-    expect(got("rb-local-administrators")).toStrictEqual(rb("local-administrators", { kind: "ClusterRole", name: "admin" }, [{ kind: "Group", name: "mpu-administratorzy" }]));
-    expect(got("rb-operations-leads-view")).toStrictEqual(rb("operations-leads-view", { kind: "ClusterRole", name: "view" }, [{ kind: "User", name: "anna.wisniewska@mpu.lodz.pl" }]));
-    expect(got("rb-operations-leads-duties")).toStrictEqual(rb("operations-leads-duties", { kind: "Role", name: "unit-operations" }, [{ kind: "User", name: "anna.wisniewska@mpu.lodz.pl" }]));
-    expect(got("rb-central-administrators")).toStrictEqual(rb("central-administrators", { kind: "ClusterRole", name: "admin" }, [{ kind: "Group", name: "uml-administratorzy-techniczni" }]));
+    expect(got("rb-local-administrators")).toStrictEqual(
+      rb("local-administrators", { kind: "ClusterRole", name: "admin" }, [
+        { kind: "Group", name: "mpu-administratorzy" },
+      ]),
+    );
+    expect(got("rb-operations-leads-view")).toStrictEqual(
+      rb("operations-leads-view", { kind: "ClusterRole", name: "view" }, [
+        { kind: "User", name: "anna.wisniewska@mpu.lodz.pl" },
+      ]),
+    );
+    expect(got("rb-operations-leads-duties")).toStrictEqual(
+      rb("operations-leads-duties", { kind: "Role", name: "unit-operations" }, [
+        { kind: "User", name: "anna.wisniewska@mpu.lodz.pl" },
+      ]),
+    );
+    expect(got("rb-central-administrators")).toStrictEqual(
+      rb("central-administrators", { kind: "ClusterRole", name: "admin" }, [
+        { kind: "Group", name: "uml-administratorzy-techniczni" },
+      ]),
+    );
     expect(got("role-operations")).toStrictEqual({
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "Role",
@@ -301,14 +401,16 @@ describe("stack lodz-prod under the mock runtime", () => {
       const m = o.metadata as { name?: string; namespace?: string };
       expect(typeof m.name).toBe("string");
       // Or in a platform namespace of the stack: tenant records and their ingress allowances (finance, antivirus, ...).
-      if (o.kind !== "Namespace" && !PLATFORM_NAMESPACES.includes(m.namespace!)) expect(m.namespace).toMatch(/^unit-(mpu|zzm|css)(-vm)?$/);
+      if (o.kind !== "Namespace" && !PLATFORM_NAMESPACES.includes(m.namespace!))
+        expect(m.namespace).toMatch(/^unit-(mpu|zzm|css)(-vm)?$/);
     }
   });
 
   it("GIVEN the program WHEN it runs a second time THEN it registers identical resources and inputs (no perpetual diff)", async () => {
     const again = await runStack(ROOT, "lodz-prod");
     // Registration order follows the async runtime; what matters to the engine is each resource's inputs.
-    const sorted = (rs: Registered[]) => [...rs].sort((a, b) => `${a.type}::${a.name}`.localeCompare(`${b.type}::${b.name}`));
+    const sorted = (rs: Registered[]) =>
+      [...rs].sort((a, b) => `${a.type}::${a.name}`.localeCompare(`${b.type}::${b.name}`));
     expect(sorted(again.registered)).toStrictEqual(sorted(run.registered));
   });
 });
@@ -328,7 +430,9 @@ describe("isolation without services, and direct internet", () => {
       "bare-quota",
       "bare-rb-central-administrators",
     ]);
-    expect((byName(registered, "bare-quota").inputs.spec as { hard: Record<string, string> }).hard).toStrictEqual({
+    expect(
+      (byName(registered, "bare-quota").inputs.spec as { hard: Record<string, string> }).hard,
+    ).toStrictEqual({
       "requests.cpu": "1",
       "limits.cpu": "1",
       "requests.memory": "2Gi",
@@ -350,7 +454,19 @@ describe("isolation without services, and direct internet", () => {
       egress: [
         {
           to: [
-            { ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "127.0.0.0/8"] } },
+            {
+              ipBlock: {
+                cidr: "0.0.0.0/0",
+                except: [
+                  "10.0.0.0/8",
+                  "172.16.0.0/12",
+                  "192.168.0.0/16",
+                  "169.254.0.0/16",
+                  "100.64.0.0/10",
+                  "127.0.0.0/8",
+                ],
+              },
+            },
             { ipBlock: { cidr: "::/0", except: ["fc00::/7", "fe80::/10", "::1/128"] } },
           ],
         },
@@ -363,7 +479,10 @@ describe("isolation without services, and direct internet", () => {
 
 describe("invalid input", () => {
   it("GIVEN settings with a bad field WHEN the program runs THEN it fails before registering anything, with located errors", async () => {
-    const settings = structuredClone(settingsOf(ROOT, "lodz-prod")) as Record<string, Record<string, unknown>>;
+    const settings = structuredClone(settingsOf(ROOT, "lodz-prod")) as Record<
+      string,
+      Record<string, unknown>
+    >;
     settings.capacity!.cpu = "lots";
     mocks.registered.length = 0;
     expect(() => stackModule.defineStack({ root: ROOT, stack: "lodz-prod", settings })).toThrow(

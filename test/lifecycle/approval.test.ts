@@ -5,25 +5,39 @@ const LC = { today: "2027-06-01" };
 
 describe("decommissioning approvals", () => {
   it("GIVEN a decommissioning unit whose approval expired WHEN the stack loads THEN it is refused at expiresOn", () => {
-    const p = makeProject({ mpu: unitYaml("mpu", { state: "decommissioning", approval: ["2027-01-10", "2027-05-31"] }) }, LC);
+    const p = makeProject(
+      { mpu: unitYaml("mpu", { state: "decommissioning", approval: ["2027-01-10", "2027-05-31"] }) },
+      LC,
+    );
     expect(p.messages()).toStrictEqual([
       'units/mpu.yaml:14:16: lifecycle.approval.expiresOn: approval DI-II.0210.15.2027 expired on 2027-05-31 (today is 2027-06-01): it no longer authorizes moving unit "mpu" to decommissioning (get the decommissioning approved again (new approvedOn, reference and expiresOn), or set lifecycle.state back to active)',
     ]);
   });
 
   it("GIVEN an approval expiring today WHEN the stack loads THEN it is still in force", () => {
-    expect(makeProject({ mpu: unitYaml("mpu", { state: "decommissioning", approval: ["2027-01-10", "2027-06-01"] }) }, LC).messages()).toStrictEqual([]);
+    expect(
+      makeProject(
+        { mpu: unitYaml("mpu", { state: "decommissioning", approval: ["2027-01-10", "2027-06-01"] }) },
+        LC,
+      ).messages(),
+    ).toStrictEqual([]);
   });
 
   it("GIVEN an approval dated in the future WHEN the stack loads THEN it is refused at approvedOn", () => {
-    const p = makeProject({ mpu: unitYaml("mpu", { state: "decommissioning", approval: ["2027-06-02", "2027-09-01"] }) }, LC);
+    const p = makeProject(
+      { mpu: unitYaml("mpu", { state: "decommissioning", approval: ["2027-06-02", "2027-09-01"] }) },
+      LC,
+    );
     expect(p.messages()).toStrictEqual([
       "units/mpu.yaml:12:17: lifecycle.approval.approvedOn: approval DI-II.0210.15.2027 is dated 2027-06-02, in the future (today is 2027-06-01) (write the date the decision was actually signed)",
     ]);
   });
 
   it("GIVEN an approval that expires before it was given WHEN the stack loads THEN it is refused at expiresOn, even once decommissioned", () => {
-    const p = makeProject({ mpu: unitYaml("mpu", { state: "decommissioned", approval: ["2027-05-10", "2027-05-01"] }) }, LC);
+    const p = makeProject(
+      { mpu: unitYaml("mpu", { state: "decommissioned", approval: ["2027-05-10", "2027-05-01"] }) },
+      LC,
+    );
     expect(p.messages()).toStrictEqual([
       "units/mpu.yaml:14:16: lifecycle.approval.expiresOn: approval DI-II.0210.15.2027 expires on 2027-05-01, before it was given on 2027-05-10 (an approval cannot expire before it is given: fix expiresOn or approvedOn)",
     ]);
@@ -38,10 +52,19 @@ describe("decommissioning approvals", () => {
 });
 
 describe("the clock approvals are checked against", () => {
-  const noToday = { lifecycle: { liveWaves: [1] as [number], maxRemovalShare: 0.2, allowMassRemoval: false, protectData: false } };
+  const noToday = {
+    lifecycle: {
+      liveWaves: [1] as [number],
+      maxRemovalShare: 0.2,
+      allowMassRemoval: false,
+      protectData: false,
+    },
+  };
 
   it("GIVEN the stack's today WHEN asked THEN it wins over MUNI_TODAY", () => {
-    expect(todayOf({ lifecycle: { ...noToday.lifecycle, today: "2030-01-02" } }, { MUNI_TODAY: "2029-01-01" })).toBe("2030-01-02");
+    expect(
+      todayOf({ lifecycle: { ...noToday.lifecycle, today: "2030-01-02" } }, { MUNI_TODAY: "2029-01-01" }),
+    ).toBe("2030-01-02");
   });
 
   it("GIVEN MUNI_TODAY WHEN the stack sets no date THEN MUNI_TODAY is used", () => {
@@ -54,6 +77,8 @@ describe("the clock approvals are checked against", () => {
   });
 
   it("GIVEN a MUNI_TODAY that is not a date WHEN asked THEN it throws naming it", () => {
-    expect(() => todayOf(noToday, { MUNI_TODAY: "2027-02-30" })).toThrow('MUNI_TODAY="2027-02-30" is not a date (write it YYYY-MM-DD, e.g. 2027-06-01, or unset it)');
+    expect(() => todayOf(noToday, { MUNI_TODAY: "2027-02-30" })).toThrow(
+      'MUNI_TODAY="2027-02-30" is not a date (write it YYYY-MM-DD, e.g. 2027-06-01, or unset it)',
+    );
   });
 });

@@ -8,7 +8,14 @@ const APPROVED: [string, string] = ["2027-05-10", "2027-08-10"];
 
 describe("muni ledger", () => {
   it("GIVEN a unit moving to decommissioning WHEN run with --write THEN the change is shown and recorded, and --check then passes", async () => {
-    const p = makeProject({ mpu: unitYaml("mpu", { state: "decommissioning", approval: APPROVED }), zzm: unitYaml("zzm", { state: "planned", wave: 2 }) }, LC, ledgerYaml({ mpu: ["active", 1, true] }));
+    const p = makeProject(
+      {
+        mpu: unitYaml("mpu", { state: "decommissioning", approval: APPROVED }),
+        zzm: unitYaml("zzm", { state: "planned", wave: 2 }),
+      },
+      LC,
+      ledgerYaml({ mpu: ["active", 1, true] }),
+    );
     const ledgerFile = join(p.root, "stacks", "test.units.yaml");
     const dry = await runCli(["ledger", "--stack", "test", "--root", p.root, "--check"]);
     expect(dry.code).toBe(1);
@@ -21,17 +28,36 @@ describe("muni ledger", () => {
       "wrote stacks/test.units.yaml",
     ]);
     expect(readFileSync(ledgerFile, "utf8").split("\n").slice(3).join("\n")).toBe(
-      ["units:", "  mpu:", "    state: decommissioning", "    wave: 1", "    provisioned: true", "    file: units/mpu.yaml", "  zzm:", "    state: planned", "    wave: 2", "    provisioned: false", "    file: units/zzm.yaml", ""].join("\n"),
+      [
+        "units:",
+        "  mpu:",
+        "    state: decommissioning",
+        "    wave: 1",
+        "    provisioned: true",
+        "    file: units/mpu.yaml",
+        "  zzm:",
+        "    state: planned",
+        "    wave: 2",
+        "    provisioned: false",
+        "    file: units/zzm.yaml",
+        "",
+      ].join("\n"),
     );
     expect((await runCli(["ledger", "--stack", "test", "--root", p.root, "--check"])).code).toBe(0);
   });
 
   it("GIVEN a provisioned unit's manifest deleted WHEN run with --write THEN nothing is recorded and the error names the unit (exit 1)", async () => {
-    const p = makeProject({ zzm: unitYaml("zzm", { state: "active" }) }, LC, ledgerYaml({ mpu: ["active", 1, true], zzm: ["active", 1, true] }));
+    const p = makeProject(
+      { zzm: unitYaml("zzm", { state: "active" }) },
+      LC,
+      ledgerYaml({ mpu: ["active", 1, true], zzm: ["active", 1, true] }),
+    );
     const before = readFileSync(join(p.root, "stacks", "test.units.yaml"), "utf8");
     const run = await runCli(["ledger", "--stack", "test", "--root", p.root, "--write"]);
     expect(run.code).toBe(1);
-    expect(run.err[0]!.split(`${p.root}/`).join("")).toMatch(/^stacks\/test\.units\.yaml:3:3: units\.mpu: unit "mpu" is active and provisioned/);
+    expect(run.err[0]!.split(`${p.root}/`).join("")).toMatch(
+      /^stacks\/test\.units\.yaml:3:3: units\.mpu: unit "mpu" is active and provisioned/,
+    );
     expect(readFileSync(join(p.root, "stacks", "test.units.yaml"), "utf8")).toBe(before);
   });
 

@@ -34,7 +34,12 @@ async function capture(body: () => unknown): Promise<Captured[]> {
   const seen: Captured[] = [];
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((a) => {
-      seen.push({ type: a.type, name: a.name, props: a.props as Record<string, unknown>, opts: a.opts as pulumi.CustomResourceOptions });
+      seen.push({
+        type: a.type,
+        name: a.name,
+        props: a.props as Record<string, unknown>,
+        opts: a.opts as pulumi.CustomResourceOptions,
+      });
       return undefined;
     });
     return body();
@@ -54,24 +59,36 @@ function unretainedData(seen: readonly Captured[]): string[] {
 // Eight generated units with every service (mail, sites, VMs...) in all four states (unit-0003's three
 // VMs exceed its generated quota, so it is left out).
 // A generous mail quotaLimit keeps them valid whatever the mail rules require of mailbox quotas.
-const UNITS = Object.fromEntries([0, 1, 2, 4, 5, 6, 7, 8].map((i) => generatedUnit(i)).map((u) => [u.id, u.yaml.replace(/^( {4}mailboxLimit: \d+)$/m, "$1\n    quotaLimit: 1Ti")]));
+const UNITS = Object.fromEntries(
+  [0, 1, 2, 4, 5, 6, 7, 8]
+    .map((i) => generatedUnit(i))
+    .map((u) => [u.id, u.yaml.replace(/^( {4}mailboxLimit: \d+)$/m, "$1\n    quotaLimit: 1Ti")]),
+);
 const LC = { today: "2027-06-01" };
 
-async function runProject(lc: Record<string, unknown>): Promise<{ seen: Captured[]; project: ReturnType<ReturnType<typeof makeProject>["load"]> }> {
+async function runProject(
+  lc: Record<string, unknown>,
+): Promise<{ seen: Captured[]; project: ReturnType<ReturnType<typeof makeProject>["load"]> }> {
   const p = makeProject(UNITS, { ...LC, ...lc });
   const project = p.load();
   expect(p.messages(project.diagnostics)).toStrictEqual([]);
-  const seen = await capture(() => stackModule.defineStack({ root: p.root, stack: "test", settings: p.settings }));
+  const seen = await capture(() =>
+    stackModule.defineStack({ root: p.root, stack: "test", settings: p.settings }),
+  );
   return { seen, project };
 }
 
 /** The platform's data volumes and the namespaces holding them, as the Platform component names them. */
 function platformRetained(settings: PlatformSettings, units: PlatformUnits): string[] {
-  const { renderPlatform } = require("../../infra/platform/platform") as typeof import("../../infra/platform/platform");
+  const { renderPlatform } =
+    require("../../infra/platform/platform") as typeof import("../../infra/platform/platform");
   const desired = renderPlatform(settings, units);
   const kept = desired.filter(lifecycle.isDataBearing);
   const holding = new Set(kept.map((d) => d.object.metadata.namespace));
-  return [...desired.filter((d) => d.object.kind === "Namespace" && holding.has(d.object.metadata.name)), ...kept].map((d) => `platform-${d.key}`);
+  return [
+    ...desired.filter((d) => d.object.kind === "Namespace" && holding.has(d.object.metadata.name)),
+    ...kept,
+  ].map((d) => `platform-${d.key}`);
 }
 
 describe("every data-bearing resource is retained (mock runtime, options captured)", () => {
@@ -81,14 +98,17 @@ describe("every data-bearing resource is retained (mock runtime, options capture
   });
 
   it("THEN no resource of a data-holding kind (PVC, DataVolume, VirtualMachine, StatefulSet with claims) lacks retainOnDelete", () => {
-    const dataHolding = run.seen.filter((c) => c.type.startsWith("kubernetes:") && lifecycle.holdsData(c.props as never));
+    const dataHolding = run.seen.filter(
+      (c) => c.type.startsWith("kubernetes:") && lifecycle.holdsData(c.props as never),
+    );
     // Today's builders emit site content PVCs and KubeVirt VMs: the check below is not vacuous.
     expect(dataHolding.length).toBeGreaterThan(0);
     expect(unretainedData(run.seen)).toStrictEqual([]);
   });
 
   it("THEN exactly the objects the builders render as data-bearing, and the namespaces holding them, are retained", () => {
-    const { renderUnit } = require("../../infra/builders/render") as typeof import("../../infra/builders/render");
+    const { renderUnit } =
+      require("../../infra/builders/render") as typeof import("../../infra/builders/render");
     const settings = run.project.stack!.settings;
     const expected = run.project.units
       .filter((u) => lifecycle.shouldProvision(u.unit, settings))
@@ -96,12 +116,22 @@ describe("every data-bearing resource is retained (mock runtime, options capture
         const desired = renderUnit(unit, settings);
         const kept = desired.filter(lifecycle.isDataBearing);
         const holding = new Set(kept.map((d) => d.object.metadata.namespace));
-        const namespaces = desired.filter((d) => d.object.kind === "Namespace" && holding.has(d.object.metadata.name));
+        const namespaces = desired.filter(
+          (d) => d.object.kind === "Namespace" && holding.has(d.object.metadata.name),
+        );
         return [...namespaces, ...kept].map((d) => `${unit.id}-${d.key}`);
       })
-      .concat(platformRetained(settings, run.project.units.filter((u) => lifecycle.shouldProvision(u.unit, settings)).map((u) => u.unit)))
+      .concat(
+        platformRetained(
+          settings,
+          run.project.units.filter((u) => lifecycle.shouldProvision(u.unit, settings)).map((u) => u.unit),
+        ),
+      )
       .sort();
-    const retained = run.seen.filter((c) => c.opts.retainOnDelete === true).map((c) => c.name).sort();
+    const retained = run.seen
+      .filter((c) => c.opts.retainOnDelete === true)
+      .map((c) => c.name)
+      .sort();
     expect(retained.length).toBeGreaterThan(0);
     expect(retained).toStrictEqual(expected);
   });
@@ -109,23 +139,52 @@ describe("every data-bearing resource is retained (mock runtime, options capture
   it("THEN with protectData, the data of active units is protected and that of decommissioning units is not (so it can be let go)", () => {
     const stateOf = new Map(run.project.units.map((u) => [u.unit.id, u.unit.lifecycle.state]));
     const retained = run.seen.filter((c) => c.opts.retainOnDelete === true);
-    const byState = (state: string) => retained.filter((c) => stateOf.get(c.name.replace(/^(unit-\d{4}).*$/, "$1")) === state);
+    const byState = (state: string) =>
+      retained.filter((c) => stateOf.get(c.name.replace(/^(unit-\d{4}).*$/, "$1")) === state);
     expect(byState("active").length).toBeGreaterThan(0);
     expect(byState("decommissioning").length).toBeGreaterThan(0);
     expect(byState("active").every((c) => c.opts.protect === true)).toBe(true);
-    expect(byState("decommissioning").map((c) => c.opts.protect)).toStrictEqual(byState("decommissioning").map(() => undefined));
+    expect(byState("decommissioning").map((c) => c.opts.protect)).toStrictEqual(
+      byState("decommissioning").map(() => undefined),
+    );
     // Nothing that holds no data is protected.
-    expect(run.seen.filter((c) => c.opts.protect === true && c.opts.retainOnDelete !== true)).toStrictEqual([]);
+    expect(run.seen.filter((c) => c.opts.protect === true && c.opts.retainOnDelete !== true)).toStrictEqual(
+      [],
+    );
   });
 
   it("GIVEN a PVC registered without retainOnDelete WHEN the same capture runs THEN the check names it (the check can fail)", async () => {
     const seen = await capture(() => {
-      new k8s.core.v1.PersistentVolumeClaim("stray-claim", { metadata: { name: "stray" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } });
-      new k8s.core.v1.PersistentVolumeClaim("kept-claim", { metadata: { name: "kept" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }, { retainOnDelete: true });
-      new k8s.apps.v1.StatefulSet("stray-sts", { metadata: { name: "db" }, spec: { selector: {}, serviceName: "db", template: {}, volumeClaimTemplates: [{ metadata: { name: "data" } }] } });
-      new k8s.apps.v1.StatefulSet("plain-sts", { metadata: { name: "web" }, spec: { selector: {}, serviceName: "web", template: {} } });
+      new k8s.core.v1.PersistentVolumeClaim("stray-claim", {
+        metadata: { name: "stray" },
+        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+      });
+      new k8s.core.v1.PersistentVolumeClaim(
+        "kept-claim",
+        {
+          metadata: { name: "kept" },
+          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+        },
+        { retainOnDelete: true },
+      );
+      new k8s.apps.v1.StatefulSet("stray-sts", {
+        metadata: { name: "db" },
+        spec: {
+          selector: {},
+          serviceName: "db",
+          template: {},
+          volumeClaimTemplates: [{ metadata: { name: "data" } }],
+        },
+      });
+      new k8s.apps.v1.StatefulSet("plain-sts", {
+        metadata: { name: "web" },
+        spec: { selector: {}, serviceName: "web", template: {} },
+      });
     });
-    expect(unretainedData(seen)).toStrictEqual(["PersistentVolumeClaim stray-claim", "StatefulSet stray-sts"]);
+    expect(unretainedData(seen)).toStrictEqual([
+      "PersistentVolumeClaim stray-claim",
+      "StatefulSet stray-sts",
+    ]);
   });
 });
 
@@ -133,7 +192,10 @@ describe("waves", () => {
   it("GIVEN live waves [1] and then [1, 2] WHEN the program runs THEN exactly the active and decommissioning units of those waves are provisioned", async () => {
     const units = async (liveWaves: number[]) => {
       const { seen } = await runProject({ liveWaves });
-      return seen.filter((c) => c.type === "muni:unit:Unit").map((c) => c.name).sort();
+      return seen
+        .filter((c) => c.type === "muni:unit:Unit")
+        .map((c) => c.name)
+        .sort();
     };
     // generatedUnit(i) is in wave 1 + i % 12 and state [planned, active, decommissioning, decommissioned][i % 4].
     expect(await units([1])).toStrictEqual([]); // unit-0000 is wave 1 but planned

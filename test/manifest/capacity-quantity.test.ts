@@ -1,4 +1,12 @@
-import { bytes, ceilMi, cpuMillis, describeBytes, formatBytes, formatCpu, timesFactor } from "../../infra/builders/quantity";
+import {
+  bytes,
+  ceilMi,
+  cpuMillis,
+  describeBytes,
+  formatBytes,
+  formatCpu,
+  timesFactor,
+} from "../../infra/builders/quantity";
 
 describe("quantity arithmetic used by the quota and capacity checks", () => {
   it("GIVEN CPU quantities in every accepted form WHEN parsed THEN they are exact millicores", () => {
@@ -25,7 +33,20 @@ describe("quantity arithmetic used by the quota and capacity checks", () => {
   });
 
   it("GIVEN byte quantities with binary, decimal and fractional forms WHEN parsed THEN they are exact bytes", () => {
-    const got = ["2Gi", "1500Mi", "1.5Gi", "1.5G", "0.5Ki", "64Mi", "1Ti", "1k", "100", "0.07G", "1.1G", "0.1Ki"].map((q) => [q, bytes(q)]);
+    const got = [
+      "2Gi",
+      "1500Mi",
+      "1.5Gi",
+      "1.5G",
+      "0.5Ki",
+      "64Mi",
+      "1Ti",
+      "1k",
+      "100",
+      "0.07G",
+      "1.1G",
+      "0.1Ki",
+    ].map((q) => [q, bytes(q)]);
     expect(got).toStrictEqual([
       ["2Gi", 2147483648],
       ["1500Mi", 1572864000],
@@ -57,8 +78,16 @@ describe("quantity arithmetic used by the quota and capacity checks", () => {
   });
 
   it("GIVEN sums WHEN formatted THEN CPU is canonical and bytes use the largest exact binary suffix", () => {
-    expect([formatCpu(cpuMillis("500m") + cpuMillis("1.5")), formatCpu(2500), formatCpu(0)]).toStrictEqual(["2", "2500m", "0"]);
-    expect([formatBytes(bytes("1500Mi") + bytes("548Mi")), formatBytes(bytes("1.5Gi")), formatBytes(1000)]).toStrictEqual(["2Gi", "1536Mi", "1000"]);
+    expect([formatCpu(cpuMillis("500m") + cpuMillis("1.5")), formatCpu(2500), formatCpu(0)]).toStrictEqual([
+      "2",
+      "2500m",
+      "0",
+    ]);
+    expect([
+      formatBytes(bytes("1500Mi") + bytes("548Mi")),
+      formatBytes(bytes("1.5Gi")),
+      formatBytes(1000),
+    ]).toStrictEqual(["2Gi", "1536Mi", "1000"]);
   });
 
   it("GIVEN amounts that are not whole MiB WHEN described or rounded THEN messages stay readable and estimates round up", () => {

@@ -11,7 +11,13 @@ describe("validation-time quota and capacity checks (loadProject, as muni valida
 
   it("GIVEN a VM whose memory takes mpu over its 48Gi quota WHEN validated THEN the error is located at that VM's memory, with the arithmetic", () => {
     // GIVEN: archiwum-planow grows from 4Gi to 40Gi.
-    const dir = tempProject([{ file: "units/mpu.yaml", from: "        memory: 4Gi\n        disk: 800Gi", to: "        memory: 40Gi\n        disk: 800Gi" }]);
+    const dir = tempProject([
+      {
+        file: "units/mpu.yaml",
+        from: "        memory: 4Gi\n        disk: 800Gi",
+        to: "        memory: 40Gi\n        disk: 800Gi",
+      },
+    ]);
     // WHEN
     const got = validateStack(dir);
     // THEN: sites 4 × 128Mi = 512Mi; gis 16Gi + 321Mi overhead (256Mi + 4 × 8Mi + ⌈0.002 × 16Gi⌉ = 32.8Mi);
@@ -41,12 +47,20 @@ describe("validation-time quota and capacity checks (loadProject, as muni valida
     // AND one MiB less is over.
     const tight = tempProject([{ file: "units/zzm.yaml", from: "memory: 24Gi", to: "memory: 8736Mi" }]);
     expect(validateStack(tight)).toHaveLength(1);
-    expect(validateStack(tight)[0]).toContain("brings the unit's memory (limits) to 8737Mi, over its quota 8736Mi");
+    expect(validateStack(tight)[0]).toContain(
+      "brings the unit's memory (limits) to 8737Mi, over its quota 8736Mi",
+    );
   });
 
   it("GIVEN a site whose content volume alone overflows the storage quota WHEN validated THEN the site's storage is blamed, before the VM", () => {
     // GIVEN: zzm's BIP content 5Gi → 1020Gi; quota 1Ti; the www site has 5Gi.
-    const dir = tempProject([{ file: "units/zzm.yaml", from: "kind: bip\n        title: Biuletyn Informacji Publicznej ZZM w Łodzi\n        storage: 5Gi", to: "kind: bip\n        title: Biuletyn Informacji Publicznej ZZM w Łodzi\n        storage: 1020Gi" }]);
+    const dir = tempProject([
+      {
+        file: "units/zzm.yaml",
+        from: "kind: bip\n        title: Biuletyn Informacji Publicznej ZZM w Łodzi\n        storage: 5Gi",
+        to: "kind: bip\n        title: Biuletyn Informacji Publicznej ZZM w Łodzi\n        storage: 1020Gi",
+      },
+    ]);
     expect(validateStack(dir)).toStrictEqual([
       `${at(dir, "units/zzm.yaml", "storage: 1020Gi", 9)}: services.web.sites[1].storage: site "bip.zzm.lodz.pl" (1 replica × web.resources of stack lodz-prod, content 1020Gi) brings the unit's storage to 1025Gi, over its quota 1Ti (services.servers.quota.storage at ${at(dir, "units/zzm.yaml", "storage: 1Ti", 9)}); its sites and VMs need 1225Gi in all (raise services.servers.quota.storage to at least 1225Gi, or make the unit's sites or VMs smaller)`,
     ]);
@@ -54,8 +68,13 @@ describe("validation-time quota and capacity checks (loadProject, as muni valida
 
   it("GIVEN a unit with sites but no servers enrolment WHEN its sites exceed the stack's defaultQuota THEN each dimension is reported against defaultQuota", () => {
     // GIVEN: a unit with 6 sites of 2 replicas: 12 pods, 6 volumes, 6 CPU limits, 1536Mi memory limits, 6Gi storage.
-    const sites = Array.from({ length: 6 }, (_, i) => `    - { hostname: s${i}.portal.lodz.pl, kind: www, replicas: 2 }`).join("\n");
-    const dir = tempProject([{ file: PROD, from: "ids: [mpu, zzm, css]", to: "ids: [mpu, zzm, css, portal]" }]);
+    const sites = Array.from(
+      { length: 6 },
+      (_, i) => `    - { hostname: s${i}.portal.lodz.pl, kind: www, replicas: 2 }`,
+    ).join("\n");
+    const dir = tempProject([
+      { file: PROD, from: "ids: [mpu, zzm, css]", to: "ids: [mpu, zzm, css, portal]" },
+    ]);
     require("node:fs").writeFileSync(
       `${dir}/units/portal.yaml`,
       `id: portal
@@ -78,7 +97,8 @@ ${sites}
     // THEN: defaultQuota is cpu 1, memory 2Gi, storage 10Gi, pods 10, volumes 5 (schema defaults; the stack file sets none).
     // The stack file sets no defaultQuota: the location is the settings themselves.
     const dq = at(dir, PROD, "cluster:", 0);
-    const site = (i: number, field: string) => `${at(dir, "units/portal.yaml", `s${i}.portal`, field === "replicas" ? 40 : 0)}: services.web.sites[${i}].${field}`;
+    const site = (i: number, field: string) =>
+      `${at(dir, "units/portal.yaml", `s${i}.portal`, field === "replicas" ? 40 : 0)}: services.web.sites[${i}].${field}`;
     expect(got).toStrictEqual([
       `${site(1, "replicas")}: site "s1.portal.lodz.pl" (2 replicas × web.resources of stack lodz-prod, content 1Gi) brings the unit's CPU (limits) to 2, over its quota 1 (defaultQuota.cpu of stack lodz-prod at ${dq}); its sites and VMs need 6 in all; requests 600m (enrol the unit in servers with services.servers.quota.cpu of at least 6, or make its sites smaller)`,
       `${site(5, "hostname")}: site "s5.portal.lodz.pl" (2 replicas × web.resources of stack lodz-prod, content 1Gi) brings the unit's persistent volume claims to 6, over its quota 5 (defaultQuota.volumes of stack lodz-prod at ${dq}); its sites and VMs need 6 in all (enrol the unit in servers with services.servers.quota.volumes of at least 6, or make its sites smaller)`,
@@ -101,7 +121,11 @@ ${sites}
     ]);
     expect(validateStack(fits)).toStrictEqual([]);
     const over = tempProject([
-      { file: PROD, from: "memory: 1Ti\n      storage: 100Ti\n      vms: 200\n      overcommit: 1.5", to: "memory: 92842Mi\n      storage: 4Ti\n      vms: 200\n      overcommit: 1.499" },
+      {
+        file: PROD,
+        from: "memory: 1Ti\n      storage: 100Ti\n      vms: 200\n      overcommit: 1.5",
+        to: "memory: 92842Mi\n      storage: 4Ti\n      vms: 200\n      overcommit: 1.499",
+      },
     ]);
     const got = validateStack(over);
     expect(got.map((l) => l.split(": the ")[0])).toStrictEqual([
@@ -128,8 +152,16 @@ ${sites}
 
   it("GIVEN a catalogue image with two sources or none WHEN validated THEN the stack file is blamed", () => {
     const dir = tempProject([
-      { file: PROD, from: "          registry: docker://quay.io/containerdisks/debian:12\n", to: "          registry: docker://quay.io/containerdisks/debian:12\n          http: https://images.lodz.pl/debian-12.qcow2\n" },
-      { file: PROD, from: "          dataSource: { namespace: os-images, name: windows-server-2022 }\n", to: "" },
+      {
+        file: PROD,
+        from: "          registry: docker://quay.io/containerdisks/debian:12\n",
+        to: "          registry: docker://quay.io/containerdisks/debian:12\n          http: https://images.lodz.pl/debian-12.qcow2\n",
+      },
+      {
+        file: PROD,
+        from: "          dataSource: { namespace: os-images, name: windows-server-2022 }\n",
+        to: "",
+      },
     ]);
     expect(validateStack(dir)).toStrictEqual([
       `${at(dir, PROD, "registry: docker", 0)}: config["muni:settings"].vm.images.debian-12: image "debian-12" has 2 sources (registry, http) (give exactly one of registry, http or dataSource)`,
@@ -138,7 +170,9 @@ ${sites}
   });
 
   it("GIVEN web container limits below the requests WHEN validated THEN the stack's limit is blamed", () => {
-    const dir = tempProject([{ file: PROD, from: "limits: { cpu: 500m, memory: 128Mi }", to: "limits: { cpu: 40m, memory: 128Mi }" }]);
+    const dir = tempProject([
+      { file: PROD, from: "limits: { cpu: 500m, memory: 128Mi }", to: "limits: { cpu: 40m, memory: 128Mi }" },
+    ]);
     expect(validateStack(dir)).toStrictEqual([
       `${at(dir, PROD, "cpu: 40m", 5)}: config["muni:settings"].web.resources.limits.cpu: limit 40m is below the request 50m (raise web.resources.limits.cpu to at least 50m)`,
     ]);

@@ -19,7 +19,11 @@ beforeAll(async () => {
 });
 
 const settingsOf = (root: string, stack: string) =>
-  (parse(readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config["muni:settings"];
+  (
+    parse(readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as {
+      config: Record<string, unknown>;
+    }
+  ).config["muni:settings"];
 
 /** Every Kubernetes object the program registers for a stack, by Pulumi resource name. */
 async function registeredObjects(root: string, stack: string): Promise<Map<string, Registered>> {
@@ -27,7 +31,9 @@ async function registeredObjects(root: string, stack: string): Promise<Map<strin
   const outputs = stackModule.defineStack({ root, stack, settings: settingsOf(root, stack) });
   await unwrap(outputs.namespaces);
   await settle();
-  const k8s = mocks.registered.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes");
+  const k8s = mocks.registered.filter(
+    (r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes",
+  );
   return new Map(k8s.map((r) => [r.name, { ...r, inputs: unsecret(r.inputs) as Record<string, unknown> }]));
 }
 
@@ -41,7 +47,8 @@ function unsecret(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(unsecret);
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    if (o[SIG_KEY] === SECRET_SIG) return o.value === null || o.value === undefined ? NO_VALUE : unsecret(o.value);
+    if (o[SIG_KEY] === SECRET_SIG)
+      return o.value === null || o.value === undefined ? NO_VALUE : unsecret(o.value);
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(o)) {
       const u = unsecret(x);
@@ -91,16 +98,25 @@ describe.each(cases)("plan and program agree: %s", (_title, rootOf, stack) => {
     for (const [name, r] of registered) {
       const p = planned.get(name)!;
       // The same redaction on both sides: the plan's own paths, plus every Secret's data.
-      expect({ name, object: redactObject(r.inputs as PlannedObject["object"], p.redacted).object }).toStrictEqual({ name, object: p.object });
-      expect(r.type).toBe(`kubernetes:${p.object.apiVersion.includes("/") ? p.object.apiVersion : `core/${p.object.apiVersion}`}:${p.object.kind}`);
+      expect({
+        name,
+        object: redactObject(r.inputs as PlannedObject["object"], p.redacted).object,
+      }).toStrictEqual({ name, object: p.object });
+      expect(r.type).toBe(
+        `kubernetes:${p.object.apiVersion.includes("/") ? p.object.apiVersion : `core/${p.object.apiVersion}`}:${p.object.kind}`,
+      );
     }
   });
 
   it("THEN what the plan redacts is the real generated value in the program, and no placeholder reaches the cluster", () => {
     for (const [name, r] of registered) {
-      expect({ name, leaks: strings(r.inputs).filter((s) => /<(secret|probe):/.test(s)) }).toStrictEqual({ name, leaks: [] });
+      expect({ name, leaks: strings(r.inputs).filter((s) => /<(secret|probe):/.test(s)) }).toStrictEqual({
+        name,
+        leaks: [],
+      });
       const p = planned.get(name)!;
-      if (p.usesSecrets) expect({ name, redacted: p.redacted.length > 0 }).toStrictEqual({ name, redacted: true });
+      if (p.usesSecrets)
+        expect({ name, redacted: p.redacted.length > 0 }).toStrictEqual({ name, redacted: true });
     }
   });
 });

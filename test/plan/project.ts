@@ -10,7 +10,8 @@ export const REPO_ROOT = join(__dirname, "..", "..");
 /** A fresh project root holding Pulumi.yaml, the repository's stacks/ and units/. */
 export function copyOfRepo(): string {
   const root = tempDir("muni-plan-");
-  for (const f of ["Pulumi.yaml", "stacks", "units"]) cpSync(join(REPO_ROOT, f), join(root, f), { recursive: true });
+  for (const f of ["Pulumi.yaml", "stacks", "units"])
+    cpSync(join(REPO_ROOT, f), join(root, f), { recursive: true });
   return root;
 }
 
@@ -27,7 +28,13 @@ export function generatedProject(count: number): string {
     writeFileSync(join(units, `${id}.yaml`), yaml);
   }
   const prod = readFileSync(join(root, "stacks", "Pulumi.lodz-prod.yaml"), "utf8");
-  writeFileSync(join(root, "stacks", "Pulumi.gen.yaml"), prod.replace("directories: [units]", "directories: [generated]").replace(/\n\s*ids: \[[^\]]*\]/, "").replace(/liveWaves: \[[^\]]*\]/, "liveWaves: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]"));
+  writeFileSync(
+    join(root, "stacks", "Pulumi.gen.yaml"),
+    prod
+      .replace("directories: [units]", "directories: [generated]")
+      .replace(/\n\s*ids: \[[^\]]*\]/, "")
+      .replace(/liveWaves: \[[^\]]*\]/, "liveWaves: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]"),
+  );
   // The generator may outgrow rules added since (capacity, approval dates): keep the units that validate.
   const bad = new Set(loadProject(root, "gen").diagnostics.map((d) => d.file));
   for (const f of bad) if (f.includes(`${join(root, "generated")}`)) rmSync(f);
@@ -40,7 +47,13 @@ export function gitInit(root: string): (...args: string[]) => string {
     execFileSync("git", args, {
       cwd: root,
       encoding: "utf8",
-      env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.invalid", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.invalid" },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@example.invalid",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@example.invalid",
+      },
     });
   git("init", "-q", "-b", "main");
   git("add", ".");

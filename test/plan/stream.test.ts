@@ -25,7 +25,8 @@ function recordingSink() {
   return {
     seen,
     unit: (u: PlannedUnit) => seen.push([u.id, u.objects.map((o) => o.resource)]),
-    platform: (objects: readonly PlannedObject[]) => seen.push(["(platform)", objects.map((o) => o.resource)]),
+    platform: (objects: readonly PlannedObject[]) =>
+      seen.push(["(platform)", objects.map((o) => o.resource)]),
   };
 }
 
@@ -40,7 +41,10 @@ describe("the streamed plan", () => {
     const files = readdirSync(join(root, "generated")).sort();
     for (const f of files.slice(0, 2)) rmSync(join(root, "generated", f));
     const renamed = join(root, "generated", files[5]!);
-    writeFileSync(renamed, readFileSync(renamed, "utf8").replace(/^name: .*$/m, "name: Jednostka po zmianie nazwy"));
+    writeFileSync(
+      renamed,
+      readFileSync(renamed, "utf8").replace(/^name: .*$/m, "name: Jednostka po zmianie nazwy"),
+    );
     head = loaded(root);
   });
 
@@ -52,23 +56,33 @@ describe("the streamed plan", () => {
     const whole = planProject(head);
     expect(summary).toStrictEqual(planSummary(whole));
     expect(diff).toBeUndefined();
-    expect(sink.seen).toStrictEqual([...whole.units.map((u) => [u.id, u.objects.map((o) => o.resource)]), ["(platform)", whole.platform.map((o) => o.resource)]]);
+    expect(sink.seen).toStrictEqual([
+      ...whole.units.map((u) => [u.id, u.objects.map((o) => o.resource)]),
+      ["(platform)", whole.platform.map((o) => o.resource)],
+    ]);
   });
 
   it("GIVEN a base WHEN streamed THEN the diff equals the diff of the two whole plans, removed units and the platform included", () => {
     // WHEN
-    const { summary, diff } = streamPlan({ stack: head.stack, units: [...head.units] }, recordingSink(), { ref: "HEAD", side: { stack: base.stack, units: [...base.units] } });
+    const { summary, diff } = streamPlan({ stack: head.stack, units: [...head.units] }, recordingSink(), {
+      ref: "HEAD",
+      side: { stack: base.stack, units: [...base.units] },
+    });
     // THEN
     const expected = diffPlans(planProject(base), planProject(head), "HEAD");
     expect(diff).toStrictEqual(expected);
     expect(summary).toStrictEqual(planSummary(planProject(head)));
     // (the comparison is not vacuous: the renamed unit changes, a provisioned unit is removed, the platform changes)
-    expect(new Set(expected.units.filter((u) => u.status !== "unchanged").map((u) => u.status))).toStrictEqual(new Set(["changed", "removed"]));
+    expect(
+      new Set(expected.units.filter((u) => u.status !== "unchanged").map((u) => u.status)),
+    ).toStrictEqual(new Set(["changed", "removed"]));
     expect(expected.units.at(-1)!.id).toBe("(platform)");
   });
 
   it("GIVEN a base where the stack did not exist WHEN streamed THEN every unit is added", () => {
-    const { diff } = streamPlan({ stack: head.stack, units: [...head.units] }, recordingSink(), { ref: "HEAD" });
+    const { diff } = streamPlan({ stack: head.stack, units: [...head.units] }, recordingSink(), {
+      ref: "HEAD",
+    });
     expect(diff).toStrictEqual(diffPlans(undefined, planProject(head), "HEAD"));
   });
 
@@ -85,7 +99,13 @@ describe("the streamed plan", () => {
     // THEN
     const names = readdirSync(a).sort();
     expect(readdirSync(b).sort()).toStrictEqual(names);
-    for (const f of names) expect({ f, text: readFileSync(join(b, f), "utf8") }).toStrictEqual({ f, text: readFileSync(join(a, f), "utf8") });
-    expect(JSON.parse(readFileSync(join(b, "plan.json"), "utf8"))).toStrictEqual(JSON.parse(planJson({ plan: planSummary(whole), outDir: a })));
+    for (const f of names)
+      expect({ f, text: readFileSync(join(b, f), "utf8") }).toStrictEqual({
+        f,
+        text: readFileSync(join(a, f), "utf8"),
+      });
+    expect(JSON.parse(readFileSync(join(b, "plan.json"), "utf8"))).toStrictEqual(
+      JSON.parse(planJson({ plan: planSummary(whole), outDir: a })),
+    );
   });
 });

@@ -6,8 +6,13 @@ import { runCli } from "../helpers/manifests";
 
 const ROOT = join(__dirname, "..", "..");
 type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown> };
-type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, { steps: Step[]; strategy?: { matrix: { stack: string[] } } }> };
-const workflow = (name: string) => parse(readFileSync(join(ROOT, ".github", "workflows", name), "utf8")) as Workflow;
+type Workflow = {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, { steps: Step[]; strategy?: { matrix: { stack: string[] } } }>;
+};
+const workflow = (name: string) =>
+  parse(readFileSync(join(ROOT, ".github", "workflows", name), "utf8")) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
 
 /** Every `npx muni <command> [args]` the workflow runs, as argument lists (workflow expressions kept as words). */
@@ -28,7 +33,12 @@ describe.each(["pr.yml", "drift.yml"])("workflow %s", (name) => {
     for (const [command, ...args] of calls) {
       const help = await runCli([command!, "--help"]);
       expect({ command, code: help.code }).toStrictEqual({ command, code: 0 });
-      for (const flag of args.filter((a) => a.startsWith("--"))) expect({ command, flag, known: help.out.join("\n").includes(`${flag} `) }).toStrictEqual({ command, flag, known: true });
+      for (const flag of args.filter((a) => a.startsWith("--")))
+        expect({ command, flag, known: help.out.join("\n").includes(`${flag} `) }).toStrictEqual({
+          command,
+          flag,
+          known: true,
+        });
     }
   });
 
@@ -54,8 +64,16 @@ describe("the pull-request workflow", () => {
     const runs = steps(w).map((s) => s.run ?? "");
     expect(runs).toContain("npm test");
     const lines = runs.flatMap((r) => r.split("\n"));
-    expect(lines).toEqual(expect.arrayContaining(["npx muni validate", "npx muni validate --stack lodz-prod", "npx muni validate --stack lodz-staging"]));
-    expect(runs.join("\n")).toContain("npx muni plan --stack ${{ matrix.stack }} --base origin/${{ github.base_ref }} --out plan-out/${{ matrix.stack }} --format markdown > plan.md");
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        "npx muni validate",
+        "npx muni validate --stack lodz-prod",
+        "npx muni validate --stack lodz-staging",
+      ]),
+    );
+    expect(runs.join("\n")).toContain(
+      "npx muni plan --stack ${{ matrix.stack }} --base origin/${{ github.base_ref }} --out plan-out/${{ matrix.stack }} --format markdown > plan.md",
+    );
     const checkout = w.jobs.plan!.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!;
     expect(checkout.with).toStrictEqual({ "fetch-depth": 0 });
     const comment = steps(w).find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"))!;
@@ -75,11 +93,21 @@ describe("the drift workflow", () => {
 
   it("GIVEN the nightly schedule THEN each stack is previewed with refresh expecting no changes, and muni drift reports it", () => {
     expect(w.on).toStrictEqual({ schedule: [{ cron: "17 2 * * *" }], workflow_dispatch: null });
-    const runs = steps(w).map((s) => s.run ?? "").join("\n");
-    expect(runs).toContain("pulumi preview --stack ${{ matrix.stack }} --refresh --expect-no-changes --non-interactive --json > preview.json");
-    expect(runs).toContain("npx muni drift preview.json --stack ${{ matrix.stack }} --format markdown > drift.md");
+    const runs = steps(w)
+      .map((s) => s.run ?? "")
+      .join("\n");
+    expect(runs).toContain(
+      "pulumi preview --stack ${{ matrix.stack }} --refresh --expect-no-changes --non-interactive --json > preview.json",
+    );
+    expect(runs).toContain(
+      "npx muni drift preview.json --stack ${{ matrix.stack }} --format markdown > drift.md",
+    );
     // It reports and never remediates: no pulumi up or refresh that writes.
     expect(runs).not.toMatch(/pulumi (up|refresh|destroy)/);
-    expect(steps(w).filter((s) => s.uses?.startsWith("pulumi/actions@")).map((s) => s.with)).toStrictEqual([undefined]);
+    expect(
+      steps(w)
+        .filter((s) => s.uses?.startsWith("pulumi/actions@"))
+        .map((s) => s.with),
+    ).toStrictEqual([undefined]);
   });
 });

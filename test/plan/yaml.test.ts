@@ -41,7 +41,9 @@ describe("the plan's YAML emitter", () => {
   });
 
   it("GIVEN a multi-line string THEN it is a literal block a reviewer can read", () => {
-    expect(toYaml({ data: { "main.cf": "myhostname = mail\nsmtpd_tls = yes\n" } })).toBe('data:\n  main.cf: |\n    myhostname = mail\n    smtpd_tls = yes\n');
+    expect(toYaml({ data: { "main.cf": "myhostname = mail\nsmtpd_tls = yes\n" } })).toBe(
+      "data:\n  main.cf: |\n    myhostname = mail\n    smtpd_tls = yes\n",
+    );
   });
 
   it("GIVEN 2,000 random values WHEN written and read back THEN every one is identical", () => {
@@ -51,7 +53,41 @@ describe("the plan's YAML emitter", () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    const chars = ["a", "Z", "0", "9", " ", "\n", "\t", ":", "-", "#", "'", '"', "\\", "{", "}", "[", "]", ",", "&", "*", "!", "|", ">", "%", "@", "`", "ł", "?", ".", "~", "\r", "\u0000", "\u2028"];
+    const chars = [
+      "a",
+      "Z",
+      "0",
+      "9",
+      " ",
+      "\n",
+      "\t",
+      ":",
+      "-",
+      "#",
+      "'",
+      '"',
+      "\\",
+      "{",
+      "}",
+      "[",
+      "]",
+      ",",
+      "&",
+      "*",
+      "!",
+      "|",
+      ">",
+      "%",
+      "@",
+      "`",
+      "ł",
+      "?",
+      ".",
+      "~",
+      "\r",
+      "\u0000",
+      "\u2028",
+    ];
     const str = () => Array.from({ length: rnd(12) }, () => chars[rnd(chars.length)]).join("");
     const val = (depth: number): unknown => {
       const r = rnd(depth > 3 ? 4 : 7);
@@ -76,7 +112,30 @@ describe("the plan's YAML emitter", () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    const chars = ["a", "Z", "y", "n", "0", "7", " ", "_", ".", "/", "(", ")", "+", ",", "-", ":", "#", "ł", "–", "\t", "~", "="];
+    const chars = [
+      "a",
+      "Z",
+      "y",
+      "n",
+      "0",
+      "7",
+      " ",
+      "_",
+      ".",
+      "/",
+      "(",
+      ")",
+      "+",
+      ",",
+      "-",
+      ":",
+      "#",
+      "ł",
+      "–",
+      "\t",
+      "~",
+      "=",
+    ];
     for (let i = 0; i < 5000; i++) {
       const v = { s: Array.from({ length: 1 + rnd(8) }, () => chars[rnd(chars.length)]).join("") };
       // WHEN / THEN
@@ -84,6 +143,8 @@ describe("the plan's YAML emitter", () => {
       expect({ yaml, v: parse(yaml) }).toStrictEqual({ yaml, v });
       expect({ yaml, v: parse(yaml, { version: "1.1" }) }).toStrictEqual({ yaml, v });
     }
-    expect(toYaml({ "app.kubernetes.io/name": "unit-mpu_a (b), c+d/e" })).toBe("app.kubernetes.io/name: unit-mpu_a (b), c+d/e\n");
+    expect(toYaml({ "app.kubernetes.io/name": "unit-mpu_a (b), c+d/e" })).toBe(
+      "app.kubernetes.io/name: unit-mpu_a (b), c+d/e\n",
+    );
   });
 });

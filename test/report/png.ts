@@ -11,12 +11,13 @@ export interface Image {
 
 /** A tiny PNG decoder on node:zlib: non-interlaced, bit depth 8, colour type 2 or 6, all five row filters. */
 export function decodePng(png: Buffer): Image {
-  if (!png.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]))) throw new Error("not a PNG");
+  if (!png.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])))
+    throw new Error("not a PNG");
   let width = 0;
   let height = 0;
   let channels = 0;
   const idat: Buffer[] = [];
-  for (let off = 8; off < png.length; ) {
+  for (let off = 8; off < png.length;) {
     const len = png.readUInt32BE(off);
     const type = png.toString("ascii", off + 4, off + 8);
     const data = png.subarray(off + 8, off + 8 + len);
@@ -25,7 +26,8 @@ export function decodePng(png: Buffer): Image {
       height = data.readUInt32BE(4);
       const depth = data[8];
       const colour = data[9];
-      if (depth !== 8 || (colour !== 2 && colour !== 6) || data[12] !== 0) throw new Error(`unsupported PNG: depth ${depth}, colour type ${colour}, interlace ${data[12]}`);
+      if (depth !== 8 || (colour !== 2 && colour !== 6) || data[12] !== 0)
+        throw new Error(`unsupported PNG: depth ${depth}, colour type ${colour}, interlace ${data[12]}`);
       channels = colour === 2 ? 3 : 4;
     } else if (type === "IDAT") idat.push(data);
     off += 12 + len;
@@ -62,6 +64,7 @@ export function decodePng(png: Buffer): Image {
 /** Pixels whose colour matches `pred`. */
 export function countPixels(img: Image, pred: (r: number, g: number, b: number) => boolean): number {
   let n = 0;
-  for (let i = 0; i < img.pixels.length; i += img.channels) if (pred(img.pixels[i]!, img.pixels[i + 1]!, img.pixels[i + 2]!)) n++;
+  for (let i = 0; i < img.pixels.length; i += img.channels)
+    if (pred(img.pixels[i]!, img.pixels[i + 1]!, img.pixels[i + 2]!)) n++;
   return n;
 }

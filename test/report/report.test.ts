@@ -30,17 +30,29 @@ describe("muni report on lodz-prod (the three Łódź units): whole documents", 
     ["md en", ["--format", "md", "--lang", "en"], "lodz-prod.en.md"],
     ["csv matrix pl", ["--format", "csv"], "lodz-prod.matrix.pl.csv"],
     ["csv chargeback pl", ["--format", "csv", "--section", "chargeback"], "lodz-prod.chargeback.pl.csv"],
-    ["csv capacity en", ["--format", "csv", "--section", "capacity", "--lang", "en"], "lodz-prod.capacity.en.csv"],
-  ])("GIVEN stack lodz-prod WHEN reported as %s THEN the output is exactly the hand-checked golden file", async (_name, args, file) => {
-    // GIVEN the real units and stacks/Pulumi.lodz-prod.yaml; WHEN
-    const out = await report(...args);
-    // THEN
-    expect(out).toBe(golden(file));
-  });
+    [
+      "csv capacity en",
+      ["--format", "csv", "--section", "capacity", "--lang", "en"],
+      "lodz-prod.capacity.en.csv",
+    ],
+  ])(
+    "GIVEN stack lodz-prod WHEN reported as %s THEN the output is exactly the hand-checked golden file",
+    async (_name, args, file) => {
+      // GIVEN the real units and stacks/Pulumi.lodz-prod.yaml; WHEN
+      const out = await report(...args);
+      // THEN
+      expect(out).toBe(golden(file));
+    },
+  );
 
   it("GIVEN stack lodz-prod WHEN reported as json per section THEN matrix, capacity and chargeback equal the golden data", async () => {
     const sections = Object.fromEntries(
-      await Promise.all(["matrix", "capacity", "chargeback"].map(async (s) => [s, (JSON.parse(await report("--format", "json", "--section", s)) as Record<string, unknown>)[s]])),
+      await Promise.all(
+        ["matrix", "capacity", "chargeback"].map(async (s) => [
+          s,
+          (JSON.parse(await report("--format", "json", "--section", s)) as Record<string, unknown>)[s],
+        ]),
+      ),
     );
     expect(sections).toStrictEqual(JSON.parse(golden("lodz-prod.pl.json")));
   });
@@ -56,11 +68,17 @@ describe("muni report on lodz-prod (the three Łódź units): whole documents", 
 describe("chargeback totals, computed independently from the manifests and the price list", () => {
   it("GIVEN lodz-prod WHEN the chargeback is built THEN each unit's net equals the sum of price × quantity written out here, and the totals add up", () => {
     // GIVEN the raw manifests and prices, read without the report code
-    const prices = (parse(readFileSync(join(ROOT, "stacks", "Pulumi.lodz-prod.yaml"), "utf8")) as { config: { "muni:settings": { prices: Record<string, number> } } }).config["muni:settings"].prices;
+    const prices = (
+      parse(readFileSync(join(ROOT, "stacks", "Pulumi.lodz-prod.yaml"), "utf8")) as {
+        config: { "muni:settings": { prices: Record<string, number> } };
+      }
+    ).config["muni:settings"].prices;
     const gr = (pln: number) => Math.round(pln * 100);
     const expected: Record<string, number> = {};
     for (const id of ["mpu", "zzm", "css"]) {
-      const u = parse(readFileSync(join(ROOT, "units", `${id}.yaml`), "utf8")) as { services: Record<string, any> };
+      const u = parse(readFileSync(join(ROOT, "units", `${id}.yaml`), "utf8")) as {
+        services: Record<string, any>;
+      };
       const s = u.services;
       const gib = (q: string) => Number(q.slice(0, -2)) * (q.endsWith("Ti") ? 1024 : 1);
       expected[id] =
@@ -93,7 +111,11 @@ describe("inventory export", () => {
     // GIVEN
     const inp = input(ROOT, "lodz-prod");
     // WHEN
-    const inv = (JSON.parse(await report("--format", "json", "--section", "inventory")) as { inventory: { units: any[] } }).inventory;
+    const inv = (
+      JSON.parse(await report("--format", "json", "--section", "inventory")) as {
+        inventory: { units: any[] };
+      }
+    ).inventory;
     // THEN
     expect(inv.units.map((u) => u.id)).toStrictEqual(["mpu", "zzm", "css"]);
     for (const unit of inp.units) {
@@ -111,9 +133,15 @@ describe("inventory export", () => {
       expect(got.provisioned).toBe(true);
       expect(got.namespace).toBe(`unit-${unit.id}`);
       expect(got.domains).toStrictEqual([unit.services.mail!.domain]);
-      expect(got.sites.map((s: { hostname: string }) => s.hostname)).toStrictEqual(unit.services.web!.sites.map((s) => s.hostname));
-      expect(got.queues.map((q: { cupsName: string }) => q.cupsName)).toStrictEqual(unit.services.print!.queues.map((q) => `${unit.id}-${q.name}`));
-      expect(got.mailboxes).toStrictEqual(unit.services.mail!.mailboxes.map((m) => `${m.localPart}@${unit.services.mail!.domain}`));
+      expect(got.sites.map((s: { hostname: string }) => s.hostname)).toStrictEqual(
+        unit.services.web!.sites.map((s) => s.hostname),
+      );
+      expect(got.queues.map((q: { cupsName: string }) => q.cupsName)).toStrictEqual(
+        unit.services.print!.queues.map((q) => `${unit.id}-${q.name}`),
+      );
+      expect(got.mailboxes).toStrictEqual(
+        unit.services.mail!.mailboxes.map((m) => `${m.localPart}@${unit.services.mail!.domain}`),
+      );
     }
   });
 });
@@ -162,7 +190,16 @@ describe("units in every lifecycle state, fractional quotas, VAT (fixture stack 
     ]);
     expect([sp1.net, sp1.vat, sp1.gross]).toStrictEqual([4024, 926, 4950]);
     expect(cb.totals).toStrictEqual({
-      byService: { finance: 0, internet: 99, antivirus: 0, networkProtection: 0, mail: 0, servers: 3925, print: 0, web: 0 },
+      byService: {
+        finance: 0,
+        internet: 99,
+        antivirus: 0,
+        networkProtection: 0,
+        mail: 0,
+        servers: 3925,
+        print: 0,
+        web: 0,
+      },
       net: 4024,
       vat: 926,
       gross: 4950,

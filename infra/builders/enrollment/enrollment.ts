@@ -11,7 +11,10 @@ export type TenantService = "finance" | "antivirus";
 export const TENANT_OF_LABEL = "muni.lodz.pl/tenant-of";
 
 /** Name of a unit's tenant record (ConfigMap) and ingress allowance (NetworkPolicy) in a platform namespace. */
-export const tenantNames = (unitId: string) => ({ record: `tenant-${unitId}`, allowance: `allow-from-unit-${unitId}` });
+export const tenantNames = (unitId: string) => ({
+  record: `tenant-${unitId}`,
+  allowance: `allow-from-unit-${unitId}`,
+});
 
 /** Who the tenant is, in every record. */
 function identity(unit: Unit, namespace: string): Record<string, string> {
@@ -31,10 +34,17 @@ function identity(unit: Unit, namespace: string): Record<string, string> {
  * namespace, which the platform's operators or controller read) and a NetworkPolicy there that admits
  * the unit's namespace on the platform's ports (the unit's own egress allowance is in network-policies).
  */
-function tenancy(ctx: BuildContext, service: TenantService, platform: Platform, data: Record<string, string>): Desired[] {
+function tenancy(
+  ctx: BuildContext,
+  service: TenantService,
+  platform: Platform,
+  data: Record<string, string>,
+): Desired[] {
   const names = tenantNames(ctx.unit.id);
   const labels = { ...ctx.labels, [LABEL.service]: service, [TENANT_OF_LABEL]: service };
-  const podLabels = Object.fromEntries(Object.entries(platform.podLabels).filter((e): e is [string, string] => e[1] !== undefined));
+  const podLabels = Object.fromEntries(
+    Object.entries(platform.podLabels).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   const record: K8sObject = {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -67,7 +77,14 @@ export function buildEnrollment(ctx: BuildContext): Desired[] {
   const { finance, antivirus } = ctx.unit.services;
   const p = ctx.settings.platform;
   return [
-    ...(finance ? tenancy(ctx, "finance", p.finance, { modules: finance.modules.join(","), users: String(finance.users) }) : []),
-    ...(antivirus ? tenancy(ctx, "antivirus", p.antivirus, { seats: String(antivirus.seats), policy: antivirus.policy }) : []),
+    ...(finance
+      ? tenancy(ctx, "finance", p.finance, {
+          modules: finance.modules.join(","),
+          users: String(finance.users),
+        })
+      : []),
+    ...(antivirus
+      ? tenancy(ctx, "antivirus", p.antivirus, { seats: String(antivirus.seats), policy: antivirus.policy })
+      : []),
   ];
 }

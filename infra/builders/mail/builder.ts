@@ -34,7 +34,11 @@ export function buildMail(ctx: BuildContext): Desired[] {
       object: {
         apiVersion: "v1",
         kind: "Secret",
-        metadata: { name: tenantSecretName(tenant.unitId), namespace: ctx.settings.platform.mail.namespace, labels: { ...labels, [TENANT_LABEL]: tenant.unitId } },
+        metadata: {
+          name: tenantSecretName(tenant.unitId),
+          namespace: ctx.settings.platform.mail.namespace,
+          labels: { ...labels, [TENANT_LABEL]: tenant.unitId },
+        },
         type: "Opaque",
         stringData: renderTenantFiles(tenant, ctx.secrets, selector),
       },
@@ -50,7 +54,10 @@ export function buildMail(ctx: BuildContext): Desired[] {
           name: "mail-initial-passwords",
           namespace: ctx.namespace,
           labels,
-          annotations: { "muni.lodz.pl/purpose": "Initial mailbox passwords for the unit's local administrators to hand over; users change them at first login." },
+          annotations: {
+            "muni.lodz.pl/purpose":
+              "Initial mailbox passwords for the unit's local administrators to hand over; users change them at first login.",
+          },
         },
         type: "Opaque",
         stringData: initialPasswords(tenant, ctx.secrets),
@@ -64,7 +71,10 @@ export function buildMail(ctx: BuildContext): Desired[] {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: "mail-dns", namespace: ctx.namespace, labels },
-        data: { [`${tenant.domain}.zone`]: renderZoneSnippet(tenant.unitId, records), "records.json": `${JSON.stringify(records, null, 2)}\n` },
+        data: {
+          [`${tenant.domain}.zone`]: renderZoneSnippet(tenant.unitId, records),
+          "records.json": `${JSON.stringify(records, null, 2)}\n`,
+        },
       },
     },
   ];

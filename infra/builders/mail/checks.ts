@@ -11,8 +11,28 @@ export function mailPostmaster(_stack: LoadedStack, units: readonly LoadedUnit[]
   return units.flatMap((u) => {
     const m = u.unit.services.mail;
     if (!m) return [];
-    const boxes = m.mailboxes.flatMap((b, i) => (b.localPart === POSTMASTER ? [u.source.diagnostic([...MAIL, "mailboxes", i, "localPart"], `"${POSTMASTER}" is the account muni creates in every mail domain`, "remove it; its password is in the unit's mail-initial-passwords Secret")] : []));
-    const aliases = m.aliases.flatMap((a, i) => (a.name === POSTMASTER ? [u.source.diagnostic([...MAIL, "aliases", i, "name"], `"${POSTMASTER}" is the account muni creates in every mail domain`, "remove the alias; forward postmaster's mail from the mailbox itself")] : []));
+    const boxes = m.mailboxes.flatMap((b, i) =>
+      b.localPart === POSTMASTER
+        ? [
+            u.source.diagnostic(
+              [...MAIL, "mailboxes", i, "localPart"],
+              `"${POSTMASTER}" is the account muni creates in every mail domain`,
+              "remove it; its password is in the unit's mail-initial-passwords Secret",
+            ),
+          ]
+        : [],
+    );
+    const aliases = m.aliases.flatMap((a, i) =>
+      a.name === POSTMASTER
+        ? [
+            u.source.diagnostic(
+              [...MAIL, "aliases", i, "name"],
+              `"${POSTMASTER}" is the account muni creates in every mail domain`,
+              "remove the alias; forward postmaster's mail from the mailbox itself",
+            ),
+          ]
+        : [],
+    );
     return [...boxes, ...aliases];
   });
 }
@@ -26,7 +46,10 @@ export function mailQuotaSum(_stack: LoadedStack, units: readonly LoadedUnit[]):
     const sum = quotaSumBytes(tenant);
     const limit = quotaLimitBytes(m);
     if (sum <= limit) return [];
-    const what = m.quotaLimit !== undefined ? `quotaLimit ${m.quotaLimit}` : `mailboxLimit × defaultQuota (${m.mailboxLimit} × ${m.defaultQuota} = ${formatBytes(limit)})`;
+    const what =
+      m.quotaLimit !== undefined
+        ? `quotaLimit ${m.quotaLimit}`
+        : `mailboxLimit × defaultQuota (${m.mailboxLimit} × ${m.defaultQuota} = ${formatBytes(limit)})`;
     return [
       u.source.diagnostic(
         m.quotaLimit !== undefined ? [...MAIL, "quotaLimit"] : [...MAIL, "mailboxes"],
@@ -63,7 +86,11 @@ export function mailAliases(_stack: LoadedStack, units: readonly LoadedUnit[]): 
       if (domains.has(domain) && !known.has(target)) {
         const raw = e.unit.unit.services.mail!.aliases[e.index]!.to[j]!;
         out.push(
-          e.unit.source.diagnostic([...MAIL, "aliases", e.index, "to", j], `"${raw}" resolves to ${target}, which is no mailbox or alias of ${domain}`, `add the mailbox to unit ${domains.get(domain)!.unit.id}, or fix the target of alias ${address}`),
+          e.unit.source.diagnostic(
+            [...MAIL, "aliases", e.index, "to", j],
+            `"${raw}" resolves to ${target}, which is no mailbox or alias of ${domain}`,
+            `add the mailbox to unit ${domains.get(domain)!.unit.id}, or fix the target of alias ${address}`,
+          ),
         );
       }
     });
@@ -79,7 +106,11 @@ export function mailAliases(_stack: LoadedStack, units: readonly LoadedUnit[]): 
       reported.add(key);
       const e = edges.get(cycle[0]!)!;
       out.push(
-        e.unit.source.diagnostic([...MAIL, "aliases", e.index, "to"], `alias ${cycle[0]} loops: ${[...cycle, cycle[0]].join(" → ")}`, "make one of the aliases deliver to a mailbox instead"),
+        e.unit.source.diagnostic(
+          [...MAIL, "aliases", e.index, "to"],
+          `alias ${cycle[0]} loops: ${[...cycle, cycle[0]].join(" → ")}`,
+          "make one of the aliases deliver to a mailbox instead",
+        ),
       );
       return;
     }

@@ -16,21 +16,37 @@ export const VMAIL_ID = 5000;
  * - `dkim.key`, `opendkim-keytable`, `opendkim-signingtable`: OpenDKIM's signing key and tables.
  * The platform concatenates every tenant's file of one name (see platform/mail-server.ts).
  */
-export const TENANT_FILES = ["users", "vmailbox", "virtual", "domains", "dkim.key", "opendkim-keytable", "opendkim-signingtable"] as const;
+export const TENANT_FILES = [
+  "users",
+  "vmailbox",
+  "virtual",
+  "domains",
+  "dkim.key",
+  "opendkim-keytable",
+  "opendkim-signingtable",
+] as const;
 export type TenantFileName = (typeof TENANT_FILES)[number];
 
 /** Where a tenant's files are mounted on the platform: `<TENANTS_DIR>/<unit id>/<file>`. */
 export const TENANTS_DIR = "/run/muni/tenants";
 
 /** The tenant's files, with real hashes and key when `secrets` supplies real values. */
-export function renderTenantFiles(tenant: MailTenant, secrets: SecretSource, selector: string, tenantsDir: string = TENANTS_DIR): Record<TenantFileName, string> {
+export function renderTenantFiles(
+  tenant: MailTenant,
+  secrets: SecretSource,
+  selector: string,
+  tenantsDir: string = TENANTS_DIR,
+): Record<TenantFileName, string> {
   const head = `# muni mail tenant ${tenant.unitId} (${tenant.domain}): generated from units/${tenant.unitId}.yaml, do not edit\n`;
   const lines = (rows: string[]) => head + rows.map((r) => `${r}\n`).join("");
   const users = tenant.accounts.map((a) => {
     const password = secrets.get(a.password);
     const salt = secrets.get(a.salt);
     // Rendering without secrets (plan, reports, the first pass of the Unit) gives a placeholder hash.
-    const hash = isPlaceholder(password) || isPlaceholder(salt) ? `{SHA512-CRYPT}<hash:${a.password.id}>` : dovecotSha512Crypt(password, salt);
+    const hash =
+      isPlaceholder(password) || isPlaceholder(salt)
+        ? `{SHA512-CRYPT}<hash:${a.password.id}>`
+        : dovecotSha512Crypt(password, salt);
     return `${a.address}:${hash}:${VMAIL_ID}:${VMAIL_ID}::::userdb_quota_rule=*:bytes=${a.quotaBytes}`;
   });
   const keyName = `${selector}._domainkey.${tenant.domain}`;
@@ -40,7 +56,9 @@ export function renderTenantFiles(tenant: MailTenant, secrets: SecretSource, sel
     virtual: lines(tenant.aliases.map((a) => `${a.address} ${a.targets.join(", ")}`)),
     domains: lines([`${tenant.domain} ${tenant.unitId}`]),
     "dkim.key": ensureNewline(secrets.get(tenant.dkimKey)),
-    "opendkim-keytable": lines([`${keyName} ${tenant.domain}:${selector}:${tenantsDir}/${tenant.unitId}/dkim.key`]),
+    "opendkim-keytable": lines([
+      `${keyName} ${tenant.domain}:${selector}:${tenantsDir}/${tenant.unitId}/dkim.key`,
+    ]),
     "opendkim-signingtable": lines([`*@${tenant.domain} ${keyName}`]),
   };
 }

@@ -43,15 +43,24 @@ export function platformMailLayout(hostname: string): MailLayout {
     tls: { cert: "/etc/muni/tls/tls.crt", key: "/etc/muni/tls/tls.key" },
     authFailureDelay: "2 secs",
     dovecot: { baseDir: "/run/dovecot", stateDir: "/srv/mail/.dovecot-state", instanceName: "muni-mail" },
-    postfix: { queueDir: "/srv/mail/.postfix-queue", dataDir: "/var/lib/postfix", maillogFile: "/dev/stdout" },
+    postfix: {
+      queueDir: "/srv/mail/.postfix-queue",
+      dataDir: "/var/lib/postfix",
+      maillogFile: "/dev/stdout",
+    },
   };
 }
 
 /** Tables the platform assembles (every tenant's file of that name, concatenated); dkim.key stays per tenant. */
-export const ASSEMBLED_TABLES = TENANT_FILES.filter((f) => f !== "dkim.key") as Exclude<TenantFileName, "dkim.key">[];
+export const ASSEMBLED_TABLES = TENANT_FILES.filter((f) => f !== "dkim.key") as Exclude<
+  TenantFileName,
+  "dkim.key"
+>[];
 
 /** The assembled tables from every tenant's files, in unit-id order (what the platform's init step writes). */
-export function assembleTables(tenants: ReadonlyArray<{ unitId: string; files: Readonly<Record<string, string>> }>): Record<string, string> {
+export function assembleTables(
+  tenants: ReadonlyArray<{ unitId: string; files: Readonly<Record<string, string>> }>,
+): Record<string, string> {
   const sorted = [...tenants].sort((a, b) => (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0));
   return Object.fromEntries(ASSEMBLED_TABLES.map((t) => [t, sorted.map((x) => x.files[t] ?? "").join("")]));
 }

@@ -14,9 +14,27 @@ import { createHash, hash } from "node:crypto";
 const ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** Byte triples of the final digest, in the order the specification encodes them. */
 const ORDER: ReadonlyArray<readonly [number, number, number]> = [
-  [0, 21, 42], [22, 43, 1], [44, 2, 23], [3, 24, 45], [25, 46, 4], [47, 5, 26], [6, 27, 48],
-  [28, 49, 7], [50, 8, 29], [9, 30, 51], [31, 52, 10], [53, 11, 32], [12, 33, 54], [34, 55, 13],
-  [56, 14, 35], [15, 36, 57], [37, 58, 16], [59, 17, 38], [18, 39, 60], [40, 61, 19], [62, 20, 41],
+  [0, 21, 42],
+  [22, 43, 1],
+  [44, 2, 23],
+  [3, 24, 45],
+  [25, 46, 4],
+  [47, 5, 26],
+  [6, 27, 48],
+  [28, 49, 7],
+  [50, 8, 29],
+  [9, 30, 51],
+  [31, 52, 10],
+  [53, 11, 32],
+  [12, 33, 54],
+  [34, 55, 13],
+  [56, 14, 35],
+  [15, 36, 57],
+  [37, 58, 16],
+  [59, 17, 38],
+  [18, 39, 60],
+  [40, 61, 19],
+  [62, 20, 41],
 ];
 /** Default rounds of the specification; written without a `rounds=` field. */
 export const DEFAULT_ROUNDS = 5000;
@@ -47,8 +65,12 @@ function b64(b2: number, b1: number, b0: number, n: number): string {
  * from Pulumi state, so the same password and salt always give the same string.
  */
 export function sha512Crypt(password: string, salt: string, rounds: number = DEFAULT_ROUNDS): string {
-  if (!/^[./0-9A-Za-z]{1,16}$/.test(salt)) throw new Error(`SHA512-CRYPT salt must be 1-16 characters of [./0-9A-Za-z], got ${JSON.stringify(salt)}`);
-  if (!Number.isInteger(rounds) || rounds < 1000 || rounds > 999_999_999) throw new Error(`SHA512-CRYPT rounds must be 1000..999999999, got ${rounds}`);
+  if (!/^[./0-9A-Za-z]{1,16}$/.test(salt))
+    throw new Error(
+      `SHA512-CRYPT salt must be 1-16 characters of [./0-9A-Za-z], got ${JSON.stringify(salt)}`,
+    );
+  if (!Number.isInteger(rounds) || rounds < 1000 || rounds > 999_999_999)
+    throw new Error(`SHA512-CRYPT rounds must be 1000..999999999, got ${rounds}`);
   const P = Buffer.from(password, "utf8");
   const S = Buffer.from(salt, "ascii");
   const B = sha512(P, S, P);

@@ -45,7 +45,9 @@ export function qualify(target: string, domain: string): string {
 
 /** Effective quota limit of the tenant: quotaLimit, or mailboxLimit × defaultQuota when unset. */
 export function quotaLimitBytes(mail: MailService): number {
-  return mail.quotaLimit !== undefined ? bytes(mail.quotaLimit) : mail.mailboxLimit * bytes(mail.defaultQuota);
+  return mail.quotaLimit !== undefined
+    ? bytes(mail.quotaLimit)
+    : mail.mailboxLimit * bytes(mail.defaultQuota);
 }
 
 /** Sum of every account's quota, postmaster included. */
@@ -58,7 +60,12 @@ export function mailTenant(unit: Unit): MailTenant | undefined {
   const mail = unit.services.mail;
   if (!mail) return undefined;
   const { domain } = mail;
-  const account = (localPart: string, displayName: string, quota: string, implicit: boolean): MailAccount => ({
+  const account = (
+    localPart: string,
+    displayName: string,
+    quota: string,
+    implicit: boolean,
+  ): MailAccount => ({
     localPart,
     address: `${localPart}@${domain}`,
     displayName,
@@ -67,14 +74,22 @@ export function mailTenant(unit: Unit): MailTenant | undefined {
     password: { id: `mail-${localPart}-password`, kind: "password", length: PASSWORD_LENGTH },
     salt: { id: `mail-${localPart}-salt`, kind: "salt", length: SALT_LENGTH },
   });
-  const accounts = mail.mailboxes.map((m) => account(m.localPart, m.displayName, m.quota ?? mail.defaultQuota, false));
-  if (!mail.mailboxes.some((m) => m.localPart === POSTMASTER) && !mail.aliases.some((a) => a.name === POSTMASTER))
+  const accounts = mail.mailboxes.map((m) =>
+    account(m.localPart, m.displayName, m.quota ?? mail.defaultQuota, false),
+  );
+  if (
+    !mail.mailboxes.some((m) => m.localPart === POSTMASTER) &&
+    !mail.aliases.some((a) => a.name === POSTMASTER)
+  )
     accounts.push(account(POSTMASTER, `Postmaster ${unit.shortName}`, mail.defaultQuota, true));
   return {
     unitId: unit.id,
     domain,
     accounts,
-    aliases: mail.aliases.map((a) => ({ address: `${a.name}@${domain}`, targets: a.to.map((t) => qualify(t, domain)) })),
+    aliases: mail.aliases.map((a) => ({
+      address: `${a.name}@${domain}`,
+      targets: a.to.map((t) => qualify(t, domain)),
+    })),
     dkimKey: { id: "mail-dkim-key", kind: "rsa-key", length: DKIM_BITS },
   };
 }

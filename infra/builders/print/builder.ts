@@ -33,7 +33,11 @@ export function buildPrint(ctx: BuildContext): Desired[] {
       object: {
         apiVersion: "v1",
         kind: "ConfigMap",
-        metadata: { name: printQueuesConfigMapName(id), namespace: ctx.settings.platform.print.namespace, labels: { ...labels, [PRINT_TENANT_LABEL]: id } },
+        metadata: {
+          name: printQueuesConfigMapName(id),
+          namespace: ctx.settings.platform.print.namespace,
+          labels: { ...labels, [PRINT_TENANT_LABEL]: id },
+        },
         data: { "printers.conf": renderPrintersConf(id, printQueues(ctx.unit, ctx.settings)) },
       },
     },

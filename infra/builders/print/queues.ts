@@ -64,7 +64,11 @@ export function renderPrintersConf(unitId: string, queues: readonly PrintQueue[]
 }
 
 /** The unit's clients' CUPS settings: the server, and the unit's default queue (lpoptions `Default`). */
-export function renderClientFiles(unitId: string, print: PrintService, server: string): Record<string, string> {
+export function renderClientFiles(
+  unitId: string,
+  print: PrintService,
+  server: string,
+): Record<string, string> {
   return {
     "client.conf": `# muni: CUPS client settings of unit ${unitId}\nServerName ${server}\nEncryption IfRequested\n`,
     ...(print.defaultQueue ? { lpoptions: `Default ${cupsName(unitId, print.defaultQueue)}\n` } : {}),

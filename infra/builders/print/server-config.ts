@@ -12,7 +12,15 @@ export interface CupsLayout {
 }
 
 export function platformCupsLayout(port: number): CupsLayout {
-  return { serverRoot: "/etc/cups", requestRoot: "/var/spool/cups", cacheDir: "/var/cache/cups", stateDir: "/run/cups", logDir: "/var/log/cups", listen: `*:${port}`, allowFrom: ["all"] };
+  return {
+    serverRoot: "/etc/cups",
+    requestRoot: "/var/spool/cups",
+    cacheDir: "/var/cache/cups",
+    stateDir: "/run/cups",
+    logDir: "/var/log/cups",
+    listen: `*:${port}`,
+    allowFrom: ["all"],
+  };
 }
 
 /** cups-files.conf: file locations (ServerBin and DataDir stay at the package's defaults). */

@@ -2,7 +2,16 @@ import type { BuildContext, Desired } from "../types";
 import { buildVm } from "./vm";
 import { buildVmNamespace } from "./vm-namespace";
 
-export { buildVm, vmRequests, vmMemoryOverhead, systemDiskName, vmKey, type Vm, type VmImage, type VmRequests } from "./vm";
+export {
+  buildVm,
+  vmRequests,
+  vmMemoryOverhead,
+  systemDiskName,
+  vmKey,
+  type Vm,
+  type VmImage,
+  type VmRequests,
+} from "./vm";
 
 export { buildVmNamespace, vmShare, VM_OPERATIONS_RULES } from "./vm-namespace";
 

@@ -12,17 +12,36 @@ const RBAC = "rbac.authorization.k8s.io";
  * VMs, and the namespace runs at Pod Security `privileged`.
  */
 export const VM_OPERATIONS_RULES = [
-  { apiGroups: ["kubevirt.io"], resources: ["virtualmachines", "virtualmachineinstances"], verbs: ["get", "list", "watch"] },
+  {
+    apiGroups: ["kubevirt.io"],
+    resources: ["virtualmachines", "virtualmachineinstances"],
+    verbs: ["get", "list", "watch"],
+  },
   {
     apiGroups: ["subresources.kubevirt.io"],
-    resources: ["virtualmachines/start", "virtualmachines/stop", "virtualmachines/restart", "virtualmachineinstances/console", "virtualmachineinstances/vnc"],
+    resources: [
+      "virtualmachines/start",
+      "virtualmachines/stop",
+      "virtualmachines/restart",
+      "virtualmachineinstances/console",
+      "virtualmachineinstances/vnc",
+    ],
     verbs: ["get", "update"],
   },
 ];
 
 /** The sum of what a unit's VMs take from its quota (zeros without VMs). */
 export function vmShare(ctx: Pick<BuildContext, "unit" | "settings">): VmRequests {
-  const sum: VmRequests = { cpuMillis: 0, cpuLimitMillis: 0, memory: 0, memoryLimit: 0, storage: 0, pods: 0, volumes: 0, vms: 0 };
+  const sum: VmRequests = {
+    cpuMillis: 0,
+    cpuLimitMillis: 0,
+    memory: 0,
+    memoryLimit: 0,
+    storage: 0,
+    pods: 0,
+    volumes: 0,
+    vms: 0,
+  };
   for (const vm of ctx.unit.services.servers?.vms ?? []) {
     const r = vmRequests(vm, ctx.settings);
     for (const k of Object.keys(sum) as (keyof VmRequests)[]) sum[k] += r[k];
@@ -44,13 +63,34 @@ export function buildVmNamespace(ctx: BuildContext): Desired[] {
   const ns = vmNamespaceOf(unit, settings);
   const share = vmShare(ctx);
   const meta = (name: string) => ({ name, namespace: ns, labels: ctx.labels });
-  const subject = (who: { kind: string; name: string }) => ({ kind: who.kind === "group" ? "Group" : "User", apiGroup: RBAC, name: who.name });
+  const subject = (who: { kind: string; name: string }) => ({
+    kind: who.kind === "group" ? "Group" : "User",
+    apiGroup: RBAC,
+    name: who.name,
+  });
   const operators = [...unit.roles.localAdministrators, ...unit.roles.operationsLeads].filter(
     (who, i, all) => all.findIndex((o) => o.kind === who.kind && o.name === who.name) === i,
   );
-  const binding = (key: string, name: string, roleRef: { kind: string; name: string }, subjects: { kind: string; name: string }[]): Desired[] =>
+  const binding = (
+    key: string,
+    name: string,
+    roleRef: { kind: string; name: string },
+    subjects: { kind: string; name: string }[],
+  ): Desired[] =>
     subjects.length
-      ? [{ key, service: "servers", object: { apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata: meta(name), roleRef: { apiGroup: RBAC, ...roleRef }, subjects: subjects.map(subject) } }]
+      ? [
+          {
+            key,
+            service: "servers",
+            object: {
+              apiVersion: `${RBAC}/v1`,
+              kind: "RoleBinding",
+              metadata: meta(name),
+              roleRef: { apiGroup: RBAC, ...roleRef },
+              subjects: subjects.map(subject),
+            },
+          },
+        ]
       : [];
   return [
     {
@@ -72,7 +112,8 @@ export function buildVmNamespace(ctx: BuildContext): Desired[] {
           annotations: {
             [ANNOTATION.name]: unit.name,
             [ANNOTATION.shortName]: unit.shortName,
-            "muni.lodz.pl/pod-security": "privileged for KubeVirt virt-launcher pods; only muni and KubeVirt create workloads here",
+            "muni.lodz.pl/pod-security":
+              "privileged for KubeVirt virt-launcher pods; only muni and KubeVirt create workloads here",
           },
         },
       },
@@ -101,9 +142,28 @@ export function buildVmNamespace(ctx: BuildContext): Desired[] {
       },
     },
     ...buildVmNetworkPolicies(ctx),
-    { key: "vmns-role-operations", service: "servers", object: { apiVersion: `${RBAC}/v1`, kind: "Role", metadata: meta("vm-operations"), rules: VM_OPERATIONS_RULES } },
+    {
+      key: "vmns-role-operations",
+      service: "servers",
+      object: {
+        apiVersion: `${RBAC}/v1`,
+        kind: "Role",
+        metadata: meta("vm-operations"),
+        rules: VM_OPERATIONS_RULES,
+      },
+    },
     ...binding("vmns-rb-view", "unit-view", { kind: "ClusterRole", name: "view" }, operators),
-    ...binding("vmns-rb-operations", "unit-vm-operations", { kind: "Role", name: "vm-operations" }, operators),
-    ...binding("vmns-rb-central-administrators", "central-administrators", { kind: "ClusterRole", name: "admin" }, [settings.centralAdministrators]),
+    ...binding(
+      "vmns-rb-operations",
+      "unit-vm-operations",
+      { kind: "Role", name: "vm-operations" },
+      operators,
+    ),
+    ...binding(
+      "vmns-rb-central-administrators",
+      "central-administrators",
+      { kind: "ClusterRole", name: "admin" },
+      [settings.centralAdministrators],
+    ),
   ];
 }

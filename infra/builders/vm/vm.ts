@@ -24,9 +24,14 @@ export interface VmRequests {
  * KubeVirt's per-VM memory overhead as muni estimates it from the stack's `vm.memoryOverhead`:
  * base + perVcpu × vCPUs + guestPermille/1000 × guest memory, rounded up to a whole MiB.
  */
-export function vmMemoryOverhead(vm: Pick<Vm, "cpu" | "memory">, settings: Pick<StackSettings, "vm">): number {
+export function vmMemoryOverhead(
+  vm: Pick<Vm, "cpu" | "memory">,
+  settings: Pick<StackSettings, "vm">,
+): number {
   const o = settings.vm.memoryOverhead;
-  return ceilMi(bytes(o.base) + vm.cpu * bytes(o.perVcpu) + Math.ceil((bytes(vm.memory) * o.guestPermille) / 1000));
+  return ceilMi(
+    bytes(o.base) + vm.cpu * bytes(o.perVcpu) + Math.ceil((bytes(vm.memory) * o.guestPermille) / 1000),
+  );
 }
 
 /**
@@ -63,7 +68,10 @@ export function vmKey(vm: Pick<Vm, "name">): string {
 function diskSource(image: VmImage): Record<string, unknown> {
   if (image.registry) return { source: { registry: { url: image.registry } } };
   if (image.http) return { source: { http: { url: image.http } } };
-  if (image.dataSource) return { sourceRef: { kind: "DataSource", name: image.dataSource.name, namespace: image.dataSource.namespace } };
+  if (image.dataSource)
+    return {
+      sourceRef: { kind: "DataSource", name: image.dataSource.name, namespace: image.dataSource.namespace },
+    };
   throw new Error("catalogue image without a source: the stack checks reject this");
 }
 
@@ -73,7 +81,12 @@ function windowsDomain() {
     features: { acpi: {}, apic: {}, hyperv: { relaxed: {}, vapic: {}, spinlocks: { spinlocks: 8191 } } },
     clock: {
       timezone: "Europe/Warsaw",
-      timer: { hpet: { present: false }, pit: { tickPolicy: "delay" }, rtc: { tickPolicy: "catchup" }, hyperv: {} },
+      timer: {
+        hpet: { present: false },
+        pit: { tickPolicy: "delay" },
+        rtc: { tickPolicy: "catchup" },
+        hyperv: {},
+      },
     },
   };
 }
@@ -85,7 +98,10 @@ function windowsDomain() {
  */
 export function buildVm(ctx: BuildContext, vm: Vm): Desired {
   const image = ctx.settings.vm.images[vm.image];
-  if (!image) throw new Error(`VM ${vm.name}: image "${vm.image}" is not in the catalogue (the stack checks reject this)`);
+  if (!image)
+    throw new Error(
+      `VM ${vm.name}: image "${vm.image}" is not in the catalogue (the stack checks reject this)`,
+    );
   const labels = { ...ctx.labels, [LABEL.service]: "servers" };
   const selector = { "app.kubernetes.io/name": "vm", "app.kubernetes.io/instance": vm.name };
   const memoryLimit = formatBytes(bytes(vm.memory) + vmMemoryOverhead(vm, ctx.settings));
@@ -98,7 +114,11 @@ export function buildVm(ctx: BuildContext, vm: Vm): Desired {
     object: {
       apiVersion: "kubevirt.io/v1",
       kind: "VirtualMachine",
-      metadata: { name: vm.name, namespace: vmNamespaceOf(ctx.unit, ctx.settings), labels: { ...labels, ...selector } },
+      metadata: {
+        name: vm.name,
+        namespace: vmNamespaceOf(ctx.unit, ctx.settings),
+        labels: { ...labels, ...selector },
+      },
       spec: {
         runStrategy: vm.running ? "Always" : "Halted",
         dataVolumeTemplates: [
@@ -119,7 +139,10 @@ export function buildVm(ctx: BuildContext, vm: Vm): Desired {
             domain: {
               cpu: { cores: vm.cpu, sockets: 1, threads: 1 },
               memory: { guest: vm.memory },
-              resources: { requests: { cpu: cores, memory: vm.memory }, limits: { cpu: cores, memory: memoryLimit } },
+              resources: {
+                requests: { cpu: cores, memory: vm.memory },
+                limits: { cpu: cores, memory: memoryLimit },
+              },
               devices: {
                 disks: [{ name: "system", bootOrder: 1, disk: { bus: image.bus } }],
                 interfaces: [{ name: "default", masquerade: {} }],

@@ -28,7 +28,15 @@ export function bipRegistry(units: readonly Unit[]): BipEntry[] {
     .flatMap((u) =>
       (u.services.web?.sites ?? [])
         .filter((s) => s.kind === "bip")
-        .map((s) => ({ unit: u.id, unitName: u.name, hostname: s.hostname, url: `https://${s.hostname}/`, title: siteTitle(s) ?? u.name })),
+        .map((s) => ({
+          unit: u.id,
+          unitName: u.name,
+          hostname: s.hostname,
+          url: `https://${s.hostname}/`,
+          title: siteTitle(s) ?? u.name,
+        })),
     )
-    .sort((a, b) => (a.unit === b.unit ? a.hostname.localeCompare(b.hostname) : a.unit.localeCompare(b.unit)));
+    .sort((a, b) =>
+      a.unit === b.unit ? a.hostname.localeCompare(b.hostname) : a.unit.localeCompare(b.unit),
+    );
 }

@@ -1,7 +1,14 @@
 import type { BuildContext, Desired } from "../types";
 import { buildSite } from "./site";
 
-export { buildSite, siteRequests, SITE_KIND_LABEL, CONFIG_HASH_ANNOTATION, type Site, type SiteRequests } from "./site";
+export {
+  buildSite,
+  siteRequests,
+  SITE_KIND_LABEL,
+  CONFIG_HASH_ANNOTATION,
+  type Site,
+  type SiteRequests,
+} from "./site";
 export { renderNginxConf, WEB_PORT, CONTENT_DIR, CONFIG_DIR, RUN_PREFIX, HEALTH_PATH } from "./nginx-conf";
 export { siteBaseName, siteObjectNames, siteKeyPrefix } from "./names";
 export { bipRegistry, siteTitle, type BipEntry } from "./bip-registry";

@@ -78,7 +78,12 @@ export function buildSite(ctx: BuildContext, site: Site): Desired[] {
       },
       true,
     ),
-    out("config", { apiVersion: "v1", kind: "ConfigMap", metadata: meta(n.config), data: { "nginx.conf": conf } }),
+    out("config", {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(n.config),
+      data: { "nginx.conf": conf },
+    }),
     out("deployment", {
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -118,7 +123,11 @@ export function buildSite(ctx: BuildContext, site: Site): Desired[] {
                   capabilities: { drop: ["ALL"] },
                 },
                 readinessProbe: { httpGet: { path: HEALTH_PATH, port: "http" }, periodSeconds: 10 },
-                livenessProbe: { httpGet: { path: HEALTH_PATH, port: "http" }, initialDelaySeconds: 5, periodSeconds: 20 },
+                livenessProbe: {
+                  httpGet: { path: HEALTH_PATH, port: "http" },
+                  initialDelaySeconds: 5,
+                  periodSeconds: 20,
+                },
                 volumeMounts: [
                   { name: "content", mountPath: CONTENT_DIR, readOnly: true },
                   { name: "config", mountPath: CONFIG_DIR, readOnly: true },
@@ -139,7 +148,11 @@ export function buildSite(ctx: BuildContext, site: Site): Desired[] {
       apiVersion: "v1",
       kind: "Service",
       metadata: meta(n.service),
-      spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+      spec: {
+        type: "ClusterIP",
+        selector,
+        ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+      },
     }),
     out("certificate", {
       apiVersion: "cert-manager.io/v1",
@@ -163,7 +176,15 @@ export function buildSite(ctx: BuildContext, site: Site): Desired[] {
         rules: [
           {
             host: site.hostname,
-            http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: n.service, port: { name: "http" } } } }] },
+            http: {
+              paths: [
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: { service: { name: n.service, port: { name: "http" } } },
+                },
+              ],
+            },
           },
         ],
       },
@@ -171,7 +192,12 @@ export function buildSite(ctx: BuildContext, site: Site): Desired[] {
   ];
   if (site.replicas > 1)
     objects.push(
-      out("pdb", { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(n.pdb), spec: { minAvailable: 1, selector: { matchLabels: selector } } }),
+      out("pdb", {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: meta(n.pdb),
+        spec: { minAvailable: 1, selector: { matchLabels: selector } },
+      }),
     );
   return objects;
 }

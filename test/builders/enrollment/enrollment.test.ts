@@ -7,8 +7,19 @@ describe("finance-accounting and antivirus enrollment", () => {
     // GIVEN / WHEN
     const got = buildEnrollment(contextOf("css"));
     // THEN
-    const labels = (svc: string) => ({ "app.kubernetes.io/managed-by": "muni", "muni.lodz.pl/unit": "css", "muni.lodz.pl/service": svc, "muni.lodz.pl/tenant-of": svc });
-    const who = { unit: "css", name: "Centrum Świadczeń Socjalnych w Łodzi", shortName: "CŚS", costCentre: "MPK-CSS-01", namespace: "unit-css" };
+    const labels = (svc: string) => ({
+      "app.kubernetes.io/managed-by": "muni",
+      "muni.lodz.pl/unit": "css",
+      "muni.lodz.pl/service": svc,
+      "muni.lodz.pl/tenant-of": svc,
+    });
+    const who = {
+      unit: "css",
+      name: "Centrum Świadczeń Socjalnych w Łodzi",
+      shortName: "CŚS",
+      costCentre: "MPK-CSS-01",
+      namespace: "unit-css",
+    };
     const allowance = (svc: string, ns: string, app: string, ports: number[]) => ({
       key: `${svc}-allow-from-unit`,
       service: svc,
@@ -19,7 +30,12 @@ describe("finance-accounting and antivirus enrollment", () => {
         spec: {
           podSelector: { matchLabels: { "app.kubernetes.io/name": app } },
           policyTypes: ["Ingress"],
-          ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "unit-css" } } }], ports: ports.map((port) => ({ protocol: "TCP", port })) }],
+          ingress: [
+            {
+              from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "unit-css" } } }],
+              ports: ports.map((port) => ({ protocol: "TCP", port })),
+            },
+          ],
         },
       },
     });
@@ -31,7 +47,12 @@ describe("finance-accounting and antivirus enrollment", () => {
           apiVersion: "v1",
           kind: "ConfigMap",
           metadata: { name: "tenant-css", namespace: "platform-finance", labels: labels("finance") },
-          data: { ...who, modules: "budgetReporting,budgetPlanning,generalLedger,settlements,contractsRegister,invoicing,assetRegister", users: "25" },
+          data: {
+            ...who,
+            modules:
+              "budgetReporting,budgetPlanning,generalLedger,settlements,contractsRegister,invoicing,assetRegister",
+            users: "25",
+          },
         },
       },
       allowance("finance", "platform-finance", "finance", [443]),
@@ -68,13 +89,16 @@ describe("finance-accounting and antivirus enrollment", () => {
       namespace: "unit-mpu",
       nip: "7251234567",
       regon: "123456785",
-      modules: "budgetReporting,budgetPlanning,generalLedger,settlements,contractsRegister,invoicing,assetRegister",
+      modules:
+        "budgetReporting,budgetPlanning,generalLedger,settlements,contractsRegister,invoicing,assetRegister",
       users: "8",
     });
   });
 
   it("GIVEN all Łódź units WHEN enrolled THEN tenant record names never clash inside a platform namespace", () => {
-    const names = lodzProd().units.flatMap((u) => buildEnrollment(contextOf(u.id))).map((d) => `${d.object.kind}/${d.object.metadata.namespace}/${d.object.metadata.name}`);
+    const names = lodzProd()
+      .units.flatMap((u) => buildEnrollment(contextOf(u.id)))
+      .map((d) => `${d.object.kind}/${d.object.metadata.namespace}/${d.object.metadata.name}`);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toHaveLength(12);
   });

@@ -9,7 +9,8 @@ export const ROOT = join(__dirname, "..", "..", "..");
 /** The validated lodz-prod stack and its units (throws when invalid: these tests need valid input). */
 export function lodzProd() {
   const project = loadProject(ROOT, "lodz-prod");
-  if (!project.stack || project.diagnostics.length) throw new Error(`lodz-prod is invalid: ${JSON.stringify(project.diagnostics)}`);
+  if (!project.stack || project.diagnostics.length)
+    throw new Error(`lodz-prod is invalid: ${JSON.stringify(project.diagnostics)}`);
   return { settings: project.stack.settings, units: project.units.map((u) => u.unit) };
 }
 

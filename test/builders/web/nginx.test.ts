@@ -16,17 +16,28 @@ function nginxTest(conf: string): { status: number | null; output: string; prefi
   // stdout and stderr are a file, as a container runtime gives them (a FIFO or file): node's own pipes
   // are sockets, which /dev/stdout (the access log) cannot be opened on.
   const out = openSync(join(prefix, "output"), "w");
-  const r = spawnSync("nginx", ["-e", join(prefix, "error.log"), "-t", "-p", `${prefix}/`, "-c", join(prefix, "nginx.conf")], { stdio: ["ignore", out, out] });
+  const r = spawnSync(
+    "nginx",
+    ["-e", join(prefix, "error.log"), "-t", "-p", `${prefix}/`, "-c", join(prefix, "nginx.conf")],
+    { stdio: ["ignore", out, out] },
+  );
   closeSync(out);
   if (r.error) throw new Error(`cannot run nginx (install the Debian package nginx): ${r.error.message}`);
-  return { status: r.status, output: readFileSync(join(prefix, "output"), "utf8").split(prefix).join("<prefix>"), prefix };
+  return {
+    status: r.status,
+    output: readFileSync(join(prefix, "output"), "utf8").split(prefix).join("<prefix>"),
+    prefix,
+  };
 }
 
 const configs = () =>
   lodzProd().units.flatMap((u) =>
     buildWeb(contextOf(u.id))
       .filter((d) => d.object.kind === "ConfigMap")
-      .map((d) => ({ name: `${u.id}/${d.object.metadata.name}`, conf: (d.object as unknown as { data: Record<string, string> }).data["nginx.conf"]! })),
+      .map((d) => ({
+        name: `${u.id}/${d.object.metadata.name}`,
+        conf: (d.object as unknown as { data: Record<string, string> }).data["nginx.conf"]!,
+      })),
   );
 
 describe("the rendered nginx.conf under the real nginx -t", () => {
@@ -44,10 +55,12 @@ describe("the rendered nginx.conf under the real nginx -t", () => {
       expect({ name, status: r.status, output: r.output }).toStrictEqual({
         name,
         status: 0,
-        output: "nginx: the configuration file <prefix>/nginx.conf syntax is ok\nnginx: configuration file <prefix>/nginx.conf test is successful\n",
+        output:
+          "nginx: the configuration file <prefix>/nginx.conf syntax is ok\nnginx: configuration file <prefix>/nginx.conf test is successful\n",
       });
       // Every temp path is relative to the prefix (the pod's only writable directory).
-      for (const dir of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) expect(existsSync(join(r.prefix, dir))).toBe(true);
+      for (const dir of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"])
+        expect(existsSync(join(r.prefix, dir))).toBe(true);
     }
   });
 
@@ -57,6 +70,8 @@ describe("the rendered nginx.conf under the real nginx -t", () => {
     const r = nginxTest(broken);
     prefixes.push(r.prefix);
     expect(r.status).toBe(1);
-    expect(r.output).toMatch(/^nginx: \[emerg\] invalid value "sometimes" in <prefix>\/nginx\.conf:\d+\nnginx: configuration file <prefix>\/nginx\.conf test failed\n$/);
+    expect(r.output).toMatch(
+      /^nginx: \[emerg\] invalid value "sometimes" in <prefix>\/nginx\.conf:\d+\nnginx: configuration file <prefix>\/nginx\.conf test failed\n$/,
+    );
   });
 });

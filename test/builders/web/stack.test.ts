@@ -11,7 +11,12 @@ beforeAll(async () => {
   stackModule = await import("../../../infra/stack");
 });
 const ROOT = join(__dirname, "..", "..", "..");
-const settings = () => (parse(readFileSync(join(ROOT, "stacks", "Pulumi.lodz-prod.yaml"), "utf8")) as { config: Record<string, unknown> }).config["muni:settings"];
+const settings = () =>
+  (
+    parse(readFileSync(join(ROOT, "stacks", "Pulumi.lodz-prod.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+    }
+  ).config["muni:settings"];
 
 describe("stack lodz-prod: sites, VMs and enrollments under the mock runtime", () => {
   let registered: typeof mocks.registered;
@@ -26,7 +31,9 @@ describe("stack lodz-prod: sites, VMs and enrollments under the mock runtime", (
 
   it("GIVEN the three Łódź units WHEN the program runs THEN each registers its sites, VMs and enrollments under stable names and typed kinds", () => {
     // (VM namespaces, with their quota, policies and RBAC, are `<unit>-vmns-*`: test/infra/stack.test.ts covers them.)
-    const mine = registered.filter((r) => /^(mpu|zzm|css)-(web-|vm-|finance-|antivirus-)/.test(r.name)).map((r) => `${r.type} ${r.name}`);
+    const mine = registered
+      .filter((r) => /^(mpu|zzm|css)-(web-|vm-|finance-|antivirus-)/.test(r.name))
+      .map((r) => `${r.type} ${r.name}`);
     const site = (unit: string, base: string, pdb: boolean) => [
       `kubernetes:core/v1:PersistentVolumeClaim ${unit}-web-${base}-content`,
       `kubernetes:core/v1:ConfigMap ${unit}-web-${base}-config`,
@@ -72,9 +79,27 @@ describe("stack lodz-prod: sites, VMs and enrollments under the mock runtime", (
 
   it("THEN the bipRegistry output lists the three BIP sites for the national BIP index", () => {
     expect(outputs.bipRegistry).toStrictEqual([
-      { unit: "css", unitName: "Centrum Świadczeń Socjalnych w Łodzi", hostname: "bip.css.lodz.pl", url: "https://bip.css.lodz.pl/", title: "Biuletyn Informacji Publicznej CŚS w Łodzi" },
-      { unit: "mpu", unitName: "Miejska Pracownia Urbanistyczna w Łodzi", hostname: "bip.mpu.lodz.pl", url: "https://bip.mpu.lodz.pl/", title: "Biuletyn Informacji Publicznej MPU w Łodzi" },
-      { unit: "zzm", unitName: "Zarząd Zieleni Miejskiej w Łodzi", hostname: "bip.zzm.lodz.pl", url: "https://bip.zzm.lodz.pl/", title: "Biuletyn Informacji Publicznej ZZM w Łodzi" },
+      {
+        unit: "css",
+        unitName: "Centrum Świadczeń Socjalnych w Łodzi",
+        hostname: "bip.css.lodz.pl",
+        url: "https://bip.css.lodz.pl/",
+        title: "Biuletyn Informacji Publicznej CŚS w Łodzi",
+      },
+      {
+        unit: "mpu",
+        unitName: "Miejska Pracownia Urbanistyczna w Łodzi",
+        hostname: "bip.mpu.lodz.pl",
+        url: "https://bip.mpu.lodz.pl/",
+        title: "Biuletyn Informacji Publicznej MPU w Łodzi",
+      },
+      {
+        unit: "zzm",
+        unitName: "Zarząd Zieleni Miejskiej w Łodzi",
+        hostname: "bip.zzm.lodz.pl",
+        url: "https://bip.zzm.lodz.pl/",
+        title: "Biuletyn Informacji Publicznej ZZM w Łodzi",
+      },
     ]);
   });
 
