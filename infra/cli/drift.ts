@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { loadProject, UnknownStackError } from "../manifest/stack";
+import { loadStackProject } from "./project";
 import { DriftInputError, driftJson, driftMarkdown, driftReport, driftText, hasDrift } from "../plan/drift";
 import { type CliIO, EXIT, UsageError } from "./io";
 import { projectRootOf } from "./plan";
@@ -32,12 +32,7 @@ export function runDrift(
   }
   let known: string[] = [];
   if (opts.stack) {
-    try {
-      known = loadProject(projectRootOf(opts.root), opts.stack).units.map((u) => u.unit.id);
-    } catch (e) {
-      if (e instanceof UnknownStackError) throw new UsageError(e.message);
-      throw e;
-    }
+    known = loadStackProject(projectRootOf(opts.root), opts.stack).units.map((u) => u.unit.id);
   }
   let report;
   try {

@@ -1,6 +1,5 @@
 import { type Command, Option } from "commander";
-import { loadProject, UnknownStackError } from "../manifest/stack";
-import { projectRoot } from "../project-root";
+import { cliProjectRoot, loadStackProject } from "./project";
 import {
   buildReport,
   FORMATS,
@@ -11,7 +10,7 @@ import {
   type Section,
   SECTIONS,
 } from "../report";
-import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
+import { type CliIO, EXIT, paint, printDiagnostics } from "./io";
 
 export interface ReportOptions {
   stack: string;
@@ -27,14 +26,7 @@ export interface ReportOptions {
  * (json) of one stack, always computed from the manifests, the stack settings and the same builders.
  */
 export function runReport(io: CliIO, opts: ReportOptions): number {
-  const root = opts.root ?? rootFrom(process.cwd());
-  let project;
-  try {
-    project = loadProject(root, opts.stack);
-  } catch (e) {
-    if (e instanceof UnknownStackError) throw new UsageError(e.message);
-    throw e;
-  }
+  const project = loadStackProject(opts.root ?? cliProjectRoot("report"), opts.stack);
   if (project.diagnostics.length || !project.stack) {
     printDiagnostics(io, project.diagnostics);
     io.err(
@@ -53,14 +45,6 @@ export function runReport(io: CliIO, opts: ReportOptions): number {
   });
   io.out(renderReport(report, { format: opts.format, lang: opts.lang, section: opts.section }));
   return EXIT.ok;
-}
-
-function rootFrom(cwd: string): string {
-  try {
-    return projectRoot(cwd);
-  } catch {
-    throw new UsageError(`no Pulumi.yaml in ${cwd} or above: run muni report inside the project`);
-  }
 }
 
 export function registerReport(program: Command, io: CliIO, done: (code: number) => void): void {

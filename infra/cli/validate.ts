@@ -3,7 +3,7 @@ import { extname } from "node:path";
 import { type Command, Option } from "commander";
 import { checkLedger } from "../lifecycle/checks";
 import type { Diagnostic } from "../manifest/diagnostics";
-import { loadProject, UnknownStackError } from "../manifest/stack";
+import { cliProjectRoot, loadStackProject } from "./project";
 import { loadUnits } from "../manifest/units";
 import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
 
@@ -82,15 +82,10 @@ function validateStack(
 ): { files: string[]; units: { unit: { id: string } }[]; diagnostics: Diagnostic[] } {
   if (paths.length)
     throw new UsageError("give manifest paths or --stack, not both (a stack names its own unit directories)");
-  try {
-    const project = loadProject(process.cwd(), stack);
-    if (project.stack && project.diagnostics.length === 0)
-      project.diagnostics.push(...checkLedger(project.stack, project.units));
-    return project;
-  } catch (e) {
-    if (e instanceof UnknownStackError) throw new UsageError(e.message);
-    throw e;
-  }
+  const project = loadStackProject(cliProjectRoot("validate"), stack);
+  if (project.stack && project.diagnostics.length === 0)
+    project.diagnostics.push(...checkLedger(project.stack, project.units));
+  return project;
 }
 
 /** A PATH that is not there, or a directory without manifests, is a usage error (exit 2), not invalid input. */

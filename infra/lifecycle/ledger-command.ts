@@ -1,7 +1,6 @@
 import { type Command, Option } from "commander";
-import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "../cli/io";
-import { loadProject, UnknownStackError } from "../manifest/stack";
-import { projectRoot } from "../project-root";
+import { type CliIO, EXIT, paint, printDiagnostics } from "../cli/io";
+import { cliProjectRoot, loadStackProject } from "../cli/project";
 import { checkLedger } from "./checks";
 import { type Ledger, ledgerPath, ledgerText, nextLedger, readLedger, writeLedger } from "./ledger";
 
@@ -24,14 +23,8 @@ export interface LedgerOptions {
  * record a change the guards refuse.
  */
 export function runLedger(io: CliIO, opts: LedgerOptions, env: NodeJS.ProcessEnv = process.env): number {
-  const root = opts.root ?? rootFrom(process.cwd());
-  let project;
-  try {
-    project = loadProject(root, opts.stack);
-  } catch (e) {
-    if (e instanceof UnknownStackError) throw new UsageError(e.message);
-    throw e;
-  }
+  const root = opts.root ?? cliProjectRoot("ledger");
+  const project = loadStackProject(root, opts.stack);
   if (project.stack && !project.diagnostics.length)
     project.diagnostics.push(
       ...checkLedger(
@@ -102,14 +95,6 @@ function changes(before: Ledger, after: Ledger): string[] {
   for (const id of Object.keys(before.units))
     if (!after.units[id]) out.push(`${id}: dropped (only ever planned, manifest gone)`);
   return out;
-}
-
-function rootFrom(cwd: string): string {
-  try {
-    return projectRoot(cwd);
-  } catch {
-    throw new UsageError(`no Pulumi.yaml in ${cwd} or above: run muni ledger inside the project`);
-  }
 }
 
 export function registerLedger(program: Command, io: CliIO, done: (code: number) => void): void {
