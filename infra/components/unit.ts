@@ -3,7 +3,13 @@ import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { type DnsRecord, unitDnsRecords } from "../builders/mail";
 import { renderUnit } from "../builders/render";
-import { type Desired, REDACTED_SECRETS, type SecretRequest, type SecretSource } from "../builders/types";
+import {
+  type Desired,
+  type K8sObject,
+  REDACTED_SECRETS,
+  type SecretRequest,
+  type SecretSource,
+} from "../builders/types";
 import type { Unit as UnitManifest } from "../model";
 import type { StackSettings } from "../model/stack";
 import { registerObject } from "./register";
@@ -37,8 +43,17 @@ export class Unit extends pulumi.ComponentResource {
     const recorder = new RecordingSecrets();
     const desired = renderUnit(args.unit, args.settings, recorder);
     const generated = this.generateSecrets(name, recorder.requests);
+    // Objects built from generated secrets are rendered again once the values exist; only those objects
+    // are kept from that render (the others were registered from the first one).
     const real = desired.some((d) => d.usesSecrets)
-      ? pulumi.all(generated).apply((values) => renderUnit(args.unit, args.settings, fromValues(values)))
+      ? pulumi.all(generated).apply(
+          (values) =>
+            new Map(
+              renderUnit(args.unit, args.settings, fromValues(values))
+                .filter((d) => d.usesSecrets)
+                .map((d) => [d.key, d.object]),
+            ),
+        )
       : undefined;
 
     // Namespaces first. A namespace holding data-bearing objects is retained with them: deleting it
@@ -55,7 +70,7 @@ export class Unit extends pulumi.ComponentResource {
     const dependsOn = [...namespaces, ...(args.platformNamespaces ?? [])];
     for (const d of desired) {
       if (d.object.kind === "Namespace") continue;
-      const object = d.usesSecrets ? real!.apply((all) => byKey(all, d.key).object) : d.object;
+      const object = d.usesSecrets ? real!.apply((byKey) => secretObject(byKey, d.key)) : d.object;
       registerObject(`${name}-${d.key}`, d.object, object, {
         parent: this,
         ...(dependsOn.length ? { dependsOn } : {}),
@@ -132,8 +147,8 @@ function fromValues(values: Record<string, string>): SecretSource {
   };
 }
 
-function byKey(all: Desired[], key: string): Desired {
-  const d = all.find((x) => x.key === key);
-  if (!d) throw new Error(`object ${key} vanished between renders: builders must be deterministic`);
-  return d;
+function secretObject(byKey: ReadonlyMap<string, K8sObject>, key: string): K8sObject {
+  const o = byKey.get(key);
+  if (!o) throw new Error(`object ${key} vanished between renders: builders must be deterministic`);
+  return o;
 }
