@@ -49,52 +49,60 @@ const quotaAmount = (q: EffectiveQuota, dim: Dim): number =>
         : q[dim];
 const where = (file: string, at: { line: number; col: number }) => `${file}:${at.line}:${at.col}`;
 
+/** A consumer charged its limits (requests kept for the message), located at `at` per resource. */
+function consumer(
+  label: string,
+  r: {
+    cpuMillis: number;
+    cpuLimitMillis: number;
+    memory: number;
+    memoryLimit: number;
+    storage: number;
+    pods: number;
+    volumes: number;
+  },
+  at: Consumer["at"],
+): Consumer {
+  return {
+    label,
+    amount: {
+      cpu: r.cpuLimitMillis,
+      memory: r.memoryLimit,
+      storage: r.storage,
+      pods: r.pods,
+      volumes: r.volumes,
+    },
+    requests: { cpu: r.cpuMillis, memory: r.memory },
+    at,
+  };
+}
+
 /** A unit's consumers in the order they are charged: its sites, then its VMs. */
 export function unitConsumers(u: LoadedUnit, stack: LoadedStack): Consumer[] {
   const settings = stack.settings;
   const sites = (u.unit.services.web?.sites ?? []).map((site, i): Consumer => {
     const r = siteRequests(site, settings);
     const p = ["services", "web", "sites", i];
-    return {
-      label: `site "${site.hostname}" (${site.replicas} replica${site.replicas === 1 ? "" : "s"} × web.resources of stack ${stack.name}, content ${site.storage})`,
-      amount: {
-        cpu: r.cpuLimitMillis,
-        memory: r.memoryLimit,
-        storage: r.storage,
-        pods: r.pods,
-        volumes: r.volumes,
-      },
-      requests: { cpu: r.cpuMillis, memory: r.memory },
-      at: {
-        cpu: [...p, "replicas"],
-        memory: [...p, "replicas"],
-        storage: [...p, "storage"],
-        pods: [...p, "replicas"],
-        volumes: [...p, "hostname"],
-      },
-    };
+    const label = `site "${site.hostname}" (${site.replicas} replica${site.replicas === 1 ? "" : "s"} × web.resources of stack ${stack.name}, content ${site.storage})`;
+    return consumer(label, r, {
+      cpu: [...p, "replicas"],
+      memory: [...p, "replicas"],
+      storage: [...p, "storage"],
+      pods: [...p, "replicas"],
+      volumes: [...p, "hostname"],
+    });
   });
   const vms = (u.unit.services.servers?.vms ?? []).map((vm, i): Consumer => {
     const r = vmRequests(vm, settings);
     const p = ["services", "servers", "vms", i];
-    return {
-      label: `virtual machine "${vm.name}" (${vm.cpu} vCPU, ${vm.memory} + ${describeBytes(r.memory - bytes(vm.memory))} overhead, disk ${vm.disk})`,
-      amount: {
-        cpu: r.cpuLimitMillis,
-        memory: r.memoryLimit,
-        storage: r.storage,
-        pods: r.pods,
-        volumes: r.volumes,
-      },
-      requests: { cpu: r.cpuMillis, memory: r.memory },
-      at: {
-        cpu: [...p, "cpu"],
-        memory: [...p, "memory"],
-        storage: [...p, "disk"],
-        pods: [...p, "name"],
-        volumes: [...p, "name"],
-      },
-    };
+    const label = `virtual machine "${vm.name}" (${vm.cpu} vCPU, ${vm.memory} + ${describeBytes(r.memory - bytes(vm.memory))} overhead, disk ${vm.disk})`;
+    return consumer(label, r, {
+      cpu: [...p, "cpu"],
+      memory: [...p, "memory"],
+      storage: [...p, "disk"],
+      pods: [...p, "name"],
+      volumes: [...p, "name"],
+    });
   });
   return [...sites, ...vms];
 }
