@@ -61,3 +61,9 @@ export interface BuildContext {
 
 /** A pure function from a unit to its objects. No Pulumi, no I/O. */
 export type UnitBuilder = (ctx: BuildContext) => Desired[];
+
+/** `Kind/namespace/name` of an object. */
+export function objectName(d: Desired): string {
+  const m = d.object.metadata;
+  return [d.object.kind, m.namespace, m.name].filter(Boolean).join("/");
+}

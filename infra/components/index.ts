@@ -1,2 +1,3 @@
-export { Unit, type UnitArgs, objectName } from "./unit";
+export { Unit, type UnitArgs } from "./unit";
+export { objectName } from "../builders/types";
 export { registerObject } from "./register";

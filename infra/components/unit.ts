@@ -4,7 +4,7 @@ import * as tls from "@pulumi/tls";
 import { type DnsRecord, unitDnsRecords } from "../builders/mail";
 import { renderUnit } from "../builders/render";
 import {
-  type Desired,
+  objectName,
   type K8sObject,
   REDACTED_SECRETS,
   type SecretRequest,
@@ -13,7 +13,7 @@ import {
 import type { Unit as UnitManifest } from "../model";
 import type { StackSettings } from "../model/stack";
 import { registerObject } from "./register";
-import { isDataBearing, retentionOptions } from "../lifecycle/retention";
+import { isDataBearing, namespacesHoldingData, retentionOptions } from "../lifecycle/retention";
 
 export interface UnitArgs {
   /** The validated unit manifest (defaults filled in). */
@@ -60,7 +60,7 @@ export class Unit extends pulumi.ComponentResource {
     // would delete them.
     const retain = retentionOptions(args.unit, args.settings);
     const nsDesired = desired.filter((d) => d.object.kind === "Namespace");
-    const dataNamespaces = new Set(desired.filter(isDataBearing).map((d) => d.object.metadata.namespace));
+    const dataNamespaces = namespacesHoldingData(desired);
     const namespaces = nsDesired.map((d) =>
       registerObject(`${name}-${d.key}`, d.object, d.object, {
         parent: this,
@@ -119,12 +119,6 @@ export class Unit extends pulumi.ComponentResource {
     }
     return out;
   }
-}
-
-/** `Kind/namespace/name` of an object. */
-export function objectName(d: Desired): string {
-  const m = d.object.metadata;
-  return [d.object.kind, m.namespace, m.name].filter(Boolean).join("/");
 }
 
 /** Collects the secrets builders ask for, answering with placeholders. */

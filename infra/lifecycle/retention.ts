@@ -26,6 +26,20 @@ export function isDataBearing(d: Pick<Desired, "dataBearing" | "object">): boole
   return d.dataBearing === true || holdsData(d.object);
 }
 
+/**
+ * Names of the namespaces that hold data-bearing objects: they are retained with them, since deleting
+ * a namespace deletes everything in it.
+ */
+export function namespacesHoldingData(
+  desired: readonly Pick<Desired, "dataBearing" | "object">[],
+): Set<string> {
+  return new Set(
+    desired
+      .filter(isDataBearing)
+      .flatMap((d) => (d.object.metadata.namespace ? [d.object.metadata.namespace] : [])),
+  );
+}
+
 /** The Pulumi options of a data-bearing resource (and of the namespace that holds such resources). */
 export interface RetentionOptions {
   retainOnDelete: true;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { registerObject } from "../components/register";
-import type { Desired } from "../builders/types";
+import { type Desired, objectName } from "../builders/types";
+import { isDataBearing, namespacesHoldingData } from "../lifecycle/retention";
 import type { Unit } from "../model";
 import type { StackSettings } from "../model/stack";
 import { buildMailServer } from "./mail-server";
@@ -32,9 +33,7 @@ export class Platform extends pulumi.ComponentResource {
     super("muni:platform:Platform", name, {}, opts);
     const desired = renderPlatform(args.settings, args.units);
     // A namespace holding a data volume is retained too: deleting the namespace would delete the volume.
-    const dataNamespaces = new Set(
-      desired.filter((d) => d.dataBearing).map((d) => d.object.metadata.namespace),
-    );
+    const dataNamespaces = namespacesHoldingData(desired);
     const namespaces = desired
       .filter((d) => d.object.kind === "Namespace")
       .map((d) =>
@@ -48,15 +47,11 @@ export class Platform extends pulumi.ComponentResource {
       registerObject(`${name}-${d.key}`, d.object, d.object, {
         parent: this,
         dependsOn: namespaces,
-        ...(d.dataBearing ? { retainOnDelete: true } : {}),
+        ...(isDataBearing(d) ? { retainOnDelete: true } : {}),
       });
     }
     this.namespaces = namespaces;
-    this.objects = pulumi.output(
-      desired.map((d) =>
-        [d.object.kind, d.object.metadata.namespace, d.object.metadata.name].filter(Boolean).join("/"),
-      ),
-    );
+    this.objects = pulumi.output(desired.map(objectName));
     this.registerOutputs({ objects: this.objects });
   }
 }
