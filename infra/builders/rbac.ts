@@ -1,5 +1,5 @@
 import type { Identity } from "../model";
-import type { BuildContext, Desired } from "./types";
+import type { BuildContext, Desired, ObjectMeta } from "./types";
 
 const RBAC = "rbac.authorization.k8s.io";
 
@@ -21,27 +21,8 @@ export const OPERATIONS_RULES = [
 export function buildRbac(ctx: BuildContext): Desired[] {
   const { unit, settings } = ctx;
   const meta = (name: string) => ({ name, namespace: ctx.namespace, labels: ctx.labels });
-  const binding = (
-    key: string,
-    name: string,
-    roleRef: { kind: "ClusterRole" | "Role"; name: string },
-    who: readonly Identity[],
-  ): Desired[] =>
-    who.length === 0
-      ? []
-      : [
-          {
-            key,
-            service: "baseline",
-            object: {
-              apiVersion: `${RBAC}/v1`,
-              kind: "RoleBinding",
-              metadata: meta(name),
-              roleRef: { apiGroup: RBAC, ...roleRef },
-              subjects: who.map(subject),
-            },
-          },
-        ];
+  const binding = (key: string, name: string, roleRef: RoleRef, who: readonly Identity[]) =>
+    roleBinding({ key, service: "baseline", metadata: meta(name), roleRef, who });
   const leads = unit.roles.operationsLeads;
   return [
     ...binding(
@@ -83,6 +64,31 @@ export function buildRbac(ctx: BuildContext): Desired[] {
       [settings.centralAdministrators],
     ),
   ];
+}
+
+/** The role a binding grants. */
+export interface RoleRef {
+  kind: "ClusterRole" | "Role";
+  name: string;
+}
+
+/** A RoleBinding of `who` (users and groups) to `roleRef`; nothing when there is nobody to bind. */
+export function roleBinding(b: {
+  key: string;
+  service: Desired["service"];
+  metadata: ObjectMeta;
+  roleRef: RoleRef;
+  who: readonly Pick<Identity, "kind" | "name">[];
+}): Desired[] {
+  if (b.who.length === 0) return [];
+  const object = {
+    apiVersion: `${RBAC}/v1`,
+    kind: "RoleBinding",
+    metadata: b.metadata,
+    roleRef: { apiGroup: RBAC, ...b.roleRef },
+    subjects: b.who.map(subject),
+  };
+  return [{ key: b.key, service: b.service, object }];
 }
 
 function subject(id: Pick<Identity, "kind" | "name">) {

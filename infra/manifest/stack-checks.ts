@@ -1,4 +1,5 @@
 import type { Diagnostic } from "./diagnostics";
+import { namespaceOf, vmNamespaceOf } from "../builders/names";
 import type { LoadedStack } from "./stack";
 import type { LoadedUnit } from "./units";
 import { mailAliases, mailPostmaster, mailQuotaSum } from "../builders/mail/checks";
@@ -13,8 +14,10 @@ export type StackCheck = (stack: LoadedStack, units: readonly LoadedUnit[]) => D
 /** Namespace names (`<prefix><id>`) must fit the 63-character DNS label limit. */
 export const namespaceLength: StackCheck = (stack, units) =>
   units.flatMap((u) => {
-    // Units with VMs also get `<namespace>-vm`, the longer of the two.
-    const ns = `${stack.settings.namespacePrefix}${u.unit.id}${u.unit.services.servers?.vms.length ? "-vm" : ""}`;
+    // Units with VMs also get their VM namespace, the longer of the two.
+    const ns = u.unit.services.servers?.vms.length
+      ? vmNamespaceOf(u.unit, stack.settings)
+      : namespaceOf(u.unit, stack.settings);
     return ns.length > 63
       ? [
           u.source.diagnostic(

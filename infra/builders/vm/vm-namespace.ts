@@ -1,5 +1,7 @@
 import { ANNOTATION, LABEL, vmNamespaceOf } from "../names";
+import type { Identity } from "../../model";
 import { buildVmNetworkPolicies } from "../network-policies";
+import { type RoleRef, roleBinding } from "../rbac";
 import { formatBytes, formatCpu } from "../quantity";
 import type { BuildContext, Desired } from "../types";
 import { type VmRequests, vmRequests } from "./vm";
@@ -63,35 +65,15 @@ export function buildVmNamespace(ctx: BuildContext): Desired[] {
   const ns = vmNamespaceOf(unit, settings);
   const share = vmShare(ctx);
   const meta = (name: string) => ({ name, namespace: ns, labels: ctx.labels });
-  const subject = (who: { kind: string; name: string }) => ({
-    kind: who.kind === "group" ? "Group" : "User",
-    apiGroup: RBAC,
-    name: who.name,
-  });
   const operators = [...unit.roles.localAdministrators, ...unit.roles.operationsLeads].filter(
     (who, i, all) => all.findIndex((o) => o.kind === who.kind && o.name === who.name) === i,
   );
   const binding = (
     key: string,
     name: string,
-    roleRef: { kind: string; name: string },
-    subjects: { kind: string; name: string }[],
-  ): Desired[] =>
-    subjects.length
-      ? [
-          {
-            key,
-            service: "servers",
-            object: {
-              apiVersion: `${RBAC}/v1`,
-              kind: "RoleBinding",
-              metadata: meta(name),
-              roleRef: { apiGroup: RBAC, ...roleRef },
-              subjects: subjects.map(subject),
-            },
-          },
-        ]
-      : [];
+    roleRef: RoleRef,
+    who: readonly Pick<Identity, "kind" | "name">[],
+  ) => roleBinding({ key, service: "servers", metadata: meta(name), roleRef, who });
   return [
     {
       key: "vmns-namespace",
