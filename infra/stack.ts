@@ -4,7 +4,7 @@ import { Unit } from "./components/unit";
 import type { DnsRecord } from "./builders/mail/dns";
 import { Platform } from "./platform/platform";
 import { type BipEntry, bipRegistry } from "./builders/web/bip-registry";
-import { checkLedger } from "./lifecycle/checks";
+import { withLedgerGuards } from "./lifecycle/checks";
 import { notProvisionedReason } from "./lifecycle/provision";
 import { type RetainedObject, retainedData } from "./lifecycle/retention";
 import { formatDiagnostic } from "./manifest/diagnostics";
@@ -41,8 +41,7 @@ export interface StackOutputs {
 export function defineStack(args: StackArgs): StackOutputs {
   const project = loadProject(args.root, args.stack, args.settings);
   // The lifecycle guards against the stack's ledger (docs/lifecycle.md): refused like invalid input.
-  if (project.stack && !project.diagnostics.length)
-    project.diagnostics.push(...checkLedger(project.stack, project.units));
+  withLedgerGuards(project);
   if (!project.stack || project.diagnostics.length) {
     for (const d of project.diagnostics) void pulumi.log.error(formatDiagnostic(d));
     throw new pulumi.RunError(

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { type Command, Option } from "commander";
-import { checkLedger } from "../lifecycle/checks";
+import { withLedgerGuards } from "../lifecycle/checks";
 import type { Diagnostic } from "../manifest/diagnostics";
 import { cliProjectRoot, loadStackProject } from "./project";
 import { loadUnits } from "../manifest/units";
@@ -82,10 +82,7 @@ function validateStack(
 ): { files: string[]; units: { unit: { id: string } }[]; diagnostics: Diagnostic[] } {
   if (paths.length)
     throw new UsageError("give manifest paths or --stack, not both (a stack names its own unit directories)");
-  const project = loadStackProject(cliProjectRoot("validate"), stack);
-  if (project.stack && project.diagnostics.length === 0)
-    project.diagnostics.push(...checkLedger(project.stack, project.units));
-  return project;
+  return withLedgerGuards(loadStackProject(cliProjectRoot("validate"), stack));
 }
 
 /** A PATH that is not there, or a directory without manifests, is a usage error (exit 2), not invalid input. */

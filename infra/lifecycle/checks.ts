@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../manifest/diagnostics";
-import type { LoadedStack } from "../manifest/stack";
+import type { LoadedProject, LoadedStack } from "../manifest/stack";
 import type { LoadedUnit } from "../manifest/units";
 import { checkApproval } from "./approval";
 import { todayOf } from "./clock";
@@ -55,4 +55,18 @@ export function checkLifecycle(
   env: NodeJS.ProcessEnv = process.env,
 ): Diagnostic[] {
   return [...checkApprovals(stack, units, env), ...checkLedger(stack, units, env)];
+}
+
+/**
+ * A loaded project with the ledger guards applied: when the settings and units are otherwise valid,
+ * the guards' findings join its diagnostics. The program, `muni validate --stack` and `muni ledger`
+ * all refuse on the same list.
+ */
+export function withLedgerGuards<P extends LoadedProject>(
+  project: P,
+  env: NodeJS.ProcessEnv = process.env,
+): P {
+  if (project.stack && project.diagnostics.length === 0)
+    project.diagnostics.push(...checkLedger(project.stack, project.units, env));
+  return project;
 }

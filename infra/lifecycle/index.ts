@@ -2,7 +2,13 @@ export { shouldProvision, notProvisionedReason, liveWaves, ALL_WAVES } from "./p
 export { todayOf, isIsoDate } from "./clock";
 export { checkApproval, expiredApproval } from "./approval";
 export { checkTransitions, type PreviousUnit, type TransitionOptions } from "./transitions";
-export { checkLifecycle, checkApprovals, checkLedger, massRemovalAllowedByEnv } from "./checks";
+export {
+  checkLifecycle,
+  checkApprovals,
+  checkLedger,
+  massRemovalAllowedByEnv,
+  withLedgerGuards,
+} from "./checks";
 export {
   type Ledger,
   type LedgerEntry,

@@ -1,7 +1,7 @@
 import { type Command, Option } from "commander";
 import { type CliIO, EXIT, paint, printDiagnostics } from "../cli/io";
 import { cliProjectRoot, loadStackProject } from "../cli/project";
-import { checkLedger } from "./checks";
+import { withLedgerGuards } from "./checks";
 import { type Ledger, ledgerPath, ledgerText, nextLedger, readLedger, writeLedger } from "./ledger";
 
 export interface LedgerOptions {
@@ -24,15 +24,10 @@ export interface LedgerOptions {
  */
 export function runLedger(io: CliIO, opts: LedgerOptions, env: NodeJS.ProcessEnv = process.env): number {
   const root = opts.root ?? cliProjectRoot("ledger");
-  const project = loadStackProject(root, opts.stack);
-  if (project.stack && !project.diagnostics.length)
-    project.diagnostics.push(
-      ...checkLedger(
-        project.stack,
-        project.units,
-        opts.allowMassRemoval ? { ...env, MUNI_ALLOW_MASS_REMOVAL: "1" } : env,
-      ),
-    );
+  const project = withLedgerGuards(
+    loadStackProject(root, opts.stack),
+    opts.allowMassRemoval ? { ...env, MUNI_ALLOW_MASS_REMOVAL: "1" } : env,
+  );
   if (project.diagnostics.length || !project.stack) {
     printDiagnostics(io, project.diagnostics);
     io.err(
