@@ -5,11 +5,11 @@
  * Usage: node dist/bench/child-objects.js ROOT STACK OUT.jsonl. Prints `{units, objects}`.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { renderUnit } from "../infra/builders/render";
-import type { K8sObject } from "../infra/builders/types";
-import { shouldProvision } from "../infra/lifecycle/provision";
-import { formatDiagnostic } from "../infra/manifest/diagnostics";
-import { loadProject } from "../infra/manifest/stack";
+import { renderUnit } from "../infra/4-builders/render";
+import type { K8sObject } from "../infra/4-builders/types";
+import { shouldProvision } from "../infra/1-model/lifecycle";
+import { formatDiagnostic } from "../infra/2-manifest/diagnostics";
+import { loadProject } from "../infra/2-manifest/stack";
 
 /** The Pulumi type token @pulumi/kubernetes registers an object under (`kubernetes:<group>/<version>:<Kind>`). */
 export function kubernetesType(o: Pick<K8sObject, "apiVersion" | "kind">): string {

@@ -16,7 +16,7 @@ async function main(root: string, stack: string): Promise<void> {
   const pulumi = await import("@pulumi/pulumi");
   pulumi.runtime.setAllConfig({ "muni:settings": JSON.stringify(settings) });
   // Loaded after the mocks, as Pulumi loads the program after connecting to its monitor.
-  const { defineStack } = await import("../infra/stack");
+  const { defineStack } = await import("../infra/7-program/stack");
   defineStack({ root, stack, settings: new pulumi.Config("muni").requireObject<unknown>("settings") });
   await drain();
   process.stdout.write(`${JSON.stringify(counts)}\n`);

@@ -14,7 +14,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { projectRoot } from "../infra/project-root";
+import { projectRoot } from "../infra/2-manifest/project-root";
 import { haveGnuTime, type Measurement, measureNode } from "./measure";
 import { type Cell, type Row, table, verdictList, verdicts } from "./report";
 import { BENCH_STACK, writeSyntheticRoot } from "./synthetic";

@@ -1,4 +1,4 @@
-// Generates infra/model/*.generated.ts from the JSON Schemas, the single source of truth for types.
+// Generates infra/1-model/*.generated.ts from the JSON Schemas, the single source of truth for types.
 // `node scripts/gen-types.mjs --check` fails when a generated file is out of date (run by the tests).
 import { compile } from "json-schema-to-typescript";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -7,8 +7,8 @@ import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const targets = [
-  { schema: "schemas/unit.schema.json", out: "infra/model/unit.generated.ts", name: "Unit" },
-  { schema: "schemas/stack.schema.json", out: "infra/model/stack.generated.ts", name: "StackSettings" },
+  { schema: "schemas/unit.schema.json", out: "infra/1-model/unit.generated.ts", name: "Unit" },
+  { schema: "schemas/stack.schema.json", out: "infra/1-model/stack.generated.ts", name: "StackSettings" },
 ];
 function stripTitles(node, isRoot) {
   if (Array.isArray(node)) return node.forEach((n) => stripTitles(n, false));

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCH_STACK, syntheticUnit, writeSyntheticRoot } from "../../bench/synthetic";
-import { renderUnit } from "../../infra/builders/render";
-import { formatDiagnostic } from "../../infra/manifest/diagnostics";
-import { loadProject } from "../../infra/manifest/stack";
+import { renderUnit } from "../../infra/4-builders/render";
+import { formatDiagnostic } from "../../infra/2-manifest/diagnostics";
+import { loadProject } from "../../infra/2-manifest/stack";
 
 const REPO = join(__dirname, "..", "..");
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type CupsLayout, renderCupsdConf, renderCupsFilesConf } from "../../infra/builders/print";
+import { type CupsLayout, renderCupsdConf, renderCupsFilesConf } from "../../infra/4-builders/print";
 import type { Registered } from "../helpers/pulumi";
 import { type Daemon, freePort, must, requireBinaries, run, startDaemon, tempRoot, waitFor } from "./harness";
 import { objectNamed, registeredBy } from "./program";

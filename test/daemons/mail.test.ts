@@ -7,7 +7,7 @@ import {
   renderPostfixMainCf,
   TENANT_FILES,
   VMAIL_ID,
-} from "../../infra/builders/mail";
+} from "../../infra/4-builders/mail";
 import type { Registered } from "../helpers/pulumi";
 import {
   accepts,

@@ -21,7 +21,7 @@ export function settingsOf(stack: string, root = ROOT): unknown {
  */
 export async function registeredBy(stack = "lodz-prod"): Promise<Registered[]> {
   const mocks = installMocks(stack);
-  const { defineStack } = await import("../../infra/stack");
+  const { defineStack } = await import("../../infra/7-program/stack");
   const outputs = defineStack({ root: ROOT, stack, settings: settingsOf(stack) });
   await unwrap(outputs.namespaces);
   await settle();

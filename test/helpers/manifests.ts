@@ -2,9 +2,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run } from "../../infra/cli/main";
+import { run } from "../../infra/6-cli/main";
 
-import type { CliIO } from "../../infra/cli/io";
+import type { CliIO } from "../../infra/6-cli/io";
 
 /** A NIP with a valid check digit, derived from n (a remainder of 10 is never issued, so such n are skipped). */
 export function nipFor(n: number): string {

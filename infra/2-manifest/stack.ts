@@ -1,0 +1,130 @@
+import { existsSync, readdirSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+import stackSchema from "../../schemas/stack.schema.json";
+import type { StackSettings } from "../1-model/stack";
+import { type Diagnostic, type PathSegment, sortDiagnostics } from "./diagnostics";
+import { createAjv, SchemaValidator } from "./schema-validator";
+import { runStackChecks } from "../3-rules/stack";
+import { type LoadedUnit, loadUnits } from "./units";
+import { readYamlFile, type YamlSource } from "./yaml-source";
+
+/** Where the settings live in a stack file: `config: { "muni:settings": {...} }`. */
+export const SETTINGS_PATH: readonly PathSegment[] = ["config", "muni:settings"];
+
+export interface LoadedStack {
+  /** Stack name, e.g. `lodz-prod`. */
+  name: string;
+  /** The stack file, relative to the working directory. */
+  file: string;
+  source: YamlSource;
+  settings: StackSettings;
+}
+
+/** A stack, the units it takes, and every problem found on the way. */
+export interface LoadedProject {
+  stack?: LoadedStack;
+  /** The units the stack takes (selected by directories, ids and labels), valid or not across units. */
+  units: LoadedUnit[];
+  /** Every manifest read, selected or not. */
+  files: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** Raised for a stack that does not exist: a usage error, not invalid input. */
+export class UnknownStackError extends Error {
+  override name = "UnknownStackError";
+}
+
+let validator: SchemaValidator<StackSettings> | undefined;
+function stackValidator(): SchemaValidator<StackSettings> {
+  return (validator ??= new SchemaValidator<StackSettings>(createAjv(), stackSchema, SETTINGS_PATH));
+}
+
+/** Names of the stacks in `<root>/stacks`. */
+export function listStacks(root: string): string[] {
+  const dir = join(root, "stacks");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => Boolean(s))
+    .sort();
+}
+
+/** Display path: relative to the working directory when inside it. */
+export function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : p;
+}
+
+/**
+ * Reads `stacks/Pulumi.<stack>.yaml` and validates its `muni:settings` (defaults filled in).
+ * `settings`, when given, is the value the Pulumi engine holds (validated instead of the file's, which
+ * is then used only to locate errors). Throws UnknownStackError when the stack file does not exist.
+ */
+export function loadStack(
+  root: string,
+  stack: string,
+  settings?: unknown,
+): { stack?: LoadedStack; diagnostics: Diagnostic[] } {
+  const path = join(root, "stacks", `Pulumi.${stack}.yaml`);
+  if (!/^[A-Za-z0-9._-]+$/.test(stack) || !existsSync(path)) {
+    const known = listStacks(root);
+    throw new UnknownStackError(
+      `unknown stack "${stack}": no stacks/Pulumi.${stack}.yaml (known stacks: ${known.join(", ") || "none"})`,
+    );
+  }
+  const file = displayPath(path);
+  const parsed = readYamlFile(file === path ? path : file);
+  if (!parsed.ok) return { diagnostics: parsed.diagnostics };
+  const fromFile = (parsed.value as { config?: Record<string, unknown> } | null)?.config?.["muni:settings"];
+  // A JSON copy: validation fills defaults in place, and the value is plain JSON (Pulumi config) anyway.
+  const chosen = settings ?? fromFile;
+  const value: unknown = chosen === undefined ? undefined : JSON.parse(JSON.stringify(chosen));
+  if (value === undefined)
+    return {
+      diagnostics: [
+        parsed.source.diagnostic(
+          ["config"],
+          'missing "muni:settings"',
+          "add config: muni:settings: with the stack's settings (see schemas/stack.schema.json)",
+        ),
+      ],
+    };
+  const { value: valid, diagnostics } = stackValidator().validate(parsed.source, value);
+  if (!valid) return { diagnostics };
+  return { stack: { name: stack, file, source: parsed.source, settings: valid }, diagnostics: [] };
+}
+
+/** Loads a stack and the units it takes, with every check across them. */
+export function loadProject(root: string, stackName: string, settings?: unknown): LoadedProject {
+  const { stack, diagnostics } = loadStack(root, stackName, settings);
+  if (!stack) return { units: [], files: [], diagnostics: sortDiagnostics(diagnostics) };
+  const dirs = stack.settings.units.directories.map((d) => displayPath(join(root, d)));
+  const loaded = loadUnits(dirs);
+  const selected = selectUnits(stack, loaded.units, diagnostics);
+  diagnostics.push(...loaded.diagnostics, ...runStackChecks(stack, selected));
+  return { stack, units: selected, files: loaded.files, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Narrows units to the stack's ids and labels; an id the stack names but no manifest has is an error. */
+function selectUnits(stack: LoadedStack, units: LoadedUnit[], out: Diagnostic[]): LoadedUnit[] {
+  const { ids, labels } = stack.settings.units;
+  if (ids) {
+    const have = new Set(units.map((u) => u.unit.id));
+    ids.forEach((id, i) => {
+      if (!have.has(id))
+        out.push(
+          stack.source.diagnostic(
+            [...SETTINGS_PATH, "units", "ids", i],
+            `no manifest has unit id "${id}"`,
+            `add units/${id}.yaml or remove the id`,
+          ),
+        );
+    });
+  }
+  return units.filter(
+    (u) =>
+      (!ids || ids.includes(u.unit.id)) &&
+      Object.entries(labels ?? {}).every(([k, v]) => u.unit.labels[k] === v),
+  );
+}

@@ -1,0 +1,101 @@
+import { basename, extname } from "node:path";
+import type { Diagnostic, PathSegment } from "../2-manifest/diagnostics";
+import type { LoadedUnit } from "../2-manifest/units";
+
+/** A name one unit claims, with where it claims it. */
+interface Claim {
+  value: string;
+  /** How the message names the claim when the clashing value is derived (a CUPS name from a queue name). */
+  label?: string;
+  unit: LoadedUnit;
+  path: PathSegment[];
+}
+
+/**
+ * Rules across all manifests of a set: the file name is the id, and ids, mail domains, site hostnames
+ * and the global print queue names (`<id>-<queue>`) each belong to one unit only.
+ */
+export function crossCheck(units: readonly LoadedUnit[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const u of units) {
+    const stem = basename(u.file, extname(u.file));
+    if (stem !== u.unit.id)
+      out.push(
+        u.source.diagnostic(
+          ["id"],
+          `id "${u.unit.id}" does not match the file name "${basename(u.file)}"`,
+          `rename the file to ${u.unit.id}${extname(u.file)}, or fix the id`,
+        ),
+      );
+  }
+  unique(
+    units,
+    out,
+    "unit id",
+    (u) => [{ value: u.unit.id, unit: u, path: ["id"] }],
+    "ids are stable and unique: choose another id",
+  );
+  unique(
+    units,
+    out,
+    "mail domain",
+    (u) =>
+      u.unit.services.mail
+        ? [{ value: u.unit.services.mail.domain, unit: u, path: ["services", "mail", "domain"] }]
+        : [],
+    "a domain belongs to one unit: remove it from one of them",
+  );
+  unique(
+    units,
+    out,
+    "site hostname",
+    (u) =>
+      (u.unit.services.web?.sites ?? []).map((s, i) => ({
+        value: s.hostname,
+        unit: u,
+        path: ["services", "web", "sites", i, "hostname"],
+      })),
+    "a hostname belongs to one site: choose another",
+  );
+  unique(
+    units,
+    out,
+    "print queue",
+    (u) =>
+      (u.unit.services.print?.queues ?? []).map((q, i) => ({
+        value: `${u.unit.id}-${q.name}`,
+        label: `queue "${q.name}" has the CUPS name "${u.unit.id}-${q.name}", which`,
+        unit: u,
+        path: ["services", "print", "queues", i, "name"],
+      })),
+    "CUPS queue names are <id>-<name> and must be unique across units: rename the queue",
+  );
+  return out;
+}
+
+function unique(
+  units: readonly LoadedUnit[],
+  out: Diagnostic[],
+  what: string,
+  claims: (u: LoadedUnit) => Claim[],
+  hint: string,
+) {
+  const first = new Map<string, Claim>();
+  for (const u of units)
+    for (const c of claims(u)) {
+      const prior = first.get(c.value);
+      if (!prior) {
+        first.set(c.value, c);
+        continue;
+      }
+      if (prior.unit === u) continue; // duplicates inside one unit are reported by checkUnit
+      const at = prior.unit.source.locate(prior.path);
+      out.push(
+        c.unit.source.diagnostic(
+          c.path,
+          `${c.label ?? `${what} "${c.value}"`} is already claimed by unit ${prior.unit.unit.id} (${prior.unit.file}:${at.line}:${at.col})`,
+          hint,
+        ),
+      );
+    }
+}

@@ -1,0 +1,13 @@
+export * from "./types";
+export * from "../1-model/names";
+export * from "../1-model/quantity";
+export { buildNamespace } from "./namespace";
+export { buildQuota, effectiveQuota, type EffectiveQuota } from "./quota";
+export { buildNetworkPolicies, PRIVATE_IPV4, PRIVATE_IPV6 } from "./network-policies";
+export { buildRbac, OPERATIONS_RULES } from "./rbac";
+export { renderUnit, buildContext, UNIT_BUILDERS } from "./render";
+export * as mail from "./mail";
+export * as web from "./web";
+export * as vm from "./vm";
+export * as enrollment from "./enrollment";
+export * as print from "./print";

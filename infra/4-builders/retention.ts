@@ -1,0 +1,89 @@
+import { renderUnit } from "./render";
+import type { Desired, K8sObject } from "./types";
+import type { Unit } from "../1-model";
+import type { StackSettings } from "../1-model/stack";
+
+/**
+ * Whether an object holds a unit's records by its kind, whatever its builder said: deleting it loses
+ * data. PersistentVolumeClaims (mail storage, site content, VM disks) and CDI DataVolumes hold data;
+ * a KubeVirt VirtualMachine owns the DataVolumes of its dataVolumeTemplates (deleting the VM deletes
+ * its disks); a StatefulSet with volumeClaimTemplates may delete its claims with it.
+ */
+export function holdsData(o: Pick<K8sObject, "apiVersion" | "kind"> & { spec?: unknown }): boolean {
+  const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
+  if (group === "" && o.kind === "PersistentVolumeClaim") return true;
+  if (group === "cdi.kubevirt.io" && o.kind === "DataVolume") return true;
+  if (group === "kubevirt.io" && o.kind === "VirtualMachine") return true;
+  if (group === "apps" && o.kind === "StatefulSet")
+    return Boolean(
+      (o.spec as { volumeClaimTemplates?: unknown[] } | undefined)?.volumeClaimTemplates?.length,
+    );
+  return false;
+}
+
+/** Whether a rendered object must be retained: its builder marked it dataBearing, or its kind holds data. */
+export function isDataBearing(d: Pick<Desired, "dataBearing" | "object">): boolean {
+  return d.dataBearing === true || holdsData(d.object);
+}
+
+/**
+ * Names of the namespaces that hold data-bearing objects: they are retained with them, since deleting
+ * a namespace deletes everything in it.
+ */
+export function namespacesHoldingData(
+  desired: readonly Pick<Desired, "dataBearing" | "object">[],
+): Set<string> {
+  return new Set(
+    desired
+      .filter(isDataBearing)
+      .flatMap((d) => (d.object.metadata.namespace ? [d.object.metadata.namespace] : [])),
+  );
+}
+
+/** The Pulumi options of a data-bearing resource (and of the namespace that holds such resources). */
+export interface RetentionOptions {
+  retainOnDelete: true;
+  protect?: true;
+}
+
+/**
+ * Options of a unit's data-bearing resources: always `retainOnDelete` (removed from the program, the
+ * object stays in the cluster); `protect` too while the unit is active in a stack with
+ * `lifecycle.protectData`, so no deployment can delete it. Decommissioning lifts `protect`, so the
+ * decommissioned step can let go of the resources without an error.
+ */
+export function retentionOptions(
+  unit: Pick<Unit, "lifecycle">,
+  settings: Pick<StackSettings, "lifecycle">,
+): RetentionOptions {
+  return settings.lifecycle?.protectData && unit.lifecycle.state === "active"
+    ? { retainOnDelete: true, protect: true }
+    : { retainOnDelete: true };
+}
+
+/** One object muni no longer manages but kept in the cluster, with the unit's records in it. */
+export interface RetainedObject {
+  unit: string;
+  namespace: string;
+  kind: string;
+  name: string;
+}
+
+/**
+ * What a decommissioned unit left in the cluster: the data-bearing objects of its last render
+ * (decommissioning) and, when there are any, the namespace that holds them. Empty for other states.
+ */
+export function retainedData(unit: Unit, settings: StackSettings): RetainedObject[] {
+  if (unit.lifecycle.state !== "decommissioned") return [];
+  const last: Unit = { ...unit, lifecycle: { ...unit.lifecycle, state: "decommissioning" } };
+  const desired = renderUnit(last, settings);
+  const kept = desired.filter(isDataBearing);
+  if (!kept.length) return [];
+  const ns = desired.find((d) => d.object.kind === "Namespace");
+  return [...(ns ? [ns] : []), ...kept].map((d) => ({
+    unit: unit.id,
+    namespace: d.object.metadata.namespace ?? d.object.metadata.name,
+    kind: d.object.kind,
+    name: d.object.metadata.name,
+  }));
+}

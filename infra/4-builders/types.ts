@@ -1,0 +1,69 @@
+import type { ServiceName, Unit } from "../1-model";
+import type { StackSettings } from "../1-model/stack";
+
+/** Metadata every object muni emits carries: an explicit name, labels, annotations. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A Kubernetes object as plain data, exactly as it is sent to the API server. */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** One object a unit needs, with what the registering side must know about it. */
+export interface Desired {
+  /** Stable key within the unit; the Pulumi resource is named `<unit id>-<key>`. Never change a key. */
+  key: string;
+  /** The service that needs the object, or "baseline" for the namespace, quota, isolation and RBAC. */
+  service: ServiceName | "baseline" | "platform";
+  object: K8sObject;
+  /** Holds the unit's records (mail, site content, VM disks): kept when removed from the program. */
+  dataBearing?: boolean;
+  /** Built from generated secrets (see SecretRequest): the registering side supplies the real values. */
+  usesSecrets?: boolean;
+}
+
+/** A value the program generates and keeps in Pulumi state (a password, a salt). */
+export interface SecretRequest {
+  /** Stable id within the unit, e.g. `mail-sekretariat-password`; names the generating resource. */
+  id: string;
+  /** `rsa-key`: an RSA private key in PEM (a DKIM key), backed by @pulumi/tls PrivateKey. */
+  kind: "password" | "salt" | "rsa-key";
+  /** Length in characters (for `rsa-key`: the key size in bits). */
+  length: number;
+}
+
+/** Supplies generated values to builders: real ones in the program, placeholders in the plan. */
+export interface SecretSource {
+  get(request: SecretRequest): string;
+}
+
+/** Placeholders for rendering without secrets (the plan, reports): `<secret:id>`, never a real value. */
+export const REDACTED_SECRETS: SecretSource = { get: (r) => `<secret:${r.id}>` };
+
+/** What every builder receives: the validated unit and stack, and the names derived from them. */
+export interface BuildContext {
+  unit: Unit;
+  settings: StackSettings;
+  /** The unit's namespace. */
+  namespace: string;
+  /** Labels every object of the unit carries. */
+  labels: Record<string, string>;
+  secrets: SecretSource;
+}
+
+/** A pure function from a unit to its objects. No Pulumi, no I/O. */
+export type UnitBuilder = (ctx: BuildContext) => Desired[];
+
+/** `Kind/namespace/name` of an object. */
+export function objectName(d: Desired): string {
+  const m = d.object.metadata;
+  return [d.object.kind, m.namespace, m.name].filter(Boolean).join("/");
+}

@@ -1,0 +1,151 @@
+import { ANNOTATION, LABEL, vmNamespaceOf } from "../../1-model/names";
+import type { Identity } from "../../1-model";
+import { buildVmNetworkPolicies } from "../network-policies";
+import { type RoleRef, roleBinding } from "../rbac";
+import { formatBytes, formatCpu } from "../../1-model/quantity";
+import type { BuildContext, Desired } from "../types";
+import { type VmRequests, vmRequests } from "./vm";
+
+const RBAC = "rbac.authorization.k8s.io";
+
+/**
+ * What a unit's administrators and operations leads may do with its VMs: see them, start, stop and
+ * restart them, and open their console and VNC. Creating pods or VMs is not among it: muni declares the
+ * VMs, and the namespace runs at Pod Security `privileged`.
+ */
+export const VM_OPERATIONS_RULES = [
+  {
+    apiGroups: ["kubevirt.io"],
+    resources: ["virtualmachines", "virtualmachineinstances"],
+    verbs: ["get", "list", "watch"],
+  },
+  {
+    apiGroups: ["subresources.kubevirt.io"],
+    resources: [
+      "virtualmachines/start",
+      "virtualmachines/stop",
+      "virtualmachines/restart",
+      "virtualmachineinstances/console",
+      "virtualmachineinstances/vnc",
+    ],
+    verbs: ["get", "update"],
+  },
+];
+
+/** The sum of what a unit's VMs take from its quota (zeros without VMs). */
+export function vmShare(ctx: Pick<BuildContext, "unit" | "settings">): VmRequests {
+  const sum: VmRequests = {
+    cpuMillis: 0,
+    cpuLimitMillis: 0,
+    memory: 0,
+    memoryLimit: 0,
+    storage: 0,
+    pods: 0,
+    volumes: 0,
+    vms: 0,
+  };
+  for (const vm of ctx.unit.services.servers?.vms ?? []) {
+    const r = vmRequests(vm, ctx.settings);
+    for (const k of Object.keys(sum) as (keyof VmRequests)[]) sum[k] += r[k];
+  }
+  return sum;
+}
+
+/**
+ * The unit's VM namespace `<namespace>-vm`, for units with VMs: KubeVirt's virt-launcher pods need Pod
+ * Security `privileged`, which must never apply where the unit's administrators can create pods. So the
+ * VMs live here, with a quota of exactly the VMs' share of the unit's quota (the unit's own namespace
+ * gets the rest), the unit's network isolation, and RBAC that lets the unit operate its VMs but not
+ * create workloads; the central technical administrators are admins here too.
+ */
+export function buildVmNamespace(ctx: BuildContext): Desired[] {
+  const vms = ctx.unit.services.servers?.vms ?? [];
+  if (vms.length === 0) return [];
+  const { unit, settings } = ctx;
+  const ns = vmNamespaceOf(unit, settings);
+  const share = vmShare(ctx);
+  const meta = (name: string) => ({ name, namespace: ns, labels: ctx.labels });
+  const operators = [...unit.roles.localAdministrators, ...unit.roles.operationsLeads].filter(
+    (who, i, all) => all.findIndex((o) => o.kind === who.kind && o.name === who.name) === i,
+  );
+  const binding = (
+    key: string,
+    name: string,
+    roleRef: RoleRef,
+    who: readonly Pick<Identity, "kind" | "name">[],
+  ) => roleBinding({ key, service: "servers", metadata: meta(name), roleRef, who });
+  return [
+    {
+      key: "vmns-namespace",
+      service: "servers",
+      object: {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+          name: ns,
+          labels: {
+            ...ctx.labels,
+            [LABEL.costCentre]: unit.costCentre,
+            [LABEL.wave]: String(unit.lifecycle.wave),
+            [LABEL.service]: "servers",
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "pod-security.kubernetes.io/audit": "restricted",
+          },
+          annotations: {
+            [ANNOTATION.name]: unit.name,
+            [ANNOTATION.shortName]: unit.shortName,
+            "muni.lodz.pl/pod-security":
+              "privileged for KubeVirt virt-launcher pods; only muni and KubeVirt create workloads here",
+          },
+        },
+      },
+    },
+    {
+      key: "vmns-quota",
+      service: "servers",
+      object: {
+        apiVersion: "v1",
+        kind: "ResourceQuota",
+        metadata: meta("unit-quota"),
+        spec: {
+          hard: {
+            "requests.cpu": formatCpu(share.cpuMillis),
+            "limits.cpu": formatCpu(share.cpuLimitMillis),
+            "requests.memory": formatBytes(share.memory),
+            "limits.memory": formatBytes(share.memoryLimit),
+            "requests.storage": formatBytes(share.storage),
+            persistentvolumeclaims: String(share.volumes),
+            pods: String(share.pods),
+            "services.loadbalancers": "0",
+            "services.nodeports": "0",
+            "count/virtualmachines.kubevirt.io": String(share.vms),
+          },
+        },
+      },
+    },
+    ...buildVmNetworkPolicies(ctx),
+    {
+      key: "vmns-role-operations",
+      service: "servers",
+      object: {
+        apiVersion: `${RBAC}/v1`,
+        kind: "Role",
+        metadata: meta("vm-operations"),
+        rules: VM_OPERATIONS_RULES,
+      },
+    },
+    ...binding("vmns-rb-view", "unit-view", { kind: "ClusterRole", name: "view" }, operators),
+    ...binding(
+      "vmns-rb-operations",
+      "unit-vm-operations",
+      { kind: "Role", name: "vm-operations" },
+      operators,
+    ),
+    ...binding(
+      "vmns-rb-central-administrators",
+      "central-administrators",
+      { kind: "ClusterRole", name: "admin" },
+      [settings.centralAdministrators],
+    ),
+  ];
+}

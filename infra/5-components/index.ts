@@ -1,0 +1,3 @@
+export { Unit, type UnitArgs } from "./unit";
+export { objectName } from "../4-builders/types";
+export { registerObject } from "./register";

@@ -1,0 +1,52 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { K8sObject } from "../4-builders/types";
+
+type Ctor = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/** Typed @pulumi/kubernetes classes for every built-in kind muni emits, by `apiVersion/kind`. */
+const TYPED: Record<string, Ctor> = {
+  "v1/Namespace": k8s.core.v1.Namespace,
+  "v1/ResourceQuota": k8s.core.v1.ResourceQuota,
+  "v1/LimitRange": k8s.core.v1.LimitRange,
+  "v1/Secret": k8s.core.v1.Secret,
+  "v1/ConfigMap": k8s.core.v1.ConfigMap,
+  "v1/Service": k8s.core.v1.Service,
+  "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
+  "v1/PersistentVolumeClaim": k8s.core.v1.PersistentVolumeClaim,
+  "apps/v1/Deployment": k8s.apps.v1.Deployment,
+  "apps/v1/StatefulSet": k8s.apps.v1.StatefulSet,
+  "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
+  "networking.k8s.io/v1/Ingress": k8s.networking.v1.Ingress,
+  "rbac.authorization.k8s.io/v1/Role": k8s.rbac.v1.Role,
+  "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
+  "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
+};
+
+/** API groups whose kinds are custom resources, registered as `apiextensions.CustomResource`. */
+const CUSTOM_GROUPS = new Set(["cert-manager.io", "kubevirt.io", "cdi.kubevirt.io"]);
+
+/**
+ * Registers one object under its typed class (or as a CustomResource for a CRD kind). `shape` gives
+ * the kind statically; `object` may be an Output when built from generated secrets.
+ */
+export function registerObject(
+  name: string,
+  shape: Pick<K8sObject, "apiVersion" | "kind">,
+  object: pulumi.Input<K8sObject>,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource {
+  const typed = TYPED[`${shape.apiVersion}/${shape.kind}`];
+  if (typed) return new typed(name, object as never, opts);
+  const group = shape.apiVersion.includes("/") ? shape.apiVersion.split("/")[0]! : "";
+  if (CUSTOM_GROUPS.has(group)) {
+    if (pulumi.Output.isInstance(object) || object instanceof Promise)
+      throw new Error(
+        `${shape.kind} ${name}: custom resources are registered from plain objects, not generated secrets`,
+      );
+    return new k8s.apiextensions.CustomResource(name, object as k8s.apiextensions.CustomResourceArgs, opts);
+  }
+  throw new Error(
+    `muni does not know how to register ${shape.apiVersion}/${shape.kind}: add it to components/register.ts`,
+  );
+}

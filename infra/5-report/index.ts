@@ -1,0 +1,13 @@
+export * from "./i18n";
+export * from "./money";
+export * from "./units";
+export * from "./capacity";
+export * from "./chargeback";
+export * from "./inventory";
+export * from "./tables";
+export { capacityChart } from "./chart";
+export { csvTable, csvField, separatorFor, BOM } from "./csv";
+export { htmlReport, htmlTable } from "./html";
+export { markdownReport, markdownTable } from "./markdown";
+export { pricePrecision } from "../3-rules/prices";
+export * from "./report";

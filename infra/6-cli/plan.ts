@@ -1,0 +1,145 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Command, Option } from "commander";
+import { loadProject, UnknownStackError } from "../2-manifest/stack";
+import { BaseError, loadBaseProject } from "../5-plan/base";
+import { type PlanReport, planJson, planMarkdown, planText } from "../5-plan/format";
+import { previousUnits, runPlanGuards } from "../5-plan/guards";
+import { type PlanSide, streamPlan } from "../5-plan/stream";
+import { PlanDirError, PlanWriter } from "../5-plan/write";
+import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
+
+export interface PlanOptions {
+  stack: string;
+  out: string;
+  base?: string;
+  format: "text" | "markdown" | "json";
+  root?: string;
+}
+
+/** The stack a fresh clone plans by default. */
+export const DEFAULT_STACK = "lodz-prod";
+
+/**
+ * `muni plan`: validate, render every object of every unit through the program's own builders into
+ * --out (secrets redacted), print a per-unit summary and, with --base, a per-unit diff against the
+ * manifests at that git ref. Exit 0 planned, 1 invalid manifests or a lifecycle guard refused the
+ * change, 2 unknown stack, bad ref or unreadable base.
+ */
+export function runPlan(io: CliIO, opts: PlanOptions): number {
+  const root = projectRootOf(opts.root);
+  const project = usage(() => loadProject(root, opts.stack));
+  if (!project.stack || project.diagnostics.length) {
+    printDiagnostics(io, project.diagnostics);
+    io.err(
+      paint(
+        io,
+        "red",
+        `muni plan: ${project.diagnostics.length} problem(s) in stack ${opts.stack}; nothing planned`,
+      ),
+    );
+    return EXIT.invalid;
+  }
+  const head: PlanSide = {
+    stack: project.stack,
+    units: project.units.map(({ file, unit }) => ({ file, unit })),
+  };
+  const extra: Pick<PlanReport, "baseCommit" | "baseNote" | "guardFindings"> = {};
+  let base: PlanSide | undefined;
+  if (opts.base !== undefined) {
+    const loaded = usage(() => loadBaseProject(root, opts.stack, opts.base!));
+    extra.baseCommit = loaded.commit;
+    if (!loaded.project)
+      extra.baseNote = `stack ${opts.stack} did not exist at ${loaded.ref}: every unit is new`;
+    // The guards read the manifests' sources (for located findings); rendering needs only the models.
+    const previous = loaded.project ? previousUnits(loaded.project.units, loaded.project.stack) : [];
+    extra.guardFindings = runPlanGuards({ ref: loaded.ref, units: previous }, project.units, project.stack);
+    if (loaded.project)
+      base = {
+        stack: loaded.project.stack,
+        units: loaded.project.units.map(({ file, unit }) => ({ file, unit })),
+      };
+  }
+  // From here on only the models are kept: the parsed YAML documents can go.
+  project.units.length = 0;
+  // One unit at a time: render, write its file, diff it against the same unit at the base, keep its summary.
+  const writer = usage(() => new PlanWriter(opts.out, head.stack.name));
+  const { summary: plan, diff } = streamPlan(
+    head,
+    writer,
+    opts.base !== undefined ? { ref: opts.base, side: base } : undefined,
+  );
+  writer.summary({ plan, outDir: opts.out });
+  const report: PlanReport = { plan, ...(diff ? { diff } : {}), ...extra, outDir: opts.out };
+  const text =
+    opts.format === "json"
+      ? planJson(report)
+      : opts.format === "markdown"
+        ? planMarkdown(report)
+        : planText(report);
+  io.out(text);
+  for (const w of plan.warnings) io.err(paint(io, "yellow", `warning: ${w}`));
+  if (report.guardFindings?.length) {
+    for (const g of report.guardFindings) io.err(paint(io, "red", g));
+    io.err(
+      paint(
+        io,
+        "red",
+        `muni plan: the lifecycle guards refuse this change (${report.guardFindings.length} finding(s))`,
+      ),
+    );
+    return EXIT.invalid;
+  }
+  return EXIT.ok;
+}
+
+export function registerPlan(program: Command, io: CliIO, done: (code: number) => void): void {
+  program
+    .command("plan")
+    .description(
+      "render every unit's objects (secrets redacted) into --out, summarize per unit and, with --base, diff against a git ref",
+    )
+    .option("--stack <stack>", "stack to plan (stacks/Pulumi.<stack>.yaml)", DEFAULT_STACK)
+    .option(
+      "--out <dir>",
+      "directory for the rendered manifests, one file per unit (cleared if an earlier plan wrote it)",
+      "plan-out",
+    )
+    .option(
+      "--base <git-ref>",
+      "compare with the manifests and stack file at this git ref (e.g. origin/main, HEAD)",
+    )
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"),
+    )
+    .option(
+      "--root <dir>",
+      "project root (the folder of Pulumi.yaml); default: found upwards from the working directory",
+    )
+    .action((opts: PlanOptions) => done(runPlan(io, opts)));
+}
+
+/** The folder of Pulumi.yaml: --root, or the nearest one upwards from the working directory. */
+export function projectRootOf(given?: string): string {
+  if (given) {
+    if (!existsSync(join(given, "Pulumi.yaml")))
+      throw new UsageError(`--root ${given}: no Pulumi.yaml there (give the project's root folder)`);
+    return given;
+  }
+  for (let dir = process.cwd(); ; dir = resolve(dir, "..")) {
+    if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
+    if (resolve(dir, "..") === dir)
+      throw new UsageError("no Pulumi.yaml here or above: run muni in the project (or give --root)");
+  }
+}
+
+/** Runs `f`, turning an unknown stack, an unreadable base or a refused --out into a usage error (exit 2). */
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UnknownStackError || e instanceof BaseError || e instanceof PlanDirError)
+      throw new UsageError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,74 @@
+import { type Command, Option } from "commander";
+import { cliProjectRoot, loadStackProject } from "./project";
+import {
+  buildReport,
+  FORMATS,
+  type Format,
+  LANGS,
+  type Lang,
+  renderReport,
+  type Section,
+  SECTIONS,
+} from "../5-report";
+import { type CliIO, EXIT, paint, printDiagnostics } from "./io";
+
+export interface ReportOptions {
+  stack: string;
+  format: Format;
+  lang: Lang;
+  section: Section;
+  /** Project root (the folder with Pulumi.yaml); default: found from the working directory up. */
+  root?: string;
+}
+
+/**
+ * `muni report`: the Annex 1 service matrix, capacity and chargeback (md, html, csv) and the inventory
+ * (json) of one stack, always computed from the manifests, the stack settings and the same builders.
+ */
+export function runReport(io: CliIO, opts: ReportOptions): number {
+  const project = loadStackProject(opts.root ?? cliProjectRoot("report"), opts.stack);
+  if (project.diagnostics.length || !project.stack) {
+    printDiagnostics(io, project.diagnostics);
+    io.err(
+      paint(
+        io,
+        "red",
+        `report not written: ${project.diagnostics.length} problem${project.diagnostics.length === 1 ? "" : "s"} in the stack or its units`,
+      ),
+    );
+    return EXIT.invalid;
+  }
+  const report = buildReport({
+    stack: project.stack.name,
+    settings: project.stack.settings,
+    units: project.units.map((u) => u.unit),
+  });
+  io.out(renderReport(report, { format: opts.format, lang: opts.lang, section: opts.section }));
+  return EXIT.ok;
+}
+
+export function registerReport(program: Command, io: CliIO, done: (code: number) => void): void {
+  program
+    .command("report")
+    .description(
+      "reports of a stack: Annex 1 service matrix, capacity, chargeback (md, html, csv) and inventory (json)",
+    )
+    .addOption(new Option("--stack <stack>", "stack name (stacks/Pulumi.<stack>.yaml)").default("lodz-prod"))
+    .addOption(new Option("--format <format>", "output format").choices([...FORMATS]).default("md"))
+    .addOption(new Option("--lang <lang>", "language of the report").choices([...LANGS]).default("pl"))
+    .addOption(
+      new Option(
+        "--root <dir>",
+        "project root (default: the folder with Pulumi.yaml, from the working directory up)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--section <section>",
+        "which part: all (md/html: matrix, capacity, chargeback; json: also inventory; csv: matrix) or one",
+      )
+        .choices([...SECTIONS])
+        .default("all"),
+    )
+    .action((opts: ReportOptions) => done(runReport(io, opts)));
+}

@@ -1,4 +1,0 @@
-export * from "./queues";
-export * from "./builder";
-export * from "./server-config";
-export * from "./checks";
