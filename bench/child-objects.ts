@@ -9,7 +9,7 @@ import { renderUnit } from "../infra/4-builders/render";
 import type { K8sObject } from "../infra/4-builders/types";
 import { shouldProvision } from "../infra/1-model/lifecycle";
 import { formatDiagnostic } from "../infra/2-manifest/diagnostics";
-import { loadProject } from "../infra/2-manifest/stack";
+import { loadProject } from "../infra/3-rules/project";
 
 /** The Pulumi type token @pulumi/kubernetes registers an object under (`kubernetes:<group>/<version>:<Kind>`). */
 export function kubernetesType(o: Pick<K8sObject, "apiVersion" | "kind">): string {

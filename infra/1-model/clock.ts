@@ -1,4 +1,4 @@
-import type { StackSettings } from "./stack";
+import type { StackSettings } from "./stack.generated";
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

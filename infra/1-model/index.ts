@@ -1,30 +1,12 @@
-/** Types of muni's inputs, generated from the JSON Schemas (the one contract) by `npm run gen:types`. */
+/** The domain model: types generated from the JSON Schemas (the one contract) and what derives from a unit alone. */
 export type { Unit, Identity } from "./unit.generated";
 export type { StackSettings } from "./stack.generated";
-import type { Unit } from "./unit.generated";
-
-/** Names of the eight services of the council resolution, in the resolution's order. */
-export const SERVICE_NAMES = [
-  "finance",
-  "internet",
-  "antivirus",
-  "networkProtection",
-  "mail",
-  "servers",
-  "print",
-  "web",
-] as const satisfies readonly (keyof Unit["services"])[];
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-
-export type MailService = NonNullable<Unit["services"]["mail"]>;
-export type ServersService = NonNullable<Unit["services"]["servers"]>;
-export type PrintService = NonNullable<Unit["services"]["print"]>;
-export type WebService = NonNullable<Unit["services"]["web"]>;
-export type FinanceService = NonNullable<Unit["services"]["finance"]>;
-export type AntivirusService = NonNullable<Unit["services"]["antivirus"]>;
-export type LifecycleState = Unit["lifecycle"]["state"];
-
-/** Services a unit is enrolled in, in the resolution's order. */
-export function enrolledServices(unit: Unit): ServiceName[] {
-  return SERVICE_NAMES.filter((s) => unit.services[s] !== undefined);
-}
+export * from "./services";
+export * from "./names";
+export * from "./quantity";
+export * from "./quota";
+export * from "./resource-use";
+export * from "./lifecycle";
+export * from "./clock";
+export * from "./secrets";
+export * from "./mail-tenant";

@@ -1,5 +1,5 @@
-import type { Unit } from "./";
-import type { StackSettings } from "./stack";
+import type { Unit } from "./unit.generated";
+import type { StackSettings } from "./stack.generated";
 
 /** Every wave a unit can be in (unit schema: lifecycle.wave 1..12). */
 export const ALL_WAVES: readonly number[] = Array.from({ length: 12 }, (_, i) => i + 1);
@@ -30,4 +30,12 @@ export function notProvisionedReason(
 /** Whether the stack provisions a unit's objects now (see notProvisionedReason). */
 export function shouldProvision(unit: Unit, settings: Pick<StackSettings, "lifecycle">): boolean {
   return notProvisionedReason(unit, settings) === undefined;
+}
+
+/**
+ * Whether the unit's services take new data. False from decommissioning on: builders of services that
+ * receive records (mail delivery, uploads) check it and render the service receive-nothing.
+ */
+export function acceptsNewData(unit: Pick<Unit, "lifecycle">): boolean {
+  return unit.lifecycle.state === "active" || unit.lifecycle.state === "planned";
 }

@@ -1,6 +1,7 @@
-import type { MailService, Unit } from "./";
+import type { MailService } from "./services";
+import type { Unit } from "./unit.generated";
 import { bytes } from "./quantity";
-import type { SecretRequest } from "../4-builders/types";
+import type { SecretRequest } from "./secrets";
 
 /** The account muni creates in every tenant domain (RFC 5321 requires postmaster@ to exist). */
 export const POSTMASTER = "postmaster";

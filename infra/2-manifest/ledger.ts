@@ -1,14 +1,8 @@
-import { existsSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
-import { stringify } from "yaml";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Diagnostic } from "./diagnostics";
-import type { LoadedUnit } from "./units";
 import { readYamlFile, type YamlSource } from "./yaml-source";
 import type { LifecycleState } from "../1-model";
-import type { StackSettings } from "../1-model/stack";
-import { notProvisionedReason } from "../1-model/lifecycle";
-import { retainedData } from "../4-builders/retention";
-import type { PreviousUnit } from "../3-rules/lifecycle/transitions";
 
 /** One unit in a stack's ledger: its last recorded state. */
 export interface LedgerEntry {
@@ -116,65 +110,6 @@ export function readLedger(file: string): { ledger?: Ledger; diagnostics: Diagno
   return out.length
     ? { diagnostics: out }
     : { ledger: { file, exists: true, units, source }, diagnostics: [] };
-}
-
-/** The ledger's entries as the previous state of the transition guards, each located at its entry. */
-export function previousFromLedger(ledger: Ledger): PreviousUnit[] {
-  return Object.entries(ledger.units).map(([id, e]) => {
-    const where = ledger.source ? ledger.source.diagnostic(["units", id], "", undefined, true) : undefined;
-    return {
-      id,
-      state: e.state,
-      wave: e.wave,
-      provisioned: e.provisioned,
-      file: e.file,
-      ...(where ? { where: { file: where.file, line: where.line, col: where.col, field: where.field } } : {}),
-    };
-  });
-}
-
-/**
- * The ledger after this change: every unit the stack takes now with its state, plus every earlier entry
- * of a unit once provisioned or decommissioned (never forgotten, so its vanishing stays visible); an
- * entry only ever planned whose manifest is gone is dropped. Decommissioned units list what they left.
- */
-export function nextLedger(
-  previous: Ledger,
-  current: readonly LoadedUnit[],
-  settings: StackSettings,
-): Ledger {
-  const units: Record<string, LedgerEntry> = {};
-  const now = new Set(current.map((u) => u.unit.id));
-  const root = dirname(dirname(previous.file));
-  for (const [id, e] of Object.entries(previous.units))
-    if (!now.has(id) && (e.provisioned || e.state === "decommissioned")) units[id] = e;
-  for (const u of current) {
-    const retained = retainedData(u.unit, settings).map((r) => `${r.kind} ${r.namespace}/${r.name}`);
-    units[u.unit.id] = {
-      state: u.unit.lifecycle.state,
-      wave: u.unit.lifecycle.wave,
-      provisioned: notProvisionedReason(u.unit, settings) === undefined,
-      file: relative(root, u.file).split(sep).join("/"),
-      ...(retained.length ? { retained } : {}),
-    };
-  }
-  const sorted = Object.fromEntries(Object.entries(units).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { file: previous.file, exists: previous.exists, units: sorted };
-}
-
-/** The ledger file's text: a header saying what it is, then the entries, stable order. */
-export function ledgerText(ledger: Ledger, stackName: string): string {
-  return (
-    `# muni ledger of stack ${stackName}: every unit this stack takes or has provisioned, with its last recorded state.\n` +
-    `# Written by \`muni ledger --stack ${stackName} --write\` with each change; muni refuses to deploy a change\n` +
-    "# that drops a provisioned unit from here without decommissioning. Never delete an entry by hand.\n" +
-    stringify({ units: ledger.units }, { lineWidth: 0 })
-  );
-}
-
-/** Writes the ledger file. */
-export function writeLedger(ledger: Ledger, stackName: string): void {
-  writeFileSync(ledger.file, ledgerText(ledger, stackName));
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {

@@ -1,11 +1,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import stackSchema from "../../schemas/stack.schema.json";
-import type { StackSettings } from "../1-model/stack";
-import { type Diagnostic, type PathSegment, sortDiagnostics } from "./diagnostics";
+import type { StackSettings } from "../1-model";
+import type { Diagnostic, PathSegment } from "./diagnostics";
 import { createAjv, SchemaValidator } from "./schema-validator";
-import { runStackChecks } from "../3-rules/stack";
-import { type LoadedUnit, loadUnits } from "./units";
 import { readYamlFile, type YamlSource } from "./yaml-source";
 
 /** Where the settings live in a stack file: `config: { "muni:settings": {...} }`. */
@@ -18,16 +16,6 @@ export interface LoadedStack {
   file: string;
   source: YamlSource;
   settings: StackSettings;
-}
-
-/** A stack, the units it takes, and every problem found on the way. */
-export interface LoadedProject {
-  stack?: LoadedStack;
-  /** The units the stack takes (selected by directories, ids and labels), valid or not across units. */
-  units: LoadedUnit[];
-  /** Every manifest read, selected or not. */
-  files: string[];
-  diagnostics: Diagnostic[];
 }
 
 /** Raised for a stack that does not exist: a usage error, not invalid input. */
@@ -93,38 +81,4 @@ export function loadStack(
   const { value: valid, diagnostics } = stackValidator().validate(parsed.source, value);
   if (!valid) return { diagnostics };
   return { stack: { name: stack, file, source: parsed.source, settings: valid }, diagnostics: [] };
-}
-
-/** Loads a stack and the units it takes, with every check across them. */
-export function loadProject(root: string, stackName: string, settings?: unknown): LoadedProject {
-  const { stack, diagnostics } = loadStack(root, stackName, settings);
-  if (!stack) return { units: [], files: [], diagnostics: sortDiagnostics(diagnostics) };
-  const dirs = stack.settings.units.directories.map((d) => displayPath(join(root, d)));
-  const loaded = loadUnits(dirs);
-  const selected = selectUnits(stack, loaded.units, diagnostics);
-  diagnostics.push(...loaded.diagnostics, ...runStackChecks(stack, selected));
-  return { stack, units: selected, files: loaded.files, diagnostics: sortDiagnostics(diagnostics) };
-}
-
-/** Narrows units to the stack's ids and labels; an id the stack names but no manifest has is an error. */
-function selectUnits(stack: LoadedStack, units: LoadedUnit[], out: Diagnostic[]): LoadedUnit[] {
-  const { ids, labels } = stack.settings.units;
-  if (ids) {
-    const have = new Set(units.map((u) => u.unit.id));
-    ids.forEach((id, i) => {
-      if (!have.has(id))
-        out.push(
-          stack.source.diagnostic(
-            [...SETTINGS_PATH, "units", "ids", i],
-            `no manifest has unit id "${id}"`,
-            `add units/${id}.yaml or remove the id`,
-          ),
-        );
-    });
-  }
-  return units.filter(
-    (u) =>
-      (!ids || ids.includes(u.unit.id)) &&
-      Object.entries(labels ?? {}).every(([k, v]) => u.unit.labels[k] === v),
-  );
 }

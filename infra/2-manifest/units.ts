@@ -2,10 +2,8 @@ import { readdirSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import unitSchema from "../../schemas/unit.schema.json";
 import type { Unit } from "../1-model";
-import { crossCheck } from "../3-rules/cross-unit";
 import { type Diagnostic, sortDiagnostics } from "./diagnostics";
 import { createAjv, SchemaValidator } from "./schema-validator";
-import { checkUnit } from "../3-rules/unit";
 import { DEFAULT_LIMITS, readYamlFile, type YamlLimits, YamlSource } from "./yaml-source";
 
 /** A validated manifest: the typed unit (defaults filled in) and the source that locates its fields. */
@@ -16,7 +14,7 @@ export interface LoadedUnit {
 }
 
 export interface LoadResult {
-  /** Units whose manifest passed the schema; problems with muni's own rules and across units are in diagnostics. */
+  /** Units whose manifest passed the schema. */
   units: LoadedUnit[];
   /** Every problem found, sorted by file, line and column. Empty when all is valid. */
   diagnostics: Diagnostic[];
@@ -64,7 +62,7 @@ export function discoverManifests(paths: readonly string[]): { files: string[]; 
   return { files: [...new Set(files)], diagnostics };
 }
 
-/** Parses and validates one manifest on its own. */
+/** Parses one manifest and validates it against the schema (muni's own rules are in 3-rules). */
 export function loadUnitFile(
   file: string,
   limits: YamlLimits = DEFAULT_LIMITS,
@@ -73,11 +71,10 @@ export function loadUnitFile(
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   const { value, diagnostics } = unitSchemaValidator().validate(parsed.source, parsed.value);
   if (!value) return { diagnostics };
-  const unit = { file, source: parsed.source, unit: value };
-  return { unit, diagnostics: checkUnit(parsed.source, value) };
+  return { unit: { file, source: parsed.source, unit: value }, diagnostics: [] };
 }
 
-/** Loads every manifest under `paths`, validates each, then checks them against each other. */
+/** Reads every manifest under `paths` and validates each against the schema (3-rules checks them further). */
 export function loadUnits(paths: readonly string[], limits: YamlLimits = DEFAULT_LIMITS): LoadResult {
   const { files, diagnostics } = discoverManifests(paths);
   const units: LoadedUnit[] = [];
@@ -86,6 +83,5 @@ export function loadUnits(paths: readonly string[], limits: YamlLimits = DEFAULT
     diagnostics.push(...r.diagnostics);
     if (r.unit) units.push(r.unit);
   }
-  diagnostics.push(...crossCheck(units));
   return { units, diagnostics: sortDiagnostics(diagnostics), files };
 }

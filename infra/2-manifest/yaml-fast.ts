@@ -1,7 +1,7 @@
 /**
  * The fast path for the common case, a valid manifest: js-yaml reads the text about ten times faster than
  * the `yaml` library composes a Document with node ranges. It is taken only for text in a conservative
- * subset where both parsers provably read the same value (test/manifest/yaml-fast.test.ts): no anchors,
+ * subset where both parsers provably read the same value (test/2-manifest/yaml-fast.test.ts): no anchors,
  * aliases, tags, merge keys, directives, document markers, block scalars, complex keys, tabs, or flow
  * collections spanning lines; and with a js-yaml schema that resolves plain scalars exactly as `yaml`'s
  * YAML 1.2 core schema does. Anything else, and anything js-yaml rejects, returns undefined and takes the

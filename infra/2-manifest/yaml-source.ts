@@ -4,19 +4,9 @@ import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, pa
 import { type Diagnostic, type PathSegment, fieldPath } from "./diagnostics";
 import { byteLineCol, firstInvalidUtf8, sniffEncoding } from "./text-encoding";
 import { fastParse } from "./yaml-fast";
-import { checkStructure, tooDeepOffset } from "./yaml-structure";
+import { checkStructure, DEFAULT_LIMITS, tooDeepOffset, type YamlLimits } from "./yaml-structure";
 
-/** Hard limits that keep a hostile or mistaken file from exhausting the validator. */
-export interface YamlLimits {
-  /** Largest accepted file, in bytes. Default 1 MiB: a unit manifest is a few KB. */
-  maxBytes: number;
-  /** Most alias nodes (`*name`) in one file, and most alias expansions when read. Default 50. */
-  maxAliases: number;
-  /** Deepest nesting of collections. Default 32. */
-  maxDepth: number;
-}
-
-export const DEFAULT_LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxAliases: 50, maxDepth: 32 };
+export { type YamlLimits, DEFAULT_LIMITS } from "./yaml-structure";
 
 /** The `yaml` Document of a file, with the line counter that turns its node ranges into lines and columns. */
 interface Composed {

@@ -10,7 +10,24 @@ import {
   type YAMLMap,
 } from "yaml";
 import type { Diagnostic, PathSegment } from "./diagnostics";
-import type { YamlLimits, YamlSource } from "./yaml-source";
+
+/** Hard limits that keep a hostile or mistaken file from exhausting the validator. */
+export interface YamlLimits {
+  /** Largest accepted file, in bytes. Default 1 MiB: a unit manifest is a few KB. */
+  maxBytes: number;
+  /** Most alias nodes (`*name`) in one file, and most alias expansions when read. Default 50. */
+  maxAliases: number;
+  /** Deepest nesting of collections. Default 32. */
+  maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxAliases: 50, maxDepth: 32 };
+
+/** What the structure checks need of a parsed file (a YamlSource): located diagnostics and node positions. */
+interface Locating {
+  diagnostic(path: readonly PathSegment[], message: string, hint?: string): Diagnostic;
+  position(node: unknown): { line: number; col: number };
+}
 
 const CORE_TAGS = new Set(
   ["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`),
@@ -20,7 +37,7 @@ const CORE_TAGS = new Set(
 export const MAX_ALIAS_EXPANSION = 10_000;
 
 /** Tags beyond the core schema, alias counts and nesting depth, each located. */
-export function checkStructure(source: YamlSource, doc: Document, limits: YamlLimits): Diagnostic[] {
+export function checkStructure(source: Locating, doc: Document, limits: YamlLimits): Diagnostic[] {
   const out: Diagnostic[] = [];
   let aliases = 0;
   let expanded = 0;
@@ -97,7 +114,7 @@ export function checkStructure(source: YamlSource, doc: Document, limits: YamlLi
 }
 
 /** Each key of a mapping once: `uniqueKeys` is off in the parser so that this can name the field and both lines. */
-function duplicateKeys(source: YamlSource, map: YAMLMap, path: () => PathSegment[], out: Diagnostic[]): void {
+function duplicateKeys(source: Locating, map: YAMLMap, path: () => PathSegment[], out: Diagnostic[]): void {
   const first = new Map<string, unknown>();
   for (const pair of map.items) {
     const k = isScalar(pair.key) ? String(pair.key.value) : undefined;

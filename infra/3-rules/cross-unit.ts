@@ -1,13 +1,13 @@
 import { basename, extname } from "node:path";
-import type { Diagnostic, PathSegment } from "../2-manifest/diagnostics";
-import type { LoadedUnit } from "../2-manifest/units";
+import type { PathSegment } from "../2-manifest/diagnostics";
+import { type Finding, finding, type Locate, type UnitInput } from "./finding";
 
 /** A name one unit claims, with where it claims it. */
 interface Claim {
   value: string;
   /** How the message names the claim when the clashing value is derived (a CUPS name from a queue name). */
   label?: string;
-  unit: LoadedUnit;
+  unit: UnitInput;
   path: PathSegment[];
 }
 
@@ -15,13 +15,14 @@ interface Claim {
  * Rules across all manifests of a set: the file name is the id, and ids, mail domains, site hostnames
  * and the global print queue names (`<id>-<queue>`) each belong to one unit only.
  */
-export function crossCheck(units: readonly LoadedUnit[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
+export function crossCheck(units: readonly UnitInput[], locate: Locate): Finding[] {
+  const out: Finding[] = [];
   for (const u of units) {
     const stem = basename(u.file, extname(u.file));
     if (stem !== u.unit.id)
       out.push(
-        u.source.diagnostic(
+        finding(
+          u.file,
           ["id"],
           `id "${u.unit.id}" does not match the file name "${basename(u.file)}"`,
           `rename the file to ${u.unit.id}${extname(u.file)}, or fix the id`,
@@ -31,6 +32,7 @@ export function crossCheck(units: readonly LoadedUnit[]): Diagnostic[] {
   unique(
     units,
     out,
+    locate,
     "unit id",
     (u) => [{ value: u.unit.id, unit: u, path: ["id"] }],
     "ids are stable and unique: choose another id",
@@ -38,6 +40,7 @@ export function crossCheck(units: readonly LoadedUnit[]): Diagnostic[] {
   unique(
     units,
     out,
+    locate,
     "mail domain",
     (u) =>
       u.unit.services.mail
@@ -48,6 +51,7 @@ export function crossCheck(units: readonly LoadedUnit[]): Diagnostic[] {
   unique(
     units,
     out,
+    locate,
     "site hostname",
     (u) =>
       (u.unit.services.web?.sites ?? []).map((s, i) => ({
@@ -60,6 +64,7 @@ export function crossCheck(units: readonly LoadedUnit[]): Diagnostic[] {
   unique(
     units,
     out,
+    locate,
     "print queue",
     (u) =>
       (u.unit.services.print?.queues ?? []).map((q, i) => ({
@@ -74,10 +79,11 @@ export function crossCheck(units: readonly LoadedUnit[]): Diagnostic[] {
 }
 
 function unique(
-  units: readonly LoadedUnit[],
-  out: Diagnostic[],
+  units: readonly UnitInput[],
+  out: Finding[],
+  locate: Locate,
   what: string,
-  claims: (u: LoadedUnit) => Claim[],
+  claims: (u: UnitInput) => Claim[],
   hint: string,
 ) {
   const first = new Map<string, Claim>();
@@ -89,11 +95,11 @@ function unique(
         continue;
       }
       if (prior.unit === u) continue; // duplicates inside one unit are reported by checkUnit
-      const at = prior.unit.source.locate(prior.path);
       out.push(
-        c.unit.source.diagnostic(
+        finding(
+          c.unit.file,
           c.path,
-          `${c.label ?? `${what} "${c.value}"`} is already claimed by unit ${prior.unit.unit.id} (${prior.unit.file}:${at.line}:${at.col})`,
+          `${c.label ?? `${what} "${c.value}"`} is already claimed by unit ${prior.unit.unit.id} (${locate(prior.unit.file, prior.path)})`,
           hint,
         ),
       );

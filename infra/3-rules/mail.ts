@@ -1,20 +1,20 @@
-import type { Diagnostic, PathSegment } from "../2-manifest/diagnostics";
-import type { LoadedStack } from "../2-manifest/stack";
-import type { LoadedUnit } from "../2-manifest/units";
-import { formatBytes } from "../1-model/quantity";
-import { mailTenant, POSTMASTER, quotaLimitBytes, quotaSumBytes } from "../1-model/mail-tenant";
+import type { PathSegment } from "../2-manifest/diagnostics";
+import { type Finding, finding, type StackCheck, type UnitInput } from "./finding";
+import { formatBytes } from "../1-model";
+import { mailTenant, POSTMASTER, quotaLimitBytes, quotaSumBytes } from "../1-model";
 
 const MAIL: PathSegment[] = ["services", "mail"];
 
 /** postmaster@ is the account muni creates in every tenant: a mailbox or alias of that name clashes. */
-export function mailPostmaster(_stack: LoadedStack, units: readonly LoadedUnit[]): Diagnostic[] {
+export const mailPostmaster: StackCheck = ({ units }) => {
   return units.flatMap((u) => {
     const m = u.unit.services.mail;
     if (!m) return [];
     const boxes = m.mailboxes.flatMap((b, i) =>
       b.localPart === POSTMASTER
         ? [
-            u.source.diagnostic(
+            finding(
+              u.file,
               [...MAIL, "mailboxes", i, "localPart"],
               `"${POSTMASTER}" is the account muni creates in every mail domain`,
               "remove it; its password is in the unit's mail-initial-passwords Secret",
@@ -25,7 +25,8 @@ export function mailPostmaster(_stack: LoadedStack, units: readonly LoadedUnit[]
     const aliases = m.aliases.flatMap((a, i) =>
       a.name === POSTMASTER
         ? [
-            u.source.diagnostic(
+            finding(
+              u.file,
               [...MAIL, "aliases", i, "name"],
               `"${POSTMASTER}" is the account muni creates in every mail domain`,
               "remove the alias; forward postmaster's mail from the mailbox itself",
@@ -35,10 +36,10 @@ export function mailPostmaster(_stack: LoadedStack, units: readonly LoadedUnit[]
     );
     return [...boxes, ...aliases];
   });
-}
+};
 
 /** The quotas of all mailboxes (postmaster included) fit quotaLimit (or mailboxLimit × defaultQuota). */
-export function mailQuotaSum(_stack: LoadedStack, units: readonly LoadedUnit[]): Diagnostic[] {
+export const mailQuotaSum: StackCheck = ({ units }) => {
   return units.flatMap((u) => {
     const m = u.unit.services.mail;
     const tenant = mailTenant(u.unit);
@@ -51,25 +52,26 @@ export function mailQuotaSum(_stack: LoadedStack, units: readonly LoadedUnit[]):
         ? `quotaLimit ${m.quotaLimit}`
         : `mailboxLimit × defaultQuota (${m.mailboxLimit} × ${m.defaultQuota} = ${formatBytes(limit)})`;
     return [
-      u.source.diagnostic(
+      finding(
+        u.file,
         m.quotaLimit !== undefined ? [...MAIL, "quotaLimit"] : [...MAIL, "mailboxes"],
         `the mailboxes' quotas add up to ${formatBytes(sum)} (postmaster's ${m.defaultQuota} included), over ${what}`,
         "raise quotaLimit or lower mailbox quotas",
       ),
     ];
   });
-}
+};
 
 /**
  * Alias targets resolve and aliases do not loop. A target in any domain of the stack's tenants must
  * be a mailbox, postmaster or an alias there (other domains are external and not checked); following
  * aliases across all tenants must never come back to where it started.
  */
-export function mailAliases(_stack: LoadedStack, units: readonly LoadedUnit[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const domains = new Map<string, LoadedUnit>();
+export const mailAliases: StackCheck = ({ units }) => {
+  const out: Finding[] = [];
+  const domains = new Map<string, UnitInput>();
   const known = new Set<string>();
-  const edges = new Map<string, { unit: LoadedUnit; index: number; targets: string[] }>();
+  const edges = new Map<string, { unit: UnitInput; index: number; targets: string[] }>();
   for (const u of units) {
     const t = mailTenant(u.unit);
     if (!t) continue;
@@ -86,7 +88,8 @@ export function mailAliases(_stack: LoadedStack, units: readonly LoadedUnit[]): 
       if (domains.has(domain) && !known.has(target)) {
         const raw = e.unit.unit.services.mail!.aliases[e.index]!.to[j]!;
         out.push(
-          e.unit.source.diagnostic(
+          finding(
+            e.unit.file,
             [...MAIL, "aliases", e.index, "to", j],
             `"${raw}" resolves to ${target}, which is no mailbox or alias of ${domain}`,
             `add the mailbox to unit ${domains.get(domain)!.unit.id}, or fix the target of alias ${address}`,
@@ -106,7 +109,8 @@ export function mailAliases(_stack: LoadedStack, units: readonly LoadedUnit[]): 
       reported.add(key);
       const e = edges.get(cycle[0]!)!;
       out.push(
-        e.unit.source.diagnostic(
+        finding(
+          e.unit.file,
           [...MAIL, "aliases", e.index, "to"],
           `alias ${cycle[0]} loops: ${[...cycle, cycle[0]].join(" → ")}`,
           "make one of the aliases deliver to a mailbox instead",
@@ -122,4 +126,4 @@ export function mailAliases(_stack: LoadedStack, units: readonly LoadedUnit[]): 
   };
   for (const addr of edges.keys()) visit(addr, []);
   return out;
-}
+};

@@ -1,6 +1,4 @@
-import type { Diagnostic } from "../2-manifest/diagnostics";
-import type { LoadedStack } from "../2-manifest/stack";
-import type { LoadedUnit } from "../2-manifest/units";
+import { finding, type StackCheck } from "./finding";
 
 const LOOPBACK = /^(localhost|localhost\.localdomain|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1?\])$/i;
 
@@ -44,13 +42,11 @@ export function deviceUriProblem(
 }
 
 /** Device URIs: driverless queues use IPP, no loopback targets, a valid port, IPP and LPD paths present. */
-export function printDeviceUris(_stack: LoadedStack, units: readonly LoadedUnit[]): Diagnostic[] {
+export const printDeviceUris: StackCheck = ({ units }) => {
   return units.flatMap((u) =>
     (u.unit.services.print?.queues ?? []).flatMap((q, i) => {
       const p = deviceUriProblem(q.deviceUri, q.driverless);
-      return p
-        ? [u.source.diagnostic(["services", "print", "queues", i, "deviceUri"], p.message, p.hint)]
-        : [];
+      return p ? [finding(u.file, ["services", "print", "queues", i, "deviceUri"], p.message, p.hint)] : [];
     }),
   );
-}
+};

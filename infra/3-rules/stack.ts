@@ -1,18 +1,13 @@
-import type { Diagnostic } from "../2-manifest/diagnostics";
-import { namespaceOf, vmNamespaceOf } from "../1-model/names";
-import type { LoadedStack } from "../2-manifest/stack";
-import type { LoadedUnit } from "../2-manifest/units";
+import { namespaceOf, vmNamespaceOf } from "../1-model";
+import { type Finding, finding, type ProjectView, type StackCheck } from "./finding";
 import { mailAliases, mailPostmaster, mailQuotaSum } from "./mail";
 import { printDeviceUris } from "./print";
 import { CAPACITY_CHECKS } from "./capacity";
 import { checkApprovals } from "./lifecycle/ledger-guards";
 import { pricePrecision } from "./prices";
 
-/** A rule between the stack's settings and the units it takes. */
-export type StackCheck = (stack: LoadedStack, units: readonly LoadedUnit[]) => Diagnostic[];
-
 /** Namespace names (`<prefix><id>`) must fit the 63-character DNS label limit. */
-export const namespaceLength: StackCheck = (stack, units) =>
+export const namespaceLength: StackCheck = ({ stack, units }) =>
   units.flatMap((u) => {
     // Units with VMs also get their VM namespace, the longer of the two.
     const ns = u.unit.services.servers?.vms.length
@@ -20,7 +15,8 @@ export const namespaceLength: StackCheck = (stack, units) =>
       : namespaceOf(u.unit, stack.settings);
     return ns.length > 63
       ? [
-          u.source.diagnostic(
+          finding(
+            u.file,
             ["id"],
             `namespace "${ns}" is ${ns.length} characters, over 63`,
             `shorten the id or the stack's namespacePrefix "${stack.settings.namespacePrefix}"`,
@@ -30,16 +26,17 @@ export const namespaceLength: StackCheck = (stack, units) =>
   });
 
 /** Mail domains and site hostnames must end in one of the stack's allowed DNS suffixes. */
-export const dnsSuffixes: StackCheck = (stack, units) => {
+export const dnsSuffixes: StackCheck = ({ stack, units }) => {
   const { sites, mail } = stack.settings.dnsSuffixes;
   const allowed = (name: string, suffixes: readonly string[]) =>
     suffixes.some((s) => name === s || name.endsWith(`.${s}`));
   return units.flatMap((u) => {
-    const out: Diagnostic[] = [];
+    const out: Finding[] = [];
     const m = u.unit.services.mail;
     if (m && !allowed(m.domain, mail))
       out.push(
-        u.source.diagnostic(
+        finding(
+          u.file,
           ["services", "mail", "domain"],
           `"${m.domain}" is not under an allowed mail suffix of stack ${stack.name}`,
           `use a domain ending in ${mail.join(" or ")}`,
@@ -48,7 +45,8 @@ export const dnsSuffixes: StackCheck = (stack, units) => {
     (u.unit.services.web?.sites ?? []).forEach((s, i) => {
       if (!allowed(s.hostname, sites))
         out.push(
-          u.source.diagnostic(
+          finding(
+            u.file,
             ["services", "web", "sites", i, "hostname"],
             `"${s.hostname}" is not under an allowed site suffix of stack ${stack.name}`,
             `use a hostname ending in ${sites.join(" or ")}`,
@@ -64,7 +62,7 @@ export const STACK_CHECKS: StackCheck[] = [
   namespaceLength,
   dnsSuffixes,
   pricePrecision,
-  (stack, units) => checkApprovals(stack, units),
+  (p) => checkApprovals(p),
   ...CAPACITY_CHECKS,
   mailPostmaster,
   mailQuotaSum,
@@ -72,6 +70,6 @@ export const STACK_CHECKS: StackCheck[] = [
   printDeviceUris,
 ];
 
-export function runStackChecks(stack: LoadedStack, units: readonly LoadedUnit[]): Diagnostic[] {
-  return STACK_CHECKS.flatMap((check) => check(stack, units));
+export function runStackChecks(project: ProjectView): Finding[] {
+  return STACK_CHECKS.flatMap((check) => check(project));
 }

@@ -1,13 +1,12 @@
-import type { Unit } from "../1-model";
-import type { Diagnostic, PathSegment } from "../2-manifest/diagnostics";
-import type { YamlSource } from "../2-manifest/yaml-source";
+import type { PathSegment } from "../2-manifest/diagnostics";
+import { type Finding, finding, type UnitInput } from "./finding";
 
 /**
  * Rules inside one manifest that JSON Schema cannot express: names unique within the unit,
  * references that must resolve, and counts within the manifest's own limits.
  */
-export function checkUnit(source: YamlSource, unit: Unit): Diagnostic[] {
-  const out: Diagnostic[] = [];
+export function checkUnit({ file, unit }: UnitInput): Finding[] {
+  const out: Finding[] = [];
   const dupes = <T>(
     items: readonly T[] | undefined,
     keyOf: (t: T) => string,
@@ -22,7 +21,8 @@ export function checkUnit(source: YamlSource, unit: Unit): Diagnostic[] {
       if (j === undefined) first.set(k, i);
       else
         out.push(
-          source.diagnostic(
+          finding(
+            file,
             [...path, i, ...(field ? [field] : [])],
             `${what} "${k}" is listed twice (first at ${path.at(-1)}[${j}])`,
             "remove the duplicate",
@@ -43,7 +43,8 @@ export function checkUnit(source: YamlSource, unit: Unit): Diagnostic[] {
     mail.aliases.forEach((a, i) => {
       if (boxes.has(a.name))
         out.push(
-          source.diagnostic(
+          finding(
+            file,
             [...base, "aliases", i, "name"],
             `alias "${a.name}" has the name of a mailbox`,
             "an address is either a mailbox or an alias: rename one",
@@ -52,7 +53,8 @@ export function checkUnit(source: YamlSource, unit: Unit): Diagnostic[] {
     });
     if (mail.mailboxes.length > mail.mailboxLimit)
       out.push(
-        source.diagnostic(
+        finding(
+          file,
           [...base, "mailboxes"],
           `${mail.mailboxes.length} mailboxes exceed mailboxLimit ${mail.mailboxLimit}`,
           "raise mailboxLimit or remove mailboxes",
@@ -68,7 +70,8 @@ export function checkUnit(source: YamlSource, unit: Unit): Diagnostic[] {
     dupes(print.queues, (q) => q.name, ["services", "print", "queues"], "queue", "name");
     if (print.defaultQueue !== undefined && !print.queues.some((q) => q.name === print.defaultQueue))
       out.push(
-        source.diagnostic(
+        finding(
+          file,
           ["services", "print", "defaultQueue"],
           `"${print.defaultQueue}" is not one of the unit's queues`,
           `name one of: ${print.queues.map((q) => q.name).join(", ")}`,

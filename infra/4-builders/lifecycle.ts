@@ -1,4 +1,4 @@
-import type { Unit } from "../1-model";
+import { acceptsNewData, type Unit } from "../1-model";
 import type { Desired, K8sObject } from "./types";
 
 /** Label every object of a unit in decommissioning carries, so platform services can see it. */
@@ -10,14 +10,6 @@ export const LIFECYCLE_LABEL = "muni.lodz.pl/lifecycle";
  * Every other workload is stopped.
  */
 export const KEEP_SERVING_ANNOTATION = "muni.lodz.pl/keep-serving-while-decommissioning";
-
-/**
- * Whether the unit's services take new data. False from decommissioning on: builders of services that
- * receive records (mail delivery, uploads) check it and render the service receive-nothing.
- */
-export function acceptsNewData(unit: Pick<Unit, "lifecycle">): boolean {
-  return unit.lifecycle.state === "active" || unit.lifecycle.state === "planned";
-}
 
 /**
  * The objects of a unit as its lifecycle state wants them. Active and planned units: unchanged. A unit

@@ -1,4 +1,4 @@
-import { ANNOTATION, LABEL } from "../1-model/names";
+import { ANNOTATION, LABEL } from "../1-model";
 import type { BuildContext, Desired } from "./types";
 
 /**

@@ -1,5 +1,5 @@
-import type { StackSettings } from "../1-model/stack";
-import { vmNamespaceOf } from "../1-model/names";
+import type { StackSettings } from "../1-model";
+import { vmNamespaceOf } from "../1-model";
 import type { BuildContext, Desired, K8sObject } from "./types";
 
 type Platform = Pick<StackSettings["platform"]["mail"], "namespace" | "podLabels" | "ports">;

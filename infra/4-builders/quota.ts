@@ -1,31 +1,5 @@
-import type { StackSettings } from "../1-model/stack";
-import type { Unit } from "../1-model";
-import { bytes, cpuMillis, formatBytes, formatCpu } from "../1-model/quantity";
+import { bytes, cpuMillis, effectiveQuota, formatBytes, formatCpu, vmShare } from "../1-model";
 import type { BuildContext, Desired } from "./types";
-import { vmShare } from "./vm/vm-namespace";
-
-/** The unit's effective quota: `services.servers.quota`, or the stack's defaultQuota when not enrolled. */
-export interface EffectiveQuota {
-  cpu: string;
-  memory: string;
-  storage: string;
-  pods: number;
-  volumes: number;
-  vms: number;
-}
-
-export function effectiveQuota(unit: Unit, settings: StackSettings): EffectiveQuota {
-  const servers = unit.services.servers;
-  const q = servers?.quota ?? settings.defaultQuota;
-  return {
-    cpu: q.cpu,
-    memory: q.memory,
-    storage: q.storage,
-    pods: q.pods,
-    volumes: q.volumes,
-    vms: servers?.vms.length ?? 0,
-  };
-}
 
 /** Container defaults applied by the LimitRange, clamped to the quota so a tiny quota stays usable. */
 const CONTAINER_DEFAULT = { cpu: 500, memory: 512 * 2 ** 20 };

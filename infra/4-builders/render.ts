@@ -1,22 +1,18 @@
-import type { Unit } from "../1-model";
-import type { StackSettings } from "../1-model/stack";
+import { namespaceOf, type StackSettings, type Unit, unitLabels } from "../1-model";
 import { buildNamespace } from "./namespace";
-import { namespaceOf, unitLabels } from "../1-model/names";
 import { buildNetworkPolicies } from "./network-policies";
 import { buildQuota } from "./quota";
 import { buildRbac } from "./rbac";
 import { buildMail } from "./mail/builder";
 import { buildPrint } from "./print/builder";
-import { buildWeb } from "./web";
-import { buildVms } from "./vm";
-import { buildEnrollment } from "./enrollment";
-import {
-  type BuildContext,
-  type Desired,
-  REDACTED_SECRETS,
-  type SecretSource,
-  type UnitBuilder,
-} from "./types";
+import { buildWeb } from "./web/site";
+import { buildVms } from "./vm/vm-namespace";
+import { buildEnrollment } from "./enrollment/enrollment";
+import { buildMailServer } from "./mail/server";
+import { buildPrintServer } from "./print/server";
+import type { SecretSource } from "../1-model";
+import { REDACTED_SECRETS } from "./secrets";
+import type { BuildContext, Desired, UnitBuilder } from "./types";
 import { applyLifecycle } from "./lifecycle";
 
 /**
@@ -57,6 +53,11 @@ export function renderUnit(
     if (seen.has(d.key)) throw new Error(`builder bug: unit ${unit.id} renders key "${d.key}" twice`);
     seen.add(d.key);
   }
-  // A unit leaving stops taking new data (lifecycle/decommissioning.ts); others pass unchanged.
+  // A unit leaving stops taking new data (lifecycle.ts); others pass unchanged.
   return applyLifecycle(unit, out);
+}
+
+/** Every platform object of a stack: the shared mail and print servers, for the units they serve. Pure. */
+export function renderPlatform(settings: StackSettings, units: readonly Unit[]): Desired[] {
+  return [...buildMailServer(settings, units), ...buildPrintServer(settings, units)];
 }

@@ -1,7 +1,6 @@
 import { renderUnit } from "./render";
 import type { Desired, K8sObject } from "./types";
-import type { Unit } from "../1-model";
-import type { StackSettings } from "../1-model/stack";
+import type { StackSettings, Unit } from "../1-model";
 
 /**
  * Whether an object holds a unit's records by its kind, whatever its builder said: deleting it loses

@@ -1,5 +1,4 @@
-import type { ServiceName, Unit } from "../1-model";
-import type { StackSettings } from "../1-model/stack";
+import type { SecretSource, ServiceName, StackSettings, Unit } from "../1-model";
 
 /** Metadata every object muni emits carries: an explicit name, labels, annotations. */
 export interface ObjectMeta {
@@ -29,24 +28,6 @@ export interface Desired {
   /** Built from generated secrets (see SecretRequest): the registering side supplies the real values. */
   usesSecrets?: boolean;
 }
-
-/** A value the program generates and keeps in Pulumi state (a password, a salt). */
-export interface SecretRequest {
-  /** Stable id within the unit, e.g. `mail-sekretariat-password`; names the generating resource. */
-  id: string;
-  /** `rsa-key`: an RSA private key in PEM (a DKIM key), backed by @pulumi/tls PrivateKey. */
-  kind: "password" | "salt" | "rsa-key";
-  /** Length in characters (for `rsa-key`: the key size in bits). */
-  length: number;
-}
-
-/** Supplies generated values to builders: real ones in the program, placeholders in the plan. */
-export interface SecretSource {
-  get(request: SecretRequest): string;
-}
-
-/** Placeholders for rendering without secrets (the plan, reports): `<secret:id>`, never a real value. */
-export const REDACTED_SECRETS: SecretSource = { get: (r) => `<secret:${r.id}>` };
 
 /** What every builder receives: the validated unit and stack, and the names derived from them. */
 export interface BuildContext {

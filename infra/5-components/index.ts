@@ -1,3 +1,3 @@
 export { Unit, type UnitArgs } from "./unit";
-export { objectName } from "../4-builders/types";
-export { registerObject } from "./register";
+export { Platform, type PlatformArgs } from "./platform";
+export { registerObject, registerDesired, type RegisterOptions } from "./register";

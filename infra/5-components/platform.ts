@@ -1,16 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { registerObject } from "./register";
-import { type Desired, objectName } from "../4-builders/types";
-import { isDataBearing, namespacesHoldingData } from "../4-builders/retention";
-import type { Unit } from "../1-model";
-import type { StackSettings } from "../1-model/stack";
-import { buildMailServer } from "../4-builders/mail/server";
-import { buildPrintServer } from "../4-builders/print/server";
-
-/** Every platform object of a stack: the shared mail server and the shared CUPS server. Pure. */
-export function renderPlatform(settings: StackSettings, units: readonly Unit[]): Desired[] {
-  return [...buildMailServer(settings, units), ...buildPrintServer(settings, units)];
-}
+import type { StackSettings, Unit } from "../1-model";
+import { objectName, renderPlatform } from "../4-builders";
+import { registerDesired } from "./register";
 
 export interface PlatformArgs {
   /** The validated settings of the stack. */
@@ -32,25 +23,7 @@ export class Platform extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("muni:platform:Platform", name, {}, opts);
     const desired = renderPlatform(args.settings, args.units);
-    // A namespace holding a data volume is retained too: deleting the namespace would delete the volume.
-    const dataNamespaces = namespacesHoldingData(desired);
-    const namespaces = desired
-      .filter((d) => d.object.kind === "Namespace")
-      .map((d) =>
-        registerObject(`${name}-${d.key}`, d.object, d.object, {
-          parent: this,
-          ...(dataNamespaces.has(d.object.metadata.name) ? { retainOnDelete: true } : {}),
-        }),
-      );
-    for (const d of desired) {
-      if (d.object.kind === "Namespace") continue;
-      registerObject(`${name}-${d.key}`, d.object, d.object, {
-        parent: this,
-        dependsOn: namespaces,
-        ...(isDataBearing(d) ? { retainOnDelete: true } : {}),
-      });
-    }
-    this.namespaces = namespaces;
+    this.namespaces = registerDesired(desired, { parent: this, name, retain: { retainOnDelete: true } });
     this.objects = pulumi.output(desired.map(objectName));
     this.registerOutputs({ objects: this.objects });
   }

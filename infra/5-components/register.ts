@@ -1,6 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { K8sObject } from "../4-builders/types";
+import {
+  type Desired,
+  type K8sObject,
+  namespacesHoldingData,
+  type RetentionOptions,
+  isDataBearing,
+} from "../4-builders";
 
 type Ctor = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
@@ -47,6 +53,46 @@ export function registerObject(
     return new k8s.apiextensions.CustomResource(name, object as k8s.apiextensions.CustomResourceArgs, opts);
   }
   throw new Error(
-    `muni does not know how to register ${shape.apiVersion}/${shape.kind}: add it to components/register.ts`,
+    `muni does not know how to register ${shape.apiVersion}/${shape.kind}: add it to infra/5-components/register.ts`,
   );
+}
+
+/** How a component registers its rendered objects. */
+export interface RegisterOptions {
+  /** The component: every object is its child, named `<name>-<key>`. */
+  parent: pulumi.Resource;
+  name: string;
+  /** Options of data-bearing objects, and of the namespaces that hold them. */
+  retain: RetentionOptions;
+  /** What every object other than a namespace waits for, besides the component's own namespaces. */
+  dependsOn?: pulumi.Resource[];
+  /** The object to send for a key, when it differs from the rendered one (built from generated secrets). */
+  objectOf?: (d: Desired) => pulumi.Input<K8sObject>;
+}
+
+/**
+ * The one registration loop of the Unit and Platform components: namespaces first (retained when they
+ * hold data-bearing objects: deleting a namespace deletes what is in it), then every other object,
+ * waiting for the namespaces; data-bearing objects retained. Returns the namespaces.
+ */
+export function registerDesired(desired: readonly Desired[], o: RegisterOptions): pulumi.CustomResource[] {
+  const dataNamespaces = namespacesHoldingData(desired);
+  const namespaces = desired
+    .filter((d) => d.object.kind === "Namespace")
+    .map((d) =>
+      registerObject(`${o.name}-${d.key}`, d.object, d.object, {
+        parent: o.parent,
+        ...(dataNamespaces.has(d.object.metadata.name) ? o.retain : {}),
+      }),
+    );
+  const dependsOn = [...namespaces, ...(o.dependsOn ?? [])];
+  for (const d of desired) {
+    if (d.object.kind === "Namespace") continue;
+    registerObject(`${o.name}-${d.key}`, d.object, o.objectOf?.(d) ?? d.object, {
+      parent: o.parent,
+      ...(dependsOn.length ? { dependsOn } : {}),
+      ...(isDataBearing(d) ? o.retain : {}),
+    });
+  }
+  return namespaces;
 }

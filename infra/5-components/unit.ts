@@ -1,19 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { type DnsRecord, unitDnsRecords } from "../4-builders/mail";
-import { renderUnit } from "../4-builders/render";
+import type { SecretRequest, StackSettings, Unit as UnitManifest } from "../1-model";
 import {
-  objectName,
   type K8sObject,
-  REDACTED_SECRETS,
-  type SecretRequest,
-  type SecretSource,
-} from "../4-builders/types";
-import type { Unit as UnitManifest } from "../1-model";
-import type { StackSettings } from "../1-model/stack";
-import { registerObject } from "./register";
-import { isDataBearing, namespacesHoldingData, retentionOptions } from "../4-builders/retention";
+  objectName,
+  RecordingSecrets,
+  renderUnit,
+  retentionOptions,
+  secretsFromValues,
+} from "../4-builders";
+import { type DnsRecord, unitDnsRecords } from "../4-builders/mail";
+import { registerDesired } from "./register";
 
 export interface UnitArgs {
   /** The validated unit manifest (defaults filled in). */
@@ -49,34 +47,21 @@ export class Unit extends pulumi.ComponentResource {
       ? pulumi.all(generated).apply(
           (values) =>
             new Map(
-              renderUnit(args.unit, args.settings, fromValues(values))
+              renderUnit(args.unit, args.settings, secretsFromValues(values))
                 .filter((d) => d.usesSecrets)
                 .map((d) => [d.key, d.object]),
             ),
         )
       : undefined;
 
-    // Namespaces first. A namespace holding data-bearing objects is retained with them: deleting it
-    // would delete them.
-    const retain = retentionOptions(args.unit, args.settings);
+    registerDesired(desired, {
+      parent: this,
+      name,
+      retain: retentionOptions(args.unit, args.settings),
+      ...(args.platformNamespaces ? { dependsOn: args.platformNamespaces } : {}),
+      objectOf: (d) => (d.usesSecrets ? real!.apply((byKey) => secretObject(byKey, d.key)) : d.object),
+    });
     const nsDesired = desired.filter((d) => d.object.kind === "Namespace");
-    const dataNamespaces = namespacesHoldingData(desired);
-    const namespaces = nsDesired.map((d) =>
-      registerObject(`${name}-${d.key}`, d.object, d.object, {
-        parent: this,
-        ...(dataNamespaces.has(d.object.metadata.name) ? retain : {}),
-      }),
-    );
-    const dependsOn = [...namespaces, ...(args.platformNamespaces ?? [])];
-    for (const d of desired) {
-      if (d.object.kind === "Namespace") continue;
-      const object = d.usesSecrets ? real!.apply((byKey) => secretObject(byKey, d.key)) : d.object;
-      registerObject(`${name}-${d.key}`, d.object, object, {
-        parent: this,
-        ...(dependsOn.length ? { dependsOn } : {}),
-        ...(isDataBearing(d) ? retain : {}),
-      });
-    }
     this.namespace = pulumi.output(nsDesired[0]?.object.metadata.name ?? "");
     this.objects = pulumi.output(desired.map(objectName));
     // Only the DKIM key feeds the records; the public key derived from it is not secret.
@@ -89,7 +74,7 @@ export class Unit extends pulumi.ComponentResource {
       pulumi
         .all(keys)
         .apply((values) =>
-          unitDnsRecords({ unit: args.unit, settings: args.settings, secrets: fromValues(values) }),
+          unitDnsRecords({ unit: args.unit, settings: args.settings, secrets: secretsFromValues(values) }),
         ),
     );
     this.registerOutputs({ namespace: this.namespace, objects: this.objects, mailDns: this.mailDns });
@@ -119,26 +104,6 @@ export class Unit extends pulumi.ComponentResource {
     }
     return out;
   }
-}
-
-/** Collects the secrets builders ask for, answering with placeholders. */
-class RecordingSecrets implements SecretSource {
-  readonly requests = new Map<string, SecretRequest>();
-  get(r: SecretRequest): string {
-    this.requests.set(r.id, r);
-    return REDACTED_SECRETS.get(r);
-  }
-}
-
-function fromValues(values: Record<string, string>): SecretSource {
-  return {
-    get: (r) => {
-      const v = values[r.id];
-      if (v === undefined)
-        throw new Error(`secret ${r.id} was not generated: builders must be deterministic`);
-      return v;
-    },
-  };
 }
 
 function secretObject(byKey: ReadonlyMap<string, K8sObject>, key: string): K8sObject {

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { formatDiagnostic } from "../2-manifest/diagnostics";
-import { loadProject, loadStack, type LoadedProject, UnknownStackError } from "../2-manifest/stack";
+import { loadStack, UnknownStackError } from "../2-manifest/stack";
+import { type LoadedProject, loadProject } from "../3-rules/project";
 import type { YamlSource } from "../2-manifest/yaml-source";
 
 /** Raised when the base cannot be read: a bad ref, no git, or manifests that do not validate there. */

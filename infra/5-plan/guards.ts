@@ -1,10 +1,15 @@
-import { todayOf } from "../1-model/clock";
-import { massRemovalAllowedByEnv } from "../3-rules/lifecycle/ledger-guards";
-import { type PreviousUnit, checkTransitions } from "../3-rules/lifecycle/transitions";
+import { shouldProvision, todayOf } from "../1-model";
 import { type Diagnostic, formatDiagnostic } from "../2-manifest/diagnostics";
 import type { LoadedStack } from "../2-manifest/stack";
 import type { LoadedUnit } from "../2-manifest/units";
-import { shouldProvision } from "../1-model/lifecycle";
+import {
+  checkTransitions,
+  type Finding,
+  locateFindings,
+  massRemovalAllowedByEnv,
+  type PreviousUnit,
+  sourcesOf,
+} from "../3-rules";
 
 /** The base side of a plan, as the guards see it. */
 export interface PlanBase {
@@ -23,15 +28,15 @@ export type PlanGuard = (
   current: readonly LoadedUnit[],
   stack: LoadedStack,
   env: NodeJS.ProcessEnv,
-) => ReadonlyArray<Diagnostic | string>;
+) => ReadonlyArray<Finding | Diagnostic | string>;
 
-/** The lifecycle's transition guards (infra/lifecycle/transitions.ts), with the base ref as "previous". */
+/** The lifecycle's transition guards (infra/3-rules/lifecycle/transitions.ts), with the base ref as "previous". */
 export const lifecycleTransitions: PlanGuard = (base, current, stack, env) =>
   checkTransitions(base.units, current, stack.settings, {
     today: todayOf(stack.settings, env),
     allowMassRemoval: massRemovalAllowedByEnv(env),
     previousSource: `git ref ${base.ref}`,
-    stack: { name: stack.name, source: stack.source },
+    stack,
   });
 
 /** Guards the plan applies with --base. */
@@ -40,14 +45,15 @@ export const PLAN_GUARDS: PlanGuard[] = [lifecycleTransitions];
 /** What each unit of the base was, for the guards: located at its manifest there (`<ref>:units/<id>.yaml`). */
 export function previousUnits(units: readonly LoadedUnit[], stack: LoadedStack): PreviousUnit[] {
   return units.map((u) => {
-    const at = u.source.diagnostic(["id"], "", "");
+    const path = ["id"];
+    const at = u.source.locate(path);
     return {
       id: u.unit.id,
       state: u.unit.lifecycle.state,
       wave: u.unit.lifecycle.wave,
       provisioned: shouldProvision(u.unit, stack.settings),
       file: u.file,
-      where: { file: u.file, line: at.line, col: at.col, field: at.field },
+      where: { file: u.file, path, ...at },
     };
   });
 }
@@ -60,7 +66,10 @@ export function runPlanGuards(
   env: NodeJS.ProcessEnv = process.env,
   guards: readonly PlanGuard[] = PLAN_GUARDS,
 ): string[] {
+  const sources = sourcesOf(stack, current);
   return guards.flatMap((g) =>
-    g(base, current, stack, env).map((f) => (typeof f === "string" ? f : formatDiagnostic(f))),
+    g(base, current, stack, env).map((f) =>
+      typeof f === "string" ? f : formatDiagnostic("path" in f ? locateFindings([f], sources)[0]! : f),
+    ),
   );
 }

@@ -27,3 +27,4 @@ export {
 } from "./format";
 export { PLAN_GUARDS, runPlanGuards, type PlanGuard } from "./guards";
 export { toYaml } from "./yaml";
+export { nextLedger, ledgerText, writeLedger } from "./ledger";

@@ -1,4 +1,5 @@
-import type { K8sObject, SecretRequest, SecretSource } from "../4-builders/types";
+import type { SecretRequest, SecretSource } from "../1-model";
+import type { K8sObject } from "../4-builders/types";
 import type { FieldPath } from "./types";
 
 /** What the plan shows instead of a secret value. */

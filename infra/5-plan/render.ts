@@ -1,17 +1,14 @@
-import { effectiveQuota } from "../4-builders/quota";
-import { renderUnit } from "../4-builders/render";
-import { namespaceOf } from "../1-model/names";
-import { type Desired, REDACTED_SECRETS, type SecretRequest, type SecretSource } from "../4-builders/types";
-import { shouldProvision } from "../1-model/lifecycle";
-// The platform's pure builders, as platform.ts's renderPlatform concatenates them: importing platform.ts
-// itself would load @pulumi/pulumi (its component) for every CLI command, ~0.7 s. The consistency test
-// (test/plan/consistency.test.ts) checks the platform objects against what the program registers.
-import { buildMailServer } from "../4-builders/mail/server";
-import { buildPrintServer } from "../4-builders/print/server";
-import type { Unit } from "../1-model";
-import type { LoadedProject } from "../2-manifest/stack";
+import {
+  cupsName,
+  effectiveQuota,
+  namespaceOf,
+  shouldProvision,
+  type StackSettings,
+  type Unit,
+} from "../1-model";
 import type { LoadedUnit } from "../2-manifest/units";
-import type { StackSettings } from "../1-model/stack";
+import type { LoadedProject } from "../3-rules/project";
+import { type Desired, RecordingSecrets, renderPlatform, renderUnit } from "../4-builders";
 import { differingPaths, placeholderPaths, PROBE_SECRETS, redactObject } from "./redact";
 import type { PlannedObject, PlannedStack, PlannedUnit } from "./types";
 
@@ -48,9 +45,7 @@ export function planProject(
 
 /** The shared platform's objects (mail and print servers) for the provisioned units, named `platform-<key>`. */
 export function planPlatform(settings: StackSettings, provisioned: readonly Unit[]): PlannedObject[] {
-  return [...buildMailServer(settings, provisioned), ...buildPrintServer(settings, provisioned)].map((d) =>
-    planObject(PLATFORM, d, undefined),
-  );
+  return renderPlatform(settings, provisioned).map((d) => planObject(PLATFORM, d, undefined));
 }
 
 /**
@@ -100,7 +95,7 @@ export function planUnit(loaded: Pick<LoadedUnit, "file" | "unit">, settings: St
     quota: effectiveQuota(unit, settings),
     hostnames: (s.web?.sites ?? []).map((x) => x.hostname),
     mailDomains: s.mail ? [s.mail.domain] : [],
-    queues: (s.print?.queues ?? []).map((q) => `${unit.id}-${q.name}`),
+    queues: (s.print?.queues ?? []).map((q) => cupsName(unit.id, q.name)),
   };
 }
 
@@ -142,13 +137,4 @@ function planObject(
 
 function byKey(all: Desired[]): Map<string, Desired> {
   return new Map(all.map((d) => [d.key, d]));
-}
-
-/** Answers builders with placeholders and records which secrets they ask for (each is a Pulumi resource). */
-class RecordingSecrets implements SecretSource {
-  readonly requests = new Map<string, SecretRequest>();
-  get(r: SecretRequest): string {
-    this.requests.set(r.id, r);
-    return REDACTED_SECRETS.get(r);
-  }
 }

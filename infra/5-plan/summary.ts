@@ -1,4 +1,4 @@
-import { bytes, cpuMillis, formatBytes, formatCpu } from "../1-model/quantity";
+import { bytes, cpuMillis, formatBytes, formatCpu } from "../1-model";
 import type { FieldChange, PlanDiff } from "./diff";
 import type { ObjectRef, PlanSummary, PlannedUnit } from "./types";
 

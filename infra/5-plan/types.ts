@@ -27,7 +27,7 @@ export interface PlannedUnit {
   file: string;
   state: LifecycleState;
   wave: number;
-  /** Whether the stack provisions the unit's objects now (lifecycle/shouldProvision). */
+  /** Whether the stack provisions the unit's objects now (1-model shouldProvision). */
   provisioned: boolean;
   namespace: string;
   objects: PlannedObject[];

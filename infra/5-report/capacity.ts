@@ -1,6 +1,6 @@
-import { bytes, cpuMillis } from "../1-model/quantity";
-import { effectiveQuota } from "../4-builders/quota";
-import { shouldProvision } from "../3-rules/lifecycle";
+import { bytes, cpuMillis } from "../1-model";
+import { effectiveQuota } from "../1-model";
+import { shouldProvision } from "../1-model";
 import type { Unit } from "../1-model";
 import { orderedUnits, type ReportInput } from "./units";
 
@@ -37,7 +37,7 @@ export interface CapacityReport {
 export const CAPACITY_RESOURCES = ["cpuMillis", "memoryBytes", "storageBytes", "vms"] as const;
 export type CapacityResource = (typeof CAPACITY_RESOURCES)[number];
 
-/** Each unit's effective quota (infra/builders/quota.ts) and service counts, and the totals against capacity. */
+/** Each unit's effective quota (1-model effectiveQuota) and service counts, and the totals against capacity. */
 export function capacityReport(input: ReportInput): CapacityReport {
   const units = orderedUnits(input).map((unit): UnitCapacity => {
     const q = effectiveQuota(unit, input.settings);

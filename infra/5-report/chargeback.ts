@@ -1,7 +1,7 @@
-import { bytes, cpuMillis } from "../1-model/quantity";
-import { shouldProvision } from "../3-rules/lifecycle";
+import { bytes, cpuMillis } from "../1-model";
+import { shouldProvision } from "../1-model";
 import { SERVICE_NAMES, type ServiceName, type Unit } from "../1-model";
-import type { StackSettings } from "../1-model/stack";
+import type { StackSettings } from "../1-model";
 import { type Grosze, percentOf, priceTimes, toGrosze } from "./money";
 import { orderedUnits, type ReportInput } from "./units";
 

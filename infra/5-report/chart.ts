@@ -1,4 +1,4 @@
-import { formatBytes } from "../1-model/quantity";
+import { formatBytes } from "../1-model";
 import { CAPACITY_RESOURCES, type CapacityReport, type CapacityResource } from "./capacity";
 import { type Lang, TEXT } from "./i18n";
 import { formatNumber } from "./money";

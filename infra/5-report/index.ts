@@ -9,5 +9,5 @@ export { capacityChart } from "./chart";
 export { csvTable, csvField, separatorFor, BOM } from "./csv";
 export { htmlReport, htmlTable } from "./html";
 export { markdownReport, markdownTable } from "./markdown";
-export { pricePrecision } from "../3-rules/prices";
 export * from "./report";
+export * from "./drift";

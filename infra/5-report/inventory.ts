@@ -1,6 +1,6 @@
-import { namespaceOf } from "../1-model/names";
+import { namespaceOf } from "../1-model";
 import { renderUnit } from "../4-builders/render";
-import { shouldProvision } from "../3-rules/lifecycle";
+import { shouldProvision } from "../1-model";
 import { enrolledServices, type ServiceName, type Unit } from "../1-model";
 import type { Desired } from "../4-builders/types";
 import { orderedUnits, type ReportInput, seatAddress } from "./units";

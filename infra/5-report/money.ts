@@ -1,4 +1,5 @@
 import type { Lang } from "./i18n";
+import { isWholeGrosze } from "../3-rules/prices";
 
 /**
  * Money in integer grosze (1/100 PLN): no floating-point drift in sums. Fractional quantities (500m of
@@ -12,11 +13,6 @@ export function toGrosze(pln: number): Grosze {
   if (!Number.isFinite(pln) || Math.abs(pln * 100 - g) > 1e-6)
     throw new Error(`not an amount in PLN with at most 2 decimals: ${pln}`);
   return g;
-}
-
-/** Whether a price has at most 2 decimal places. */
-export function isWholeGrosze(pln: number): boolean {
-  return Number.isFinite(pln) && Math.abs(pln * 100 - Math.round(pln * 100)) <= 1e-6;
 }
 
 /** price × (numerator / denominator), rounded half up to a whole grosz, exactly (BigInt). */

@@ -1,4 +1,4 @@
-import { formatBytes } from "../1-model/quantity";
+import { formatBytes } from "../1-model";
 import { SERVICE_NAMES } from "../1-model";
 import { CAPACITY_RESOURCES, type CapacityReport } from "./capacity";
 import type { Chargeback, Quantity } from "./chargeback";

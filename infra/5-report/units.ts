@@ -1,6 +1,6 @@
 import { enrolledServices, SERVICE_NAMES, type ServiceName, type Unit } from "../1-model";
-import type { StackSettings } from "../1-model/stack";
-import { shouldProvision } from "../3-rules/lifecycle";
+import type { StackSettings } from "../1-model";
+import { shouldProvision } from "../1-model";
 
 /** What every report takes: the stack's name and settings, and its units (validated). */
 export interface ReportInput {

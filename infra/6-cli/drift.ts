@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { loadStackProject } from "./project";
+import { loadStackProject, projectRootOf } from "./project";
 import {
   DriftInputError,
   driftJson,
@@ -10,7 +10,6 @@ import {
   hasDrift,
 } from "../5-report/drift";
 import { type CliIO, EXIT, UsageError } from "./io";
-import { projectRootOf } from "./plan";
 
 export interface DriftOptions {
   format: "text" | "markdown" | "json";

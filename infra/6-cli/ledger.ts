@@ -1,15 +1,9 @@
 import { type Command, Option } from "commander";
 import { type CliIO, EXIT, paint, printDiagnostics } from "./io";
-import { cliProjectRoot, loadStackProject } from "./project";
+import { loadStackProject, projectRootOf } from "./project";
 import { withLedgerGuards } from "../3-rules/lifecycle/ledger-guards";
-import {
-  type Ledger,
-  ledgerPath,
-  ledgerText,
-  nextLedger,
-  readLedger,
-  writeLedger,
-} from "../2-manifest/ledger";
+import { ledgerPath, readLedger, type Ledger } from "../2-manifest/ledger";
+import { ledgerText, nextLedger, writeLedger } from "../5-plan/ledger";
 
 export interface LedgerOptions {
   stack: string;
@@ -30,7 +24,7 @@ export interface LedgerOptions {
  * record a change the guards refuse.
  */
 export function runLedger(io: CliIO, opts: LedgerOptions, env: NodeJS.ProcessEnv = process.env): number {
-  const root = opts.root ?? cliProjectRoot("ledger");
+  const root = projectRootOf(opts.root);
   const project = withLedgerGuards(
     loadStackProject(root, opts.stack),
     opts.allowMassRemoval ? { ...env, MUNI_ALLOW_MASS_REMOVAL: "1" } : env,

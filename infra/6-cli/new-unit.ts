@@ -2,16 +2,15 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { crossCheck } from "../3-rules/cross-unit";
+import { SERVICE_NAMES } from "../1-model";
 import { type Diagnostic, sortDiagnostics } from "../2-manifest/diagnostics";
-import { listStacks, loadStack, displayPath } from "../2-manifest/stack";
-import { checkUnit } from "../3-rules/unit";
+import { displayPath, listStacks, loadStack } from "../2-manifest/stack";
 import { loadUnits, unitSchemaValidator } from "../2-manifest/units";
 import { parseYaml } from "../2-manifest/yaml-source";
-import { SERVICE_NAMES } from "../1-model";
+import { checkUnit, crossCheck, locateFindings, locator, sourcesOf } from "../3-rules";
 import { manifestText, type NewUnitAnswers, parseIdentity, parseServices } from "./scaffold";
 import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
-import { projectRootOf } from "./plan";
+import { projectRootOf } from "./project";
 
 /** Asks one question; the default is taken on an empty answer. */
 export type Prompter = (question: string, def?: string) => Promise<string>;
@@ -231,8 +230,10 @@ function validate(file: string, text: string, dir: string): Diagnostic[] {
   if (!value) return diagnostics;
   const mine = { file, source: parsed.source, unit: value };
   const existing = existsSync(dir) ? loadUnits([dir]).units : [];
-  const across = crossCheck([...existing, mine]).filter((d) => d.file === file);
-  return sortDiagnostics([...checkUnit(parsed.source, value), ...across]);
+  const all = [...existing, mine];
+  const sources = sourcesOf(undefined, all);
+  const across = crossCheck(all, locator(sources)).filter((f) => f.file === file);
+  return sortDiagnostics(locateFindings([...checkUnit(mine), ...across], sources));
 }
 
 /** Questions on the terminal (node:readline/promises). */

@@ -1,13 +1,13 @@
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { loadProject, UnknownStackError } from "../2-manifest/stack";
+import { UnknownStackError } from "../2-manifest/stack";
+import { loadProject } from "../3-rules/project";
 import { BaseError, loadBaseProject } from "../5-plan/base";
 import { type PlanReport, planJson, planMarkdown, planText } from "../5-plan/format";
 import { previousUnits, runPlanGuards } from "../5-plan/guards";
 import { type PlanSide, streamPlan } from "../5-plan/stream";
 import { PlanDirError, PlanWriter } from "../5-plan/write";
 import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
+import { projectRootOf } from "./project";
 
 export interface PlanOptions {
   stack: string;
@@ -117,20 +117,6 @@ export function registerPlan(program: Command, io: CliIO, done: (code: number) =
       "project root (the folder of Pulumi.yaml); default: found upwards from the working directory",
     )
     .action((opts: PlanOptions) => done(runPlan(io, opts)));
-}
-
-/** The folder of Pulumi.yaml: --root, or the nearest one upwards from the working directory. */
-export function projectRootOf(given?: string): string {
-  if (given) {
-    if (!existsSync(join(given, "Pulumi.yaml")))
-      throw new UsageError(`--root ${given}: no Pulumi.yaml there (give the project's root folder)`);
-    return given;
-  }
-  for (let dir = process.cwd(); ; dir = resolve(dir, "..")) {
-    if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
-    if (resolve(dir, "..") === dir)
-      throw new UsageError("no Pulumi.yaml here or above: run muni in the project (or give --root)");
-  }
 }
 
 /** Runs `f`, turning an unknown stack, an unreadable base or a refused --out into a usage error (exit 2). */

@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { cliProjectRoot, loadStackProject } from "./project";
+import { loadStackProject, projectRootOf } from "./project";
 import {
   buildReport,
   FORMATS,
@@ -26,7 +26,7 @@ export interface ReportOptions {
  * (json) of one stack, always computed from the manifests, the stack settings and the same builders.
  */
 export function runReport(io: CliIO, opts: ReportOptions): number {
-  const project = loadStackProject(opts.root ?? cliProjectRoot("report"), opts.stack);
+  const project = loadStackProject(projectRootOf(opts.root), opts.stack);
   if (project.diagnostics.length || !project.stack) {
     printDiagnostics(io, project.diagnostics);
     io.err(

@@ -3,8 +3,8 @@ import { extname } from "node:path";
 import { type Command, Option } from "commander";
 import { withLedgerGuards } from "../3-rules/lifecycle/ledger-guards";
 import type { Diagnostic } from "../2-manifest/diagnostics";
-import { cliProjectRoot, loadStackProject } from "./project";
-import { loadUnits } from "../2-manifest/units";
+import { loadStackProject, projectRootOf } from "./project";
+import { loadUnitSet } from "../3-rules/project";
 import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
 
 export interface ValidateOptions {
@@ -72,7 +72,7 @@ function validatePaths(paths: string[]): {
 } {
   const targets = paths.length ? paths : ["units"];
   for (const p of targets) checkPath(p);
-  return loadUnits(targets);
+  return loadUnitSet(targets);
 }
 
 /** The same checks as the Pulumi program runs before registering anything (settings, units, ledger). */
@@ -82,7 +82,7 @@ function validateStack(
 ): { files: string[]; units: { unit: { id: string } }[]; diagnostics: Diagnostic[] } {
   if (paths.length)
     throw new UsageError("give manifest paths or --stack, not both (a stack names its own unit directories)");
-  return withLedgerGuards(loadStackProject(cliProjectRoot("validate"), stack));
+  return withLedgerGuards(loadStackProject(projectRootOf(), stack));
 }
 
 /** A PATH that is not there, or a directory without manifests, is a usage error (exit 2), not invalid input. */

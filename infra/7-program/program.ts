@@ -1,5 +1,5 @@
 /**
- * The Pulumi program (package.json `main`, compiled to dist/infra/program.js). Pulumi calls the exported
+ * The Pulumi program (package.json `main`, compiled to dist/infra/7-program/program.js). Pulumi calls the exported
  * function and takes what it returns as the stack's outputs.
  */
 import * as pulumi from "@pulumi/pulumi";

@@ -1,14 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Unit } from "../5-components/unit";
-import type { DnsRecord } from "../4-builders/mail/dns";
-import { Platform } from "../5-components/platform";
-import { type BipEntry, bipRegistry } from "../4-builders/web/bip-registry";
-import { withLedgerGuards } from "../3-rules/lifecycle/ledger-guards";
-import { notProvisionedReason } from "../1-model/lifecycle";
-import { type RetainedObject, retainedData } from "../4-builders/retention";
+import { notProvisionedReason } from "../1-model";
 import { formatDiagnostic } from "../2-manifest/diagnostics";
-import { loadProject } from "../2-manifest/stack";
+import { loadProject } from "../3-rules/project";
+import { withLedgerGuards } from "../3-rules/lifecycle/ledger-guards";
+import { retainedData, type RetainedObject } from "../4-builders/retention";
+import type { DnsRecord } from "../4-builders/mail/dns";
+import { type BipEntry, bipRegistry } from "../4-builders/web/bip-registry";
+import { Platform } from "../5-components/platform";
+import { Unit } from "../5-components/unit";
 
 export interface StackArgs {
   /** Project root (the folder of Pulumi.yaml). */

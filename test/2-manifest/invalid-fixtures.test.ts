@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { formatDiagnostic, loadUnits } from "../../infra/2-manifest";
+import { formatDiagnostic } from "../../infra/2-manifest";
+import { loadUnitSet as loadUnits } from "../../infra/3-rules";
 import { runCli } from "../helpers/manifests";
 import { CASES } from "./invalid-fixtures.cases";
 

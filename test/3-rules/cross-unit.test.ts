@@ -1,4 +1,5 @@
-import { formatDiagnostic, loadUnits } from "../../infra/2-manifest";
+import { formatDiagnostic } from "../../infra/2-manifest";
+import { loadUnitSet as loadUnits } from "../../infra/3-rules";
 import { runCli } from "../helpers/manifests";
 
 /** Fixture sets (one directory each) whose units are each valid alone but clash with each other. */

@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatDiagnostic, loadProject } from "../../infra/2-manifest";
+import { formatDiagnostic } from "../../infra/2-manifest";
+import { loadProject } from "../../infra/3-rules";
 
 const FIXTURE = join(__dirname, "..", "fixtures", "stacks", "basic");
 

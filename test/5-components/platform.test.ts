@@ -215,8 +215,8 @@ describe("mail tenants and the platform under the mock runtime (stack lodz-prod)
 
 describe("the platform's retained data", () => {
   it("GIVEN the platform render WHEN inspected THEN exactly the two volumes are data-bearing (retained on delete)", async () => {
-    const { renderPlatform } = await import("../../infra/5-components/platform");
-    const { loadProject } = await import("../../infra/2-manifest");
+    const { renderPlatform } = await import("../../infra/4-builders");
+    const { loadProject } = await import("../../infra/3-rules");
     const p = loadProject(ROOT, "lodz-prod");
     const desired = renderPlatform(
       p.stack!.settings,

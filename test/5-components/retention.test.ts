@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installMocks, settle } from "../helpers/pulumi";
 import { generatedUnit } from "../helpers/manifests";
 import { makeProject } from "../3-rules/lifecycle/project";
-import type { renderPlatform } from "../../infra/5-components/platform";
+import type { renderPlatform } from "../../infra/4-builders";
 
 type PlatformSettings = Parameters<typeof renderPlatform>[0];
 type PlatformUnits = Parameters<typeof renderPlatform>[1];
@@ -12,10 +12,10 @@ type PlatformUnits = Parameters<typeof renderPlatform>[1];
 installMocks("lodz-prod");
 type StackModule = typeof import("../../infra/7-program/stack");
 let stackModule: StackModule;
-let lifecycle: typeof import("../../infra/3-rules/lifecycle");
+let lifecycle: typeof import("../../infra/4-builders") & typeof import("../../infra/1-model");
 beforeAll(async () => {
   stackModule = await import("../../infra/7-program/stack");
-  lifecycle = await import("../../infra/3-rules/lifecycle");
+  lifecycle = { ...(await import("../../infra/1-model")), ...(await import("../../infra/4-builders")) };
 });
 
 /** What the SDK sees of one resource registration: its type, name, inputs and options. */
@@ -80,8 +80,7 @@ async function runProject(
 
 /** The platform's data volumes and the namespaces holding them, as the Platform component names them. */
 function platformRetained(settings: PlatformSettings, units: PlatformUnits): string[] {
-  const { renderPlatform } =
-    require("../../infra/5-components/platform") as typeof import("../../infra/5-components/platform");
+  const { renderPlatform } = require("../../infra/4-builders") as typeof import("../../infra/4-builders");
   const desired = renderPlatform(settings, units);
   const kept = desired.filter(lifecycle.isDataBearing);
   const holding = new Set(kept.map((d) => d.object.metadata.namespace));

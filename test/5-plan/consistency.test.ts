@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { parse } from "yaml";
-import { loadProject } from "../../infra/2-manifest/stack";
+import { loadProject } from "../../infra/3-rules/project";
 import { planProject } from "../../infra/5-plan/render";
 import { redactObject } from "../../infra/5-plan/redact";
 import type { PlannedObject } from "../../infra/5-plan/types";

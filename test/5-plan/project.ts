@@ -1,7 +1,7 @@
 /** Test projects for the plan: a temp copy of the repository's stacks and units, or generated units, in a git repo. */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { loadProject } from "../../infra/2-manifest/stack";
+import { loadProject } from "../../infra/3-rules/project";
 import { join } from "node:path";
 import { generatedUnit, tempDir } from "../helpers/manifests";
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadProject } from "../../infra/2-manifest/stack";
+import { loadProject } from "../../infra/3-rules/project";
 import { diffPlans } from "../../infra/5-plan/diff";
 import { planJson } from "../../infra/5-plan/format";
 import { planProject } from "../../infra/5-plan/render";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { runCli } from "../helpers/manifests";
-import { loadProject } from "../../infra/2-manifest/stack";
+import { loadProject } from "../../infra/3-rules/project";
 import { renderUnit } from "../../infra/4-builders/render";
 import { buildReport, type ReportInput } from "../../infra/5-report";
 

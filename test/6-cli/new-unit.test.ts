@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { runNewUnit } from "../../infra/6-cli/new-unit";
 import type { CliIO } from "../../infra/6-cli/io";
-import { loadProject } from "../../infra/2-manifest/stack";
+import { loadProject } from "../../infra/3-rules/project";
 import { runCli } from "../helpers/manifests";
 import { copyOfRepo } from "../5-plan/project";
 

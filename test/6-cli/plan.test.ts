@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { loadProject } from "../../infra/2-manifest/stack";
+import { loadProject } from "../../infra/3-rules/project";
 import { PLAN_GUARDS, type PlanGuard } from "../../infra/5-plan/guards";
 import { planProject } from "../../infra/5-plan/render";
 import { REDACTED } from "../../infra/5-plan/redact";

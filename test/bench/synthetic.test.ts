@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { BENCH_STACK, syntheticUnit, writeSyntheticRoot } from "../../bench/synthetic";
 import { renderUnit } from "../../infra/4-builders/render";
 import { formatDiagnostic } from "../../infra/2-manifest/diagnostics";
-import { loadProject } from "../../infra/2-manifest/stack";
+import { loadProject } from "../../infra/3-rules/project";
 
 const REPO = join(__dirname, "..", "..");
 

@@ -1,5 +1,4 @@
-import type { Diagnostic } from "../../2-manifest/diagnostics";
-import type { LoadedUnit } from "../../2-manifest/units";
+import { type Finding, finding, type UnitInput } from "../finding";
 
 const APPROVAL = ["lifecycle", "approval"] as const;
 
@@ -9,14 +8,15 @@ const APPROVAL = ["lifecycle", "approval"] as const;
  * given, and, where `requireUnexpired`, it must still be in force on `today`. Dates are YYYY-MM-DD,
  * so they compare as strings.
  */
-export function checkApproval(u: LoadedUnit, today: string, requireUnexpired: boolean): Diagnostic[] {
+export function checkApproval(u: UnitInput, today: string, requireUnexpired: boolean): Finding[] {
   const { state, approval } = u.unit.lifecycle;
   if (!approval || (state !== "decommissioning" && state !== "decommissioned")) return [];
-  const out: Diagnostic[] = [];
+  const out: Finding[] = [];
   const { approvedOn, expiresOn, reference } = approval;
   if (approvedOn > today)
     out.push(
-      u.source.diagnostic(
+      finding(
+        u.file,
         [...APPROVAL, "approvedOn"],
         `approval ${reference} is dated ${approvedOn}, in the future (today is ${today})`,
         "write the date the decision was actually signed",
@@ -24,7 +24,8 @@ export function checkApproval(u: LoadedUnit, today: string, requireUnexpired: bo
     );
   if (expiresOn < approvedOn)
     out.push(
-      u.source.diagnostic(
+      finding(
+        u.file,
         [...APPROVAL, "expiresOn"],
         `approval ${reference} expires on ${expiresOn}, before it was given on ${approvedOn}`,
         "an approval cannot expire before it is given: fix expiresOn or approvedOn",
@@ -35,11 +36,12 @@ export function checkApproval(u: LoadedUnit, today: string, requireUnexpired: bo
 }
 
 /** An approval past its expiresOn on `today`: it no longer authorizes the unit's state. */
-export function expiredApproval(u: LoadedUnit, today: string): Diagnostic[] {
+export function expiredApproval(u: UnitInput, today: string): Finding[] {
   const { state, approval } = u.unit.lifecycle;
   if (!approval || approval.expiresOn >= today) return [];
   return [
-    u.source.diagnostic(
+    finding(
+      u.file,
       [...APPROVAL, "expiresOn"],
       `approval ${approval.reference} expired on ${approval.expiresOn} (today is ${today}): it no longer authorizes moving unit "${u.unit.id}" to ${state}`,
       "get the decommissioning approved again (new approvedOn, reference and expiresOn), or set lifecycle.state back to active",

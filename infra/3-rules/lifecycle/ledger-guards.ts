@@ -1,10 +1,12 @@
+import { todayOf } from "../../1-model";
 import type { Diagnostic } from "../../2-manifest/diagnostics";
-import type { LoadedProject, LoadedStack } from "../../2-manifest/stack";
+import { type Ledger, ledgerPath, readLedger } from "../../2-manifest/ledger";
+import type { LoadedStack } from "../../2-manifest/stack";
 import type { LoadedUnit } from "../../2-manifest/units";
+import { type Finding, locateFindings, type ProjectView } from "../finding";
+import { sourcesOf } from "../sources";
 import { checkApproval } from "./approval";
-import { todayOf } from "../../1-model/clock";
-import { ledgerPath, previousFromLedger, readLedger } from "../../2-manifest/ledger";
-import { checkTransitions } from "./transitions";
+import { checkTransitions, type PreviousUnit } from "./transitions";
 
 /** Whether the environment allows a mass removal for this one run (MUNI_ALLOW_MASS_REMOVAL=1). */
 export function massRemovalAllowedByEnv(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -16,17 +18,32 @@ export function massRemovalAllowedByEnv(env: NodeJS.ProcessEnv = process.env): b
  * One of STACK_CHECKS: runs wherever a stack is loaded.
  */
 export function checkApprovals(
-  stack: LoadedStack,
-  units: readonly LoadedUnit[],
+  { stack, units }: Pick<ProjectView, "stack" | "units">,
   env: NodeJS.ProcessEnv = process.env,
-): Diagnostic[] {
+): Finding[] {
   const today = todayOf(stack.settings, env);
   return units.flatMap((u) => checkApproval(u, today, u.unit.lifecycle.state === "decommissioning"));
 }
 
+/** The ledger's entries as the previous state of the transition guards, each located at its entry. */
+export function previousFromLedger(ledger: Ledger): PreviousUnit[] {
+  return Object.entries(ledger.units).map(([id, e]) => {
+    const path = ["units", id];
+    const at = ledger.source?.locate(path, true);
+    return {
+      id,
+      state: e.state,
+      wave: e.wave,
+      provisioned: e.provisioned,
+      file: e.file,
+      ...(at && ledger.source ? { where: { file: ledger.source.file, path, ...at } } : {}),
+    };
+  });
+}
+
 /**
  * Every transition guard of checkTransitions against the stack's ledger (stacks/<stack>.units.yaml).
- * Run by the Pulumi program (before it registers anything) and `muni ledger`; `muni plan` runs it too.
+ * Run by the Pulumi program (before it registers anything), `muni validate --stack` and `muni ledger`.
  */
 export function checkLedger(
   stack: LoadedStack,
@@ -34,27 +51,15 @@ export function checkLedger(
   env: NodeJS.ProcessEnv = process.env,
 ): Diagnostic[] {
   const today = todayOf(stack.settings, env);
-  const out: Diagnostic[] = [];
   const { ledger, diagnostics } = readLedger(ledgerPath(stack.file, stack.name));
   if (!ledger) return diagnostics;
-  out.push(
-    ...checkTransitions(previousFromLedger(ledger), units, stack.settings, {
-      today,
-      allowMassRemoval: massRemovalAllowedByEnv(env),
-      previousSource: `ledger ${ledger.file}`,
-      stack: { name: stack.name, source: stack.source },
-    }),
-  );
-  return out;
-}
-
-/** Both: the approvals and the ledger guards. */
-export function checkLifecycle(
-  stack: LoadedStack,
-  units: readonly LoadedUnit[],
-  env: NodeJS.ProcessEnv = process.env,
-): Diagnostic[] {
-  return [...checkApprovals(stack, units, env), ...checkLedger(stack, units, env)];
+  const findings = checkTransitions(previousFromLedger(ledger), units, stack.settings, {
+    today,
+    allowMassRemoval: massRemovalAllowedByEnv(env),
+    previousSource: `ledger ${ledger.file}`,
+    stack,
+  });
+  return locateFindings(findings, sourcesOf(stack, units));
 }
 
 /**
@@ -62,10 +67,9 @@ export function checkLifecycle(
  * the guards' findings join its diagnostics. The program, `muni validate --stack` and `muni ledger`
  * all refuse on the same list.
  */
-export function withLedgerGuards<P extends LoadedProject>(
-  project: P,
-  env: NodeJS.ProcessEnv = process.env,
-): P {
+export function withLedgerGuards<
+  P extends { stack?: LoadedStack; units: LoadedUnit[]; diagnostics: Diagnostic[] },
+>(project: P, env: NodeJS.ProcessEnv = process.env): P {
   if (project.stack && project.diagnostics.length === 0)
     project.diagnostics.push(...checkLedger(project.stack, project.units, env));
   return project;

@@ -1,10 +1,8 @@
-import type { Diagnostic } from "../../2-manifest/diagnostics";
-import type { LoadedUnit } from "../../2-manifest/units";
-import type { YamlSource } from "../../2-manifest/yaml-source";
-import type { LifecycleState } from "../../1-model";
-import type { StackSettings } from "../../1-model/stack";
+import { type LifecycleState, liveWaves, notProvisionedReason, type StackSettings } from "../../1-model";
+import type { PathSegment } from "../../2-manifest/diagnostics";
+import { SETTINGS_PATH } from "../../2-manifest/stack";
+import { type Finding, finding, type StackInput, type UnitInput } from "../finding";
 import { expiredApproval } from "./approval";
-import { liveWaves, notProvisionedReason } from "../../1-model/lifecycle";
 
 /** What a unit was before this change: from the stack's ledger, or from a base git ref (muni plan). */
 export interface PreviousUnit {
@@ -16,7 +14,7 @@ export interface PreviousUnit {
   /** The manifest it came from, when known. */
   file?: string;
   /** Where the record is (a ledger entry, a base manifest): errors about a vanished unit point here. */
-  where?: Pick<Diagnostic, "file" | "line" | "col" | "field">;
+  where?: { file: string; path: readonly PathSegment[]; line: number; col: number };
 }
 
 export interface TransitionOptions {
@@ -27,10 +25,8 @@ export interface TransitionOptions {
   /** Where `previous` came from, for messages: "ledger stacks/lodz-prod.units.yaml", "git ref main". */
   previousSource: string;
   /** The stack's file and name, to locate the mass-removal error at its settings. */
-  stack?: { name: string; source: YamlSource };
+  stack?: Pick<StackInput, "name" | "file">;
 }
-
-const SETTINGS: readonly string[] = ["config", "muni:settings"];
 
 /**
  * The guards between what a stack had (`previous`) and what its manifests say now (`current`):
@@ -46,11 +42,11 @@ const SETTINGS: readonly string[] = ["config", "muni:settings"];
  */
 export function checkTransitions(
   previous: readonly PreviousUnit[],
-  current: readonly LoadedUnit[],
+  current: readonly UnitInput[],
   settings: Pick<StackSettings, "lifecycle">,
   opts: TransitionOptions,
-): Diagnostic[] {
-  const out: Diagnostic[] = [];
+): Finding[] {
+  const out: Finding[] = [];
   const now = new Map(current.map((u) => [u.unit.id, u]));
   const leaving: string[] = [];
   for (const p of previous) {
@@ -66,7 +62,8 @@ export function checkTransitions(
     const provisionedNow = notProvisionedReason(u.unit, settings) === undefined;
     if (p.state === "decommissioned" && state !== "decommissioned" && state !== "planned")
       out.push(
-        u.source.diagnostic(
+        finding(
+          u.file,
           ["lifecycle", "state"],
           `unit "${p.id}" was decommissioned (per ${opts.previousSource}) and cannot become ${state} again: its retained namespace and data are still in the cluster`,
           "onboard the organization under a new unit id, or import its retained objects into the stack before reactivating it",
@@ -77,7 +74,8 @@ export function checkTransitions(
     if (state === "decommissioned") {
       if (p.state !== "decommissioning")
         out.push(
-          u.source.diagnostic(
+          finding(
+            u.file,
             ["lifecycle", "state"],
             `unit "${p.id}" goes from ${p.state} straight to decommissioned (per ${opts.previousSource}): it must pass through decommissioning first`,
             "set lifecycle.state: decommissioning (with its approval) and apply that change, then decommissioned in a later one",
@@ -86,7 +84,8 @@ export function checkTransitions(
       out.push(...expiredApproval(u, opts.today));
     } else if (state === "planned")
       out.push(
-        u.source.diagnostic(
+        finding(
+          u.file,
           ["lifecycle", "state"],
           `unit "${p.id}" is provisioned (${p.state}, per ${opts.previousSource}); setting it back to planned would delete its namespace and data`,
           `keep it ${p.state}, or retire it through decommissioning (with an approval) and then decommissioned`,
@@ -95,7 +94,8 @@ export function checkTransitions(
     else {
       const live = [...liveWaves(settings)].sort((a, b) => a - b).join(", ");
       out.push(
-        u.source.diagnostic(
+        finding(
+          u.file,
           ["lifecycle", "wave"],
           `unit "${p.id}" is provisioned (${p.state}, per ${opts.previousSource}) but its wave ${wave} is not live in this stack (live waves: ${live}): it would be deleted`,
           `add ${wave} to the stack's lifecycle.liveWaves, or move the unit to a live wave`,
@@ -107,11 +107,13 @@ export function checkTransitions(
   return out;
 }
 
-function vanished(p: PreviousUnit, opts: TransitionOptions): Diagnostic {
+function vanished(p: PreviousUnit, opts: TransitionOptions): Finding {
   const file = p.file ?? `units/${p.id}.yaml`;
-  const where = p.where ?? { file, line: 1, col: 1, field: "" };
+  const where = p.where ?? { file, path: [], line: 1, col: 1 };
   return {
-    ...where,
+    file: where.file,
+    path: where.path,
+    at: { line: where.line, col: where.col },
     message: `unit "${p.id}" is ${p.state} and provisioned (per ${opts.previousSource}) but is no longer among the stack's units (manifest ${file} deleted, or dropped by the stack's units.ids/labels): muni never removes a unit that has not passed through decommissioning`,
     hint: `restore ${file}; to retire the unit set lifecycle.state: decommissioning with an approval, apply, then decommissioned`,
   };
@@ -122,7 +124,7 @@ function massRemoval(
   leaving: readonly string[],
   settings: Pick<StackSettings, "lifecycle">,
   opts: TransitionOptions,
-): Diagnostic[] {
+): Finding[] {
   const total = previous.filter((p) => p.provisioned).length;
   const share = settings.lifecycle?.maxRemovalShare ?? 0.2;
   const limit = Math.max(1, Math.floor(share * total));
@@ -131,8 +133,7 @@ function massRemoval(
   const hint =
     "split the change, or if it is deliberate allow it for one run: MUNI_ALLOW_MASS_REMOVAL=1 (or --allow-mass-removal), or lifecycle.allowMassRemoval: true in the stack settings";
   if (opts.stack) {
-    const path = [...SETTINGS, "lifecycle", "maxRemovalShare"];
-    return [opts.stack.source.diagnostic(path, message, hint)];
+    return [finding(opts.stack.file, [...SETTINGS_PATH, "lifecycle", "maxRemovalShare"], message, hint)];
   }
-  return [{ file: opts.previousSource, line: 1, col: 1, field: "", message, hint }];
+  return [{ file: opts.previousSource, path: [], at: { line: 1, col: 1 }, message, hint }];
 }

@@ -1,6 +1,4 @@
-import type { Unit } from "../../1-model";
-import type { StackSettings } from "../../1-model/stack";
-import { LABEL } from "../../1-model/names";
+import { LABEL, type StackSettings, tenantNames, type Unit } from "../../1-model";
 import type { BuildContext, Desired, K8sObject } from "../types";
 
 type Platform = StackSettings["platform"]["finance"];
@@ -9,12 +7,6 @@ export type TenantService = "finance" | "antivirus";
 
 /** Label on tenant records: which central service the record belongs to. */
 export const TENANT_OF_LABEL = "muni.lodz.pl/tenant-of";
-
-/** Name of a unit's tenant record (ConfigMap) and ingress allowance (NetworkPolicy) in a platform namespace. */
-export const tenantNames = (unitId: string) => ({
-  record: `tenant-${unitId}`,
-  allowance: `allow-from-unit-${unitId}`,
-});
 
 /** Who the tenant is, in every record. */
 function identity(unit: Unit, namespace: string): Record<string, string> {

@@ -1,1 +1,1 @@
-export { buildEnrollment, tenantNames, TENANT_OF_LABEL, type TenantService } from "./enrollment";
+export { buildEnrollment, TENANT_OF_LABEL, type TenantService } from "./enrollment";

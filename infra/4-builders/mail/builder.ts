@@ -1,21 +1,15 @@
-import { LABEL } from "../../1-model/names";
+import { LABEL, mailTenant, tenantSecretName } from "../../1-model";
 import type { BuildContext, Desired } from "../types";
 import { type DnsRecord, mailDnsRecords, renderZoneSnippet } from "./dns";
 import { dkimPublicKey, initialPasswords, renderTenantFiles } from "./files";
-import { mailTenant } from "../../1-model/mail-tenant";
 
 /** Label on every tenant Secret in the platform namespace; its value is the unit id. */
 export const TENANT_LABEL = "muni.lodz.pl/mail-tenant";
 
-/** Name of a unit's tenant Secret in the mail platform's namespace. */
-export function tenantSecretName(unitId: string): string {
-  return `mail-tenant-${unitId}`;
-}
-
 /**
  * A unit's mail tenant:
  * - `mail-tenant` — Secret `mail-tenant-<id>` in the platform's namespace with the tenant's lookup
- *   tables and DKIM key, which the mail server mounts (see platform/mail-server.ts);
+ *   tables and DKIM key, which the mail server mounts (see mail/server.ts);
  * - `mail-initial-passwords` — the plaintext initial passwords, only in the unit's own namespace,
  *   readable by its local administrators (they hold `admin` there), never by operations leads (`view`);
  * - `mail-dns` — ConfigMap with the records the city must publish, as a zone snippet and JSON.

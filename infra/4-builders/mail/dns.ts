@@ -1,5 +1,5 @@
-import type { StackSettings } from "../../1-model/stack";
-import type { MailTenant } from "../../1-model/mail-tenant";
+import type { StackSettings } from "../../1-model";
+import type { MailTenant } from "../../1-model";
 
 /** One DNS record the city must publish for a tenant domain. `value` is the record's full text. */
 export interface DnsRecord {

@@ -1,7 +1,8 @@
 import { createPublicKey } from "node:crypto";
-import type { SecretSource } from "../types";
+import type { SecretSource } from "../../1-model";
+import { isPlaceholder } from "../secrets";
 import { dovecotSha512Crypt } from "./sha512-crypt";
-import type { MailTenant } from "../../1-model/mail-tenant";
+import type { MailTenant } from "../../1-model";
 
 /** The virtual uid and gid that own every mailbox on the platform (as in docker-mailserver). */
 export const VMAIL_ID = 5000;
@@ -14,7 +15,7 @@ export const VMAIL_ID = 5000;
  * - `virtual`: Postfix virtual_alias_maps (texthash: alias → comma-separated targets);
  * - `domains`: Postfix virtual_mailbox_domains (texthash: domain → unit id);
  * - `dkim.key`, `opendkim-keytable`, `opendkim-signingtable`: OpenDKIM's signing key and tables.
- * The platform concatenates every tenant's file of one name (see platform/mail-server.ts).
+ * The platform concatenates every tenant's file of one name (see mail/server.ts).
  */
 export const TENANT_FILES = [
   "users",
@@ -75,11 +76,6 @@ export function initialPasswords(tenant: MailTenant, secrets: SecretSource): Rec
 export function dkimPublicKey(privateKeyPem: string): string {
   if (isPlaceholder(privateKeyPem)) return `<dkim-public-key:${privateKeyPem.replace(/^<secret:|>$/g, "")}>`;
   return createPublicKey(privateKeyPem).export({ type: "spki", format: "der" }).toString("base64");
-}
-
-/** A value from REDACTED_SECRETS (`<secret:id>`), not a generated one. */
-export function isPlaceholder(value: string): boolean {
-  return /^<secret:[^>]*>$/.test(value);
 }
 
 function ensureNewline(s: string): string {

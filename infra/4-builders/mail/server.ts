@@ -1,11 +1,8 @@
 import { TENANT_FILES, TENANTS_DIR } from "./files";
 import { mxHostOf } from "./dns";
-import { tenantSecretName } from "./builder";
 import { assembleScript, platformMailLayout, renderDovecotConf, renderPostfixMainCf } from "./server-config";
-import { mailTenant } from "../../1-model/mail-tenant";
 import type { Desired } from "../types";
-import type { Unit } from "../../1-model";
-import type { StackSettings } from "../../1-model/stack";
+import { mailTenant, type StackSettings, tenantSecretName, type Unit } from "../../1-model";
 import { contentHash, platformLabels, platformNamespace, retainedClaim } from "../platform-objects";
 
 const COMPONENT = "mail";

@@ -1,14 +1,9 @@
-import { LABEL } from "../../1-model/names";
+import { LABEL, printQueuesConfigMapName } from "../../1-model";
 import type { BuildContext, Desired } from "../types";
 import { printQueues, renderClientFiles, renderPrintersConf } from "./queues";
 
 /** Label on every queue ConfigMap in the print platform's namespace; its value is the unit id. */
 export const PRINT_TENANT_LABEL = "muni.lodz.pl/print-tenant";
-
-/** Name of a unit's queue ConfigMap in the print platform's namespace. */
-export function printQueuesConfigMapName(unitId: string): string {
-  return `print-queues-${unitId}`;
-}
 
 /** Host:port the unit's clients print to. */
 export function printServerOf(settings: BuildContext["settings"]): string {

@@ -1,5 +1,4 @@
-import type { PrintService, Unit } from "../../1-model";
-import type { StackSettings } from "../../1-model/stack";
+import { cupsName, type PrintService, printGroupOf, type StackSettings, type Unit } from "../../1-model";
 
 /** One queue on the shared CUPS server, as muni configures it. */
 export interface PrintQueue {
@@ -12,16 +11,6 @@ export interface PrintQueue {
   model?: string;
   /** CUPS AllowUser entries: only the unit's staff group may print. */
   allowUsers: string[];
-}
-
-/** The directory group of the unit's staff: `<id><groupSuffix>`, e.g. `mpu-uzytkownicy`. */
-export function printGroupOf(unit: Pick<Unit, "id">, settings: StackSettings): string {
-  return `${unit.id}${settings.platform.print.groupSuffix}`;
-}
-
-/** The global CUPS name of a unit's queue. */
-export function cupsName(unitId: string, queue: string): string {
-  return `${unitId}-${queue}`;
 }
 
 /** The unit's queues ([] when not enrolled in print). */
@@ -42,7 +31,7 @@ export function printQueues(unit: Unit, settings: StackSettings): PrintQueue[] {
 /**
  * The unit's part of CUPS's printers.conf: one <Printer> per queue, not shared (no browsing), and
  * AllowUser limiting it to the unit's group. Driverless queues need no PPD (IPP Everywhere); the
- * platform's setup step attaches one for driver-based queues (see platform/print-server.ts).
+ * platform's setup step attaches one for driver-based queues (see print/server.ts).
  */
 export function renderPrintersConf(unitId: string, queues: readonly PrintQueue[]): string {
   const oneLine = (s: string) => s.replace(/[\r\n]+/g, " ");

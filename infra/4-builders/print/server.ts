@@ -1,8 +1,6 @@
-import { printQueuesConfigMapName } from "./builder";
 import { platformCupsLayout, renderCupsdConf, renderCupsFilesConf } from "./server-config";
 import type { Desired } from "../types";
-import type { Unit } from "../../1-model";
-import type { StackSettings } from "../../1-model/stack";
+import { printQueuesConfigMapName, type StackSettings, type Unit } from "../../1-model";
 import { contentHash, platformLabels, platformNamespace, retainedClaim } from "../platform-objects";
 
 const COMPONENT = "print";

@@ -1,10 +1,9 @@
-import { ANNOTATION, LABEL, vmNamespaceOf } from "../../1-model/names";
-import type { Identity } from "../../1-model";
+import { ANNOTATION, type Identity, LABEL, vmNamespaceOf, vmShare } from "../../1-model";
 import { buildVmNetworkPolicies } from "../network-policies";
 import { type RoleRef, roleBinding } from "../rbac";
-import { formatBytes, formatCpu } from "../../1-model/quantity";
+import { formatBytes, formatCpu } from "../../1-model";
+import { buildVm } from "./vm";
 import type { BuildContext, Desired } from "../types";
-import { type VmRequests, vmRequests } from "./vm";
 
 const RBAC = "rbac.authorization.k8s.io";
 
@@ -31,25 +30,6 @@ export const VM_OPERATIONS_RULES = [
     verbs: ["get", "update"],
   },
 ];
-
-/** The sum of what a unit's VMs take from its quota (zeros without VMs). */
-export function vmShare(ctx: Pick<BuildContext, "unit" | "settings">): VmRequests {
-  const sum: VmRequests = {
-    cpuMillis: 0,
-    cpuLimitMillis: 0,
-    memory: 0,
-    memoryLimit: 0,
-    storage: 0,
-    pods: 0,
-    volumes: 0,
-    vms: 0,
-  };
-  for (const vm of ctx.unit.services.servers?.vms ?? []) {
-    const r = vmRequests(vm, ctx.settings);
-    for (const k of Object.keys(sum) as (keyof VmRequests)[]) sum[k] += r[k];
-  }
-  return sum;
-}
 
 /**
  * The unit's VM namespace `<namespace>-vm`, for units with VMs: KubeVirt's virt-launcher pods need Pod
@@ -148,4 +128,9 @@ export function buildVmNamespace(ctx: BuildContext): Desired[] {
       [settings.centralAdministrators],
     ),
   ];
+}
+
+/** The unit's VM namespace and every virtual machine in it (nothing without VMs). */
+export function buildVms(ctx: BuildContext): Desired[] {
+  return [...buildVmNamespace(ctx), ...(ctx.unit.services.servers?.vms ?? []).map((vm) => buildVm(ctx, vm))];
 }

@@ -1,58 +1,13 @@
-import type { ServersService } from "../../1-model";
-import type { StackSettings } from "../../1-model/stack";
-import { LABEL, vmNamespaceOf } from "../../1-model/names";
-import { bytes, ceilMi, cpuMillis, formatBytes } from "../../1-model/quantity";
+import {
+  bytes,
+  formatBytes,
+  LABEL,
+  type Vm,
+  type VmImage,
+  vmMemoryOverhead,
+  vmNamespaceOf,
+} from "../../1-model";
 import type { BuildContext, Desired } from "../types";
-
-export type Vm = ServersService["vms"][number];
-export type VmImage = NonNullable<StackSettings["vm"]["images"][string]>;
-
-/** What one VM takes from its unit's quota. */
-export interface VmRequests {
-  cpuMillis: number;
-  cpuLimitMillis: number;
-  /** Guest memory plus the overhead estimate: the virt-launcher pod's request and limit. */
-  memory: number;
-  memoryLimit: number;
-  storage: number;
-  pods: number;
-  volumes: number;
-  vms: number;
-}
-
-/**
- * KubeVirt's per-VM memory overhead as muni estimates it from the stack's `vm.memoryOverhead`:
- * base + perVcpu × vCPUs + guestPermille/1000 × guest memory, rounded up to a whole MiB.
- */
-export function vmMemoryOverhead(
-  vm: Pick<Vm, "cpu" | "memory">,
-  settings: Pick<StackSettings, "vm">,
-): number {
-  const o = settings.vm.memoryOverhead;
-  return ceilMi(
-    bytes(o.base) + vm.cpu * bytes(o.perVcpu) + Math.ceil((bytes(vm.memory) * o.guestPermille) / 1000),
-  );
-}
-
-/**
- * The quota a VM takes. CPU: its vCPUs, requested and limited. Memory: guest + overhead, as both
- * request and limit — the VM sets its limit to exactly that, and KubeVirt adds its own (smaller or
- * equal) overhead to the guest memory for the request. One launcher pod (counted even when halted, so
- * starting it never fails on quota), one system disk volume.
- */
-export function vmRequests(vm: Vm, settings: Pick<StackSettings, "vm">): VmRequests {
-  const memory = bytes(vm.memory) + vmMemoryOverhead(vm, settings);
-  return {
-    cpuMillis: cpuMillis(vm.cpu),
-    cpuLimitMillis: cpuMillis(vm.cpu),
-    memory,
-    memoryLimit: memory,
-    storage: bytes(vm.disk),
-    pods: 1,
-    volumes: 1,
-    vms: 1,
-  };
-}
 
 /** Name of a VM's system disk (its DataVolume and PVC). */
 export function systemDiskName(vm: Pick<Vm, "name">): string {

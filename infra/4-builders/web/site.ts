@@ -1,46 +1,12 @@
 import { createHash } from "node:crypto";
-import type { WebService } from "../../1-model";
-import type { StackSettings } from "../../1-model/stack";
-import { LABEL } from "../../1-model/names";
-import { bytes, cpuMillis } from "../../1-model/quantity";
+import { LABEL, type Site, siteKeyPrefix, siteObjectNames } from "../../1-model";
 import type { BuildContext, Desired, K8sObject } from "../types";
 import { CONFIG_DIR, CONTENT_DIR, HEALTH_PATH, RUN_PREFIX, renderNginxConf, WEB_PORT } from "./nginx-conf";
-import { siteKeyPrefix, siteObjectNames } from "../../1-model/site-names";
-
-export type Site = WebService["sites"][number];
 
 /** Label on every object of a site: `www` or `bip` (BIP sites are listed in the stack's bipRegistry). */
 export const SITE_KIND_LABEL = "muni.lodz.pl/site-kind";
 /** Annotation on the pod template: the SHA-256 of nginx.conf, so a config change rolls the pods. */
 export const CONFIG_HASH_ANNOTATION = "muni.lodz.pl/nginx-conf-sha256";
-
-/** What one site takes from its unit's quota: every replica's container, one content volume. */
-export interface SiteRequests {
-  cpuMillis: number;
-  cpuLimitMillis: number;
-  memory: number;
-  memoryLimit: number;
-  storage: number;
-  pods: number;
-  volumes: number;
-}
-
-/**
- * The quota a site takes, from the same stack settings the Deployment and the PVC are built from.
- * Rollouts never surge (maxSurge 0), so replicas × container is the most the site ever holds.
- */
-export function siteRequests(site: Site, settings: Pick<StackSettings, "web">): SiteRequests {
-  const r = settings.web.resources;
-  return {
-    cpuMillis: site.replicas * cpuMillis(r.requests.cpu),
-    cpuLimitMillis: site.replicas * cpuMillis(r.limits.cpu),
-    memory: site.replicas * bytes(r.requests.memory),
-    memoryLimit: site.replicas * bytes(r.limits.memory),
-    storage: bytes(site.storage),
-    pods: site.replicas,
-    volumes: 1,
-  };
-}
 
 /**
  * One site: content PVC (retained), nginx.conf ConfigMap, Deployment under Pod Security `restricted`,
@@ -200,4 +166,9 @@ export function buildSite(ctx: BuildContext, site: Site): Desired[] {
       }),
     );
   return objects;
+}
+
+/** Every web and BIP site of the unit (nothing when it is not enrolled in `web`). */
+export function buildWeb(ctx: BuildContext): Desired[] {
+  return (ctx.unit.services.web?.sites ?? []).flatMap((site) => buildSite(ctx, site));
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { formatDiagnostic, type Diagnostic, sortDiagnostics } from "../../../infra/2-manifest/diagnostics";
 import { checkLedger } from "../../../infra/3-rules/lifecycle/ledger-guards";
-import { type LoadedProject, loadProject } from "../../../infra/2-manifest/stack";
+import { type LoadedProject, loadProject } from "../../../infra/3-rules/project";
 
 const ROOT = join(__dirname, "..", "..", "..");
 

@@ -1,5 +1,5 @@
 import { checkLedger } from "../../../infra/3-rules/lifecycle/ledger-guards";
-import { loadProject } from "../../../infra/2-manifest/stack";
+import { loadProject } from "../../../infra/3-rules/project";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type LifecycleSpec, ledgerYaml, makeProject, unitYaml } from "./project";

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatDiagnostic } from "../../../infra/2-manifest/diagnostics";
-import { loadProject } from "../../../infra/2-manifest/stack";
+import { loadProject } from "../../../infra/3-rules/project";
 
 const ROOT = join(__dirname, "..", "..", "..");
 

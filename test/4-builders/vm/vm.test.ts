@@ -1,5 +1,5 @@
-import { bytes } from "../../../infra/1-model/quantity";
-import { buildVms as buildAll, vmMemoryOverhead, vmRequests } from "../../../infra/4-builders/vm";
+import { bytes, vmMemoryOverhead, vmRequests } from "../../../infra/1-model";
+import { buildVms as buildAll } from "../../../infra/4-builders/vm";
 import type { BuildContext } from "../../../infra/4-builders/types";
 
 /** The unit's VirtualMachines alone (buildVms also renders their namespace, quota, policies and RBAC). */

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { buildContext } from "../../../infra/4-builders/render";
 import type { BuildContext } from "../../../infra/4-builders/types";
-import { loadProject } from "../../../infra/2-manifest/stack";
+import { loadProject } from "../../../infra/3-rules/project";
 
 export const ROOT = join(__dirname, "..", "..", "..");
 

@@ -1,14 +1,8 @@
 import { createHash } from "node:crypto";
 import { buildQuota } from "../../../infra/4-builders/quota";
-import { bytes, cpuMillis } from "../../../infra/1-model/quantity";
+import { bytes, cpuMillis, siteBaseName, siteRequests } from "../../../infra/1-model";
 import type { Desired } from "../../../infra/4-builders/types";
-import {
-  bipRegistry,
-  buildWeb,
-  renderNginxConf,
-  siteBaseName,
-  siteRequests,
-} from "../../../infra/4-builders/web";
+import { bipRegistry, buildWeb, renderNginxConf } from "../../../infra/4-builders/web";
 import { strictSchemaErrors } from "../../helpers/k8s-schemas";
 import { contextOf, lodzProd } from "./context";
 
@@ -298,6 +292,7 @@ describe("web and BIP sites", () => {
       storage: 10 * 2 ** 30,
       pods: 2,
       volumes: 1,
+      vms: 0,
     });
   });
 

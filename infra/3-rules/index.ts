@@ -1,0 +1,11 @@
+export * from "./finding";
+export * from "./sources";
+export * from "./project";
+export { checkUnit } from "./unit";
+export { crossCheck } from "./cross-unit";
+export { STACK_CHECKS, runStackChecks, namespaceLength, dnsSuffixes } from "./stack";
+export * from "./capacity";
+export * from "./mail";
+export * from "./print";
+export * from "./prices";
+export * from "./lifecycle";

@@ -1,0 +1,51 @@
+import { writeFileSync } from "node:fs";
+import { dirname, relative, sep } from "node:path";
+import { stringify } from "yaml";
+import { notProvisionedReason, type StackSettings } from "../1-model";
+import type { Ledger, LedgerEntry } from "../2-manifest/ledger";
+import type { LoadedUnit } from "../2-manifest/units";
+import { retainedData } from "../4-builders/retention";
+
+/**
+ * The ledger after this change: every unit the stack takes now with its state, plus every earlier entry
+ * of a unit once provisioned or decommissioned (never forgotten, so its vanishing stays visible); an
+ * entry only ever planned whose manifest is gone is dropped. Decommissioned units list what they left.
+ */
+export function nextLedger(
+  previous: Ledger,
+  current: readonly LoadedUnit[],
+  settings: StackSettings,
+): Ledger {
+  const units: Record<string, LedgerEntry> = {};
+  const now = new Set(current.map((u) => u.unit.id));
+  const root = dirname(dirname(previous.file));
+  for (const [id, e] of Object.entries(previous.units))
+    if (!now.has(id) && (e.provisioned || e.state === "decommissioned")) units[id] = e;
+  for (const u of current) {
+    const retained = retainedData(u.unit, settings).map((r) => `${r.kind} ${r.namespace}/${r.name}`);
+    units[u.unit.id] = {
+      state: u.unit.lifecycle.state,
+      wave: u.unit.lifecycle.wave,
+      provisioned: notProvisionedReason(u.unit, settings) === undefined,
+      file: relative(root, u.file).split(sep).join("/"),
+      ...(retained.length ? { retained } : {}),
+    };
+  }
+  const sorted = Object.fromEntries(Object.entries(units).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { file: previous.file, exists: previous.exists, units: sorted };
+}
+
+/** The ledger file's text: a header saying what it is, then the entries, stable order. */
+export function ledgerText(ledger: Ledger, stackName: string): string {
+  return (
+    `# muni ledger of stack ${stackName}: every unit this stack takes or has provisioned, with its last recorded state.\n` +
+    `# Written by \`muni ledger --stack ${stackName} --write\` with each change; muni refuses to deploy a change\n` +
+    "# that drops a provisioned unit from here without decommissioning. Never delete an entry by hand.\n" +
+    stringify({ units: ledger.units }, { lineWidth: 0 })
+  );
+}
+
+/** Writes the ledger file. */
+export function writeLedger(ledger: Ledger, stackName: string): void {
+  writeFileSync(ledger.file, ledgerText(ledger, stackName));
+}
