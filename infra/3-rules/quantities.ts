@@ -1,0 +1,118 @@
+import stackSchema from "../../schemas/stack.schema.json";
+import unitSchema from "../../schemas/unit.schema.json";
+import type { PathSegment } from "../2-manifest/diagnostics";
+import { SETTINGS_PATH } from "../2-manifest/stack";
+import { type Finding, finding, type StackInput, type UnitInput } from "./finding";
+
+/**
+ * Quantities within what Kubernetes and muni hold exactly (issue 13, point 6). The schemas accept any
+ * number of digits in a byte or CPU quantity; muni counts bytes and millicores as exact integers up to
+ * 2^53 - 1 (8 PiB of bytes, about 9 × 10^12 cores), below Kubernetes' own 2^63 - 1, so anything larger is
+ * refused here, located, before any rule or builder does arithmetic on it. Every field the schemas title
+ * "byte quantity" or "CPU quantity" is checked, so a new quantity field is covered without a change here.
+ */
+
+/** The largest count of bytes or millicores muni holds exactly. */
+export const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+const BYTE_SUFFIX: Record<string, bigint> = {
+  "": 1n,
+  k: 10n ** 3n,
+  M: 10n ** 6n,
+  G: 10n ** 9n,
+  T: 10n ** 12n,
+  P: 10n ** 15n,
+  Ki: 2n ** 10n,
+  Mi: 2n ** 20n,
+  Gi: 2n ** 30n,
+  Ti: 2n ** 40n,
+  Pi: 2n ** 50n,
+};
+
+/** A byte quantity in whole bytes (rounded up), or undefined for a form the schemas refuse. */
+export function exactBytes(q: string): bigint | undefined {
+  const m = /^([0-9]+)(?:\.([0-9]+))?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(q);
+  if (!m) return undefined;
+  const scale = 10n ** BigInt((m[2] ?? "").length);
+  const num = (BigInt(m[1]!) * scale + BigInt(m[2] || "0")) * BYTE_SUFFIX[m[3] ?? ""]!;
+  return (num + scale - 1n) / scale;
+}
+
+/** A CPU quantity in millicores, or undefined for a form the schemas refuse. */
+export function exactMillis(q: string): bigint | undefined {
+  const m = /^([0-9]+)m$/.exec(q);
+  if (m) return BigInt(m[1]!);
+  const c = /^([0-9]+)(?:\.([0-9]{1,3}))?$/.exec(q);
+  return c ? BigInt(c[1]!) * 1000n + BigInt((c[2] ?? "").padEnd(3, "0")) : undefined;
+}
+
+type Schema = { [k: string]: unknown };
+
+/** Walks a value along its schema, reporting quantities and integers beyond MAX_EXACT. */
+function walk(
+  root: Schema,
+  schema: Schema | undefined,
+  value: unknown,
+  path: PathSegment[],
+  report: (path: PathSegment[], message: string, hint: string) => void,
+): void {
+  if (!schema) return;
+  const ref = schema.$ref;
+  if (typeof ref === "string" && ref.startsWith("#/")) {
+    const target = ref
+      .slice(2)
+      .split("/")
+      .reduce<unknown>((n, k) => (n as Schema | undefined)?.[k], root) as Schema | undefined;
+    walk(root, target, value, path, report);
+    return;
+  }
+  if (typeof value === "string" && (schema.title === "byte quantity" || schema.title === "CPU quantity")) {
+    const cpu = schema.title === "CPU quantity";
+    const n = cpu ? exactMillis(value) : exactBytes(value);
+    if (n !== undefined && n > MAX_EXACT)
+      report(
+        path,
+        cpu
+          ? `CPU quantity "${value}" is ${n} millicores, more than Kubernetes and muni hold exactly (${MAX_EXACT} millicores)`
+          : `byte quantity "${value}" is ${n} bytes, more than Kubernetes and muni hold exactly (8Pi, ${MAX_EXACT} bytes)`,
+        cpu ? "give at most 9007199254740 cores" : "give at most 7Pi",
+      );
+    return;
+  }
+  if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    report(
+      path,
+      `${value} is larger than the largest count muni holds exactly (${MAX_EXACT})`,
+      "give a smaller number",
+    );
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => walk(root, schema.items as Schema | undefined, v, [...path, i], report));
+    return;
+  }
+  if (value !== null && typeof value === "object") {
+    const props = (schema.properties ?? {}) as Record<string, Schema>;
+    const extra =
+      typeof schema.additionalProperties === "object" ? (schema.additionalProperties as Schema) : undefined;
+    for (const [k, v] of Object.entries(value)) walk(root, props[k] ?? extra, v, [...path, k], report);
+  }
+}
+
+/** A unit's quantities within MAX_EXACT. */
+export function checkUnitQuantities({ file, unit }: UnitInput): Finding[] {
+  const out: Finding[] = [];
+  walk(unitSchema as Schema, unitSchema as Schema, unit, [], (path, message, hint) =>
+    out.push(finding(file, path, message, hint)),
+  );
+  return out;
+}
+
+/** The stack settings' quantities within MAX_EXACT. */
+export function checkStackQuantities(stack: StackInput): Finding[] {
+  const out: Finding[] = [];
+  walk(stackSchema as Schema, stackSchema as Schema, stack.settings, [], (path, message, hint) =>
+    out.push(finding(stack.file, [...SETTINGS_PATH, ...path], message, hint)),
+  );
+  return out;
+}
