@@ -1,4 +1,5 @@
 import { KEY_FAMILIES, namespaceOf, reservedNamespace, vmNamespaceOf } from "../1-model";
+import { fieldPath } from "../2-manifest/diagnostics";
 import { SETTINGS_PATH } from "../2-manifest/stack";
 import { type Finding, finding, type Locate, type StackCheck, type UnitInput } from "./finding";
 
@@ -33,6 +34,8 @@ export function derivedNameCollisions(units: readonly UnitInput[], locate: Locat
     const segments = u.unit.id.split("-");
     for (let i = 1; i < segments.length; i++) {
       const family = segments[i]!;
+      // An id ending in -vm is refused on its own (checkVmSuffix).
+      if (family === "vm" && i === segments.length - 1) continue;
       const other = byId.get(segments.slice(0, i).join("-"));
       if (!other || !(KEY_FAMILIES as readonly string[]).includes(family)) continue;
       return [
@@ -55,10 +58,11 @@ export const reservedUnitNamespaces: StackCheck = ({ stack, units, locate }) =>
       { ns: namespaceOf(u.unit, stack.settings), which: "namespace" },
       { ns: vmNamespaceOf(u.unit, stack.settings), which: "VM namespace" },
     ];
-    return namespaces.flatMap(({ ns, which }) => {
+    // One finding per unit: the namespace, else the VM namespace.
+    for (const { ns, which } of namespaces) {
       const r = reservedNamespace(stack.settings, ns);
-      if (!r) return [];
-      const where = r.at ? ` (${locate(stack.file, [...SETTINGS_PATH, ...r.at])})` : "";
+      if (!r) continue;
+      const where = r.at ? ` (${fieldPath(r.at)}, ${locate(stack.file, [...SETTINGS_PATH, ...r.at])})` : "";
       return [
         finding(
           u.file,
@@ -67,5 +71,6 @@ export const reservedUnitNamespaces: StackCheck = ({ stack, units, locate }) =>
           "choose another id: a unit never shares a namespace with the cluster, the platform or another unit",
         ),
       ];
-    });
+    }
+    return [];
   });
