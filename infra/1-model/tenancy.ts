@@ -49,9 +49,18 @@ export function mailHostOf(settings: Pick<StackSettings, "platform" | "dnsSuffix
  */
 export function reservedNames(settings: StackSettings): ReservedName[] {
   const out: ReservedName[] = [];
-  const suffixes = new Set([...settings.dnsSuffixes.sites, ...settings.dnsSuffixes.mail]);
-  for (const s of suffixes)
-    out.push({ name: s, what: "the apex of the city's DNS suffix", exact: true, at: ["dnsSuffixes"] });
+  const seen = new Set<string>();
+  for (const list of ["sites", "mail"] as const)
+    settings.dnsSuffixes[list].forEach((name, i) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      out.push({
+        name,
+        what: "the apex of the city's DNS suffix",
+        exact: true,
+        at: ["dnsSuffixes", list, i],
+      });
+    });
   const m = settings.platform.mail;
   out.push({
     name: mailHostOf(settings),

@@ -90,34 +90,42 @@ export const unitZones: StackCheck = ({ stack, units, locate }) => {
   const out: Finding[] = [];
   const origin = (e: ZoneEntry) =>
     e.delegated ? "" : ` (the default zone <id>.<first suffix>: no tenancy.zones.${e.unitId} in the stack)`;
+  const clashing = new Set<ZoneEntry>();
   for (const e of entries) {
     const r = reserved.find((x) => reserves(x, e.zone) || inZone(x.name, e.zone));
-    if (r)
-      out.push(
-        finding(
-          e.file,
-          e.path,
-          `zone "${e.zone}" of unit ${e.unitId}${origin(e)} ${r.name === e.zone ? "is" : reserves(r, e.zone) ? "lies under" : "holds"} "${r.name}", ${r.what}${reservedAt(stack, r, locate)}`,
-          e.delegated
-            ? "delegate a zone under the unit's own name, e.g. <id>.<suffix>"
-            : "choose another unit id, or have the central administrators delegate the unit's zones in tenancy.zones",
-        ),
-      );
+    if (!r) continue;
+    clashing.add(e);
+    out.push(
+      finding(
+        e.file,
+        e.path,
+        `zone "${e.zone}" of unit ${e.unitId}${origin(e)} ${r.name === e.zone ? "is" : reserves(r, e.zone) ? "lies under" : "holds"} "${r.name}", ${r.what}${reservedAt(stack, r, locate)}`,
+        e.delegated
+          ? "delegate a zone under the unit's own name, e.g. <id>.<suffix>"
+          : "choose another unit id, or have the central administrators delegate the unit's zones in tenancy.zones",
+      ),
+    );
   }
-  entries.forEach((e, i) => {
-    const prior = entries
-      .slice(0, i)
-      .find((p) => p.unitId !== e.unitId && (inZone(e.zone, p.zone) || inZone(p.zone, e.zone)));
-    if (prior)
+  // Overlaps among the others, each reported once: at the stack's delegation when only one side is
+  // delegated (the unit with the default zone did nothing wrong), else at the later entry.
+  const rest = entries.filter((e) => !clashing.has(e));
+  const reported = new Set<ZoneEntry>();
+  rest.forEach((a, i) =>
+    rest.slice(i + 1).forEach((b) => {
+      if (a.unitId === b.unitId || !(inZone(a.zone, b.zone) || inZone(b.zone, a.zone))) return;
+      const [at, other] = a.delegated && !b.delegated ? [a, b] : [b, a];
+      if (reported.has(at)) return;
+      reported.add(at);
       out.push(
         finding(
-          e.file,
-          e.path,
-          `zone "${e.zone}" of unit ${e.unitId}${origin(e)} overlaps zone "${prior.zone}" of unit ${prior.unitId} (${locate(prior.file, prior.path)})`,
+          at.file,
+          at.path,
+          `zone "${at.zone}" of unit ${at.unitId}${origin(at)} overlaps zone "${other.zone}" of unit ${other.unitId} (${locate(other.file, other.path)})`,
           "a name belongs to one unit: delegate zones that do not nest",
         ),
       );
-  });
+    }),
+  );
   return out;
 };
 
