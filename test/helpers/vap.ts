@@ -43,7 +43,9 @@ export interface AdmissionRequest {
   resource: string;
   object: Json | Record<string, unknown>;
   oldObject?: Json | Record<string, unknown>;
-  namespaceObject: { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> } };
+  namespaceObject: {
+    metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  };
   username: string;
 }
 
@@ -85,7 +87,9 @@ export function admit(policies: readonly unknown[], req: AdmissionRequest): Verd
     if (!Object.entries(m.namespaceSelector.matchLabels).every(([k, v]) => labels[k] === v)) continue;
     const ruleMatches = m.resourceRules.some(
       (r) =>
-        r.apiGroups.includes(req.group) && r.resources.includes(req.resource) && r.operations.includes(req.operation),
+        r.apiGroups.includes(req.group) &&
+        r.resources.includes(req.resource) &&
+        r.operations.includes(req.operation),
     );
     if (!ruleMatches) continue;
     const base = {
@@ -123,7 +127,11 @@ function celToJs(v: unknown): unknown {
   if (typeof v === "bigint") return Number(v);
   if (v === null || typeof v !== "object") return v;
   if (Array.isArray(v)) return v.map(celToJs);
-  const it = v as { [Symbol.iterator]?: () => Iterator<unknown>; get?: (k: unknown) => unknown; keys?: () => Iterable<unknown> };
+  const it = v as {
+    [Symbol.iterator]?: () => Iterator<unknown>;
+    get?: (k: unknown) => unknown;
+    keys?: () => Iterable<unknown>;
+  };
   if (typeof it.keys === "function" && typeof it.get === "function") {
     const out: Record<string, unknown> = {};
     for (const k of it.keys()) out[String(k)] = celToJs(it.get(k));
