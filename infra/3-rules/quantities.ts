@@ -108,9 +108,22 @@ export function checkUnitQuantities({ file, unit }: UnitInput): Finding[] {
   return out;
 }
 
-/** The stack settings' quantities within MAX_EXACT. */
+/**
+ * The stack settings' quantities within MAX_EXACT, and the over-commit factor with at most 3 decimals
+ * (capacity sums are multiplied by it in exact integer arithmetic).
+ */
 export function checkStackQuantities(stack: StackInput): Finding[] {
   const out: Finding[] = [];
+  const factor = stack.settings.capacity.overcommit;
+  if (Math.abs(Math.round(factor * 1000) - factor * 1000) > 1e-6)
+    out.push(
+      finding(
+        stack.file,
+        [...SETTINGS_PATH, "capacity", "overcommit"],
+        `over-commit factor ${factor} has more than 3 decimals`,
+        `write it with at most 3 decimals, e.g. ${Math.round(factor * 1000) / 1000}`,
+      ),
+    );
   walk(stackSchema as Schema, stackSchema as Schema, stack.settings, [], (path, message, hint) =>
     out.push(finding(stack.file, [...SETTINGS_PATH, ...path], message, hint)),
   );
