@@ -147,3 +147,11 @@ export async function expectAccepted(root: string, program: ProgramUnderMocks): 
   await settle();
   expect(program.registered.length).toBeGreaterThan(0);
 }
+
+/** `file:line:col` of the first occurrence of `needle` in a project file (column of its first character). */
+export function positionOf(root: string, file: string, needle: string): string {
+  const lines = readFileSync(join(root, file), "utf8").split("\n");
+  const i = lines.findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`${needle} not in ${file}`);
+  return `${file}:${i + 1}:${lines[i]!.indexOf(needle) + 1}`;
+}

@@ -5,6 +5,7 @@ import {
   hostileProject,
   type HostileSetup,
   type ProgramUnderMocks,
+  positionOf,
   removeProject,
   unitYaml,
 } from "./hostile";
@@ -35,7 +36,10 @@ const roles = (admins: string[], leads: string[] = ["user:kierownik@wrogi.lodz.p
   return `  localAdministrators: [${admins.map(id).join(", ")}]\n  operationsLeads: [${leads.map(id).join(", ")}]`;
 };
 const wrogi = (admins: string[], leads?: string[]) => unitYaml("wrogi", "", roles(admins, leads));
-const PATTERN = "(stacks/Pulumi.lodz-staging.yaml:75:23)";
+/** The stack's pattern of unit group names, as the central administrators could set it. */
+const withPattern = (s: Record<string, any>) => {
+  s.tenancy = { ...s.tenancy, identities: { groupPattern: "^{id}-[a-z0-9-]+$" } };
+};
 
 describe("GIVEN a hostile unit naming identities in its roles", () => {
   it("WHEN it names Kubernetes' system: groups and users (system:masters in any case, a service account, every authenticated user) THEN each is refused", async () => {
@@ -46,7 +50,9 @@ describe("GIVEN a hostile unit naming identities in its roles", () => {
           ["group:system:authenticated"],
         ),
       },
+      settings: withPattern,
     });
+    const PATTERN = `(${positionOf(root, "stacks/Pulumi.lodz-staging.yaml", "^{id}")})`;
     const system =
       "(system users, groups such as system:masters, service accounts) (name a user or group of the city's directory)";
     const pattern = (g: string) =>
@@ -66,9 +72,6 @@ describe("GIVEN a hostile unit naming identities in its roles", () => {
   it("WHEN it names the stack's central administrators (to get admin from the unit side) THEN it is refused", async () => {
     const root = project({
       units: { wrogi: wrogi(["group:wrogi-admini", "group:UML-administratorzy-techniczni"]) },
-      settings: (s) => {
-        delete s.tenancy.identities.groupPattern;
-      },
     });
     await expectRefused(root, program, [
       expect.stringMatching(
@@ -80,9 +83,6 @@ describe("GIVEN a hostile unit naming identities in its roles", () => {
   it("WHEN it names another unit's administrators group and its staff (print) group, with no group pattern set THEN both are refused, naming the other unit", async () => {
     const root = project({
       units: { wrogi: wrogi(["group:mpu-administratorzy", "group:css-uzytkownicy"]) },
-      settings: (s) => {
-        delete s.tenancy.identities.groupPattern;
-      },
     });
     await expectRefused(root, program, [
       `units/wrogi.yaml:7:46: roles.localAdministrators[0].name: group "mpu-administratorzy" is already a group of unit mpu (units/mpu.yaml:16:13) (a directory group belongs to one unit: name the unit's own group)`,
@@ -99,14 +99,14 @@ describe("GIVEN a hostile unit naming identities in its roles", () => {
     const listed = project({
       units: { wrogi: wrogi(["group:wrogi-admini"], lead) },
       settings: (s) => {
-        s.tenancy.identities.sharedUsers = ["anna.wisniewska@mpu.lodz.pl"];
+        s.tenancy = { ...s.tenancy, identities: { sharedUsers: ["anna.wisniewska@mpu.lodz.pl"] } };
       },
     });
     await expectAccepted(listed, program);
     const everyone = project({
       units: { wrogi: wrogi(["group:wrogi-admini"], lead) },
       settings: (s) => {
-        s.tenancy.identities.allowSharedUsers = true;
+        s.tenancy = { ...s.tenancy, identities: { allowSharedUsers: true } };
       },
     });
     await expectAccepted(everyone, program);
@@ -115,7 +115,7 @@ describe("GIVEN a hostile unit naming identities in its roles", () => {
   it("WHEN the stack's group pattern is no regular expression THEN the stack file is refused at it", async () => {
     const root = project({
       settings: (s) => {
-        s.tenancy.identities.groupPattern = "^{id}-(";
+        s.tenancy = { ...s.tenancy, identities: { groupPattern: "^{id}-(" } };
       },
     });
     await expectRefused(root, program, [
