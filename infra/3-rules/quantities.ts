@@ -48,63 +48,99 @@ export function exactMillis(q: string): bigint | undefined {
 
 type Schema = { [k: string]: unknown };
 
-/** Walks a value along its schema, reporting quantities and integers beyond MAX_EXACT. */
-function walk(
-  root: Schema,
-  schema: Schema | undefined,
+/** Where a checked field stands: property names, `*` for any array item or map value. */
+interface Selector {
+  steps: string[];
+  kind: "bytes" | "cpu" | "integer";
+}
+
+/**
+ * The fields to check, read off a schema once: every string titled "byte quantity" or "CPU quantity",
+ * and every integer the schema does not bound within MAX_EXACT.
+ */
+function selectorsOf(root: Schema): Selector[] {
+  const out: Selector[] = [];
+  const visit = (schema: Schema | undefined, steps: string[], depth: number) => {
+    if (!schema || depth > 20) return;
+    const ref = schema.$ref;
+    if (typeof ref === "string" && ref.startsWith("#/")) {
+      const target = ref
+        .slice(2)
+        .split("/")
+        .reduce<unknown>((n, k) => (n as Schema | undefined)?.[k], root) as Schema | undefined;
+      visit(target, steps, depth + 1);
+      return;
+    }
+    if (schema.title === "byte quantity") out.push({ steps, kind: "bytes" });
+    else if (schema.title === "CPU quantity") out.push({ steps, kind: "cpu" });
+    const types = ([] as unknown[]).concat(schema.type ?? []);
+    if (
+      types.includes("integer") &&
+      !(typeof schema.maximum === "number" && schema.maximum <= Number.MAX_SAFE_INTEGER)
+    )
+      out.push({ steps, kind: "integer" });
+    for (const [k, sub] of Object.entries((schema.properties ?? {}) as Record<string, Schema>))
+      visit(sub, [...steps, k], depth + 1);
+    if (typeof schema.items === "object") visit(schema.items as Schema, [...steps, "*"], depth + 1);
+    if (typeof schema.additionalProperties === "object")
+      visit(schema.additionalProperties as Schema, [...steps, "*"], depth + 1);
+  };
+  visit(root, [], 0);
+  return out;
+}
+
+/** Every value a selector picks out of a document, with its path. */
+function pick(
   value: unknown,
+  steps: readonly string[],
   path: PathSegment[],
+  found: (v: unknown, p: PathSegment[]) => void,
+) {
+  if (steps.length === 0) return found(value, path);
+  if (value === null || typeof value !== "object") return;
+  const [step, ...rest] = steps as [string, ...string[]];
+  if (step !== "*") return pick((value as Record<string, unknown>)[step], rest, [...path, step], found);
+  if (Array.isArray(value)) value.forEach((v, i) => pick(v, rest, [...path, i], found));
+  else for (const [k, v] of Object.entries(value)) pick(v, rest, [...path, k], found);
+}
+
+const UNIT_SELECTORS = selectorsOf(unitSchema as Schema);
+const STACK_SELECTORS = selectorsOf(stackSchema as Schema);
+
+/** Reports the quantities and integers of a document beyond MAX_EXACT. */
+function check(
+  selectors: readonly Selector[],
+  doc: unknown,
   report: (path: PathSegment[], message: string, hint: string) => void,
 ): void {
-  if (!schema) return;
-  const ref = schema.$ref;
-  if (typeof ref === "string" && ref.startsWith("#/")) {
-    const target = ref
-      .slice(2)
-      .split("/")
-      .reduce<unknown>((n, k) => (n as Schema | undefined)?.[k], root) as Schema | undefined;
-    walk(root, target, value, path, report);
-    return;
-  }
-  if (typeof value === "string" && (schema.title === "byte quantity" || schema.title === "CPU quantity")) {
-    const cpu = schema.title === "CPU quantity";
-    const n = cpu ? exactMillis(value) : exactBytes(value);
-    if (n !== undefined && n > MAX_EXACT)
+  for (const { steps, kind } of selectors)
+    pick(doc, steps, [], (value, path) => {
+      if (kind === "integer") {
+        if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value))
+          report(
+            path,
+            `${value} is larger than the largest count muni holds exactly (${MAX_EXACT})`,
+            "give a smaller number",
+          );
+        return;
+      }
+      if (typeof value !== "string") return;
+      const n = kind === "cpu" ? exactMillis(value) : exactBytes(value);
+      if (n === undefined || n <= MAX_EXACT) return;
       report(
         path,
-        cpu
+        kind === "cpu"
           ? `CPU quantity "${value}" is ${n} millicores, more than Kubernetes and muni hold exactly (${MAX_EXACT} millicores)`
           : `byte quantity "${value}" is ${n} bytes, more than Kubernetes and muni hold exactly (8Pi, ${MAX_EXACT} bytes)`,
-        cpu ? "give at most 9007199254740 cores" : "give at most 7Pi",
+        kind === "cpu" ? "give at most 9007199254740 cores" : "give at most 7Pi",
       );
-    return;
-  }
-  if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-    report(
-      path,
-      `${value} is larger than the largest count muni holds exactly (${MAX_EXACT})`,
-      "give a smaller number",
-    );
-    return;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(root, schema.items as Schema | undefined, v, [...path, i], report));
-    return;
-  }
-  if (value !== null && typeof value === "object") {
-    const props = (schema.properties ?? {}) as Record<string, Schema>;
-    const extra =
-      typeof schema.additionalProperties === "object" ? (schema.additionalProperties as Schema) : undefined;
-    for (const [k, v] of Object.entries(value)) walk(root, props[k] ?? extra, v, [...path, k], report);
-  }
+    });
 }
 
 /** A unit's quantities within MAX_EXACT. */
 export function checkUnitQuantities({ file, unit }: UnitInput): Finding[] {
   const out: Finding[] = [];
-  walk(unitSchema as Schema, unitSchema as Schema, unit, [], (path, message, hint) =>
-    out.push(finding(file, path, message, hint)),
-  );
+  check(UNIT_SELECTORS, unit, (path, message, hint) => out.push(finding(file, path, message, hint)));
   return out;
 }
 
@@ -124,7 +160,7 @@ export function checkStackQuantities(stack: StackInput): Finding[] {
         `write it with at most 3 decimals, e.g. ${Math.round(factor * 1000) / 1000}`,
       ),
     );
-  walk(stackSchema as Schema, stackSchema as Schema, stack.settings, [], (path, message, hint) =>
+  check(STACK_SELECTORS, stack.settings, (path, message, hint) =>
     out.push(finding(stack.file, [...SETTINGS_PATH, ...path], message, hint)),
   );
   return out;
