@@ -185,7 +185,7 @@ export interface Unit {
      */
     mail?: {
       /**
-       * The mail domain; it must end in one of the stack's allowed suffixes and lie in the unit's DNS zones (the stack's tenancy.zones, default <id>.<first suffix>), never in another unit's.
+       * The mail domain; it must end in one of the stack's allowed suffixes and belong to no other unit.
        */
       domain: string;
       /**
@@ -326,7 +326,7 @@ export interface Unit {
            */
           description?: string;
           /**
-           * Device URI of the printer: ipp, ipps, socket or lpd; its host lies in the unit's DNS zones, or its address in the stack's printer networks.
+           * Device URI of the printer: ipp, ipps, socket or lpd.
            */
           deviceUri: string;
           /**
@@ -352,7 +352,7 @@ export interface Unit {
            */
           description?: string;
           /**
-           * Device URI of the printer: ipp, ipps, socket or lpd; its host lies in the unit's DNS zones, or its address in the stack's printer networks.
+           * Device URI of the printer: ipp, ipps, socket or lpd.
            */
           deviceUri: string;
           /**
@@ -384,7 +384,7 @@ export interface Unit {
       sites: [
         {
           /**
-           * The site's host name; it must end in one of the stack's allowed suffixes, lie in the unit's DNS zones (the stack's tenancy.zones, default <id>.<first suffix>) and be unique across all units.
+           * The site's host name; it must end in one of the stack's allowed suffixes and be unique across all units.
            */
           hostname: string;
           /**
@@ -406,7 +406,7 @@ export interface Unit {
         },
         ...{
           /**
-           * The site's host name; it must end in one of the stack's allowed suffixes, lie in the unit's DNS zones (the stack's tenancy.zones, default <id>.<first suffix>) and be unique across all units.
+           * The site's host name; it must end in one of the stack's allowed suffixes and be unique across all units.
            */
           hostname: string;
           /**
