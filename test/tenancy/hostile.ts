@@ -39,8 +39,8 @@ ${services || "  internet: {}"}
 export interface HostileSetup {
   /** Manifests to add (or replace), by id. */
   units?: Record<string, string>;
-  /** Edits of the stack's `muni:settings` (applied to the parsed YAML, written back). */
-  settings?: (s: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Edits of the stack's `muni:settings` as plain data (any shape: hostile settings are the point), written back. */
+  settings?: (s: Record<string, any>) => void;
 }
 
 /** A throw-away project: the repository's Pulumi.yaml, stacks and units, with the hostile changes. */
