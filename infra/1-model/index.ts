@@ -10,3 +10,5 @@ export * from "./lifecycle";
 export * from "./clock";
 export * from "./secrets";
 export * from "./mail-tenant";
+export * from "./tenancy";
+export * from "./net";

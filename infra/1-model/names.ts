@@ -45,6 +45,29 @@ export function vmNamespaceOf(
   return `${namespaceOf(unit, settings)}-vm`;
 }
 
+/**
+ * The first segment of every Desired key a unit renders (`namespace`, `netpol-default-deny`,
+ * `web-bip-mpu-lodz-pl-content`, `vmns-quota`, `mail-sekretariat-password`...). A unit's Pulumi resources are
+ * named `<id>-<key>`, so `<id>-<key>` of two units can only coincide when one id is the other followed by
+ * `-<family>...` (`a` + `vmns-namespace` = `a-vmns` + `namespace`); such pairs of ids are refused
+ * (3-rules/names.ts). A test renders every builder and fails when a key starts with a word missing here.
+ */
+export const KEY_FAMILIES = [
+  "namespace",
+  "quota",
+  "limits",
+  "netpol",
+  "rb",
+  "role",
+  "mail",
+  "print",
+  "web",
+  "vmns",
+  "vm",
+  "finance",
+  "antivirus",
+] as const;
+
 /** Labels on every object of a unit. */
 export function unitLabels(unit: Pick<Unit, "id">): Record<string, string> {
   return { [LABEL.managedBy]: MANAGED_BY, [LABEL.unit]: unit.id };

@@ -163,6 +163,12 @@ export interface StackSettings {
        * Items: A TCP port.
        */
       ports: number[];
+      /**
+       * Networks the units' printers are in: the print server may reach only these (and the cluster DNS), and a queue's device URI that names an IP address must lie in one. Default: none (queues must name their printers by host name under the unit's zones, and the print server reaches no printer until the stack lists their networks).
+       *
+       * Items: A network in CIDR notation (IPv4 or IPv6), with its host bits zero.
+       */
+      printerNetworks: string[];
     };
     /**
      * The central finance-accounting system.
@@ -471,6 +477,90 @@ export interface StackSettings {
      * Directory name of the user or group.
      */
     name: string;
+  };
+  /**
+   * Tenant isolation (docs/security.md), owned by the central administrators: the DNS zones each unit may use, names and namespaces no unit may take, whom units may name in their roles, and what the workloads in unit namespaces may use.
+   */
+  tenancy: {
+    /**
+     * DNS zones delegated to units: unit id → the zones its site hostnames and mail domain must lie in (a zone holds its own name and every name under it). A unit not listed here gets <id>.<first site suffix>, and <id>.<first mail suffix> when that differs. Zones of two units never overlap.
+     */
+    zones: {
+      /**
+       * The unit's zones.
+       *
+       * @minItems 1
+       *
+       * Items: A DNS zone.
+       */
+      [k: string]: [string, ...string[]] | undefined;
+    };
+    /**
+     * The city hall's own domains and any other names no unit may hold, each with every name under it. Reserved without being listed: the apex of every DNS suffix (dnsSuffixes), the mail platform's host (platform.mail.mxHost, else mail.<first mail suffix>), the print server's host name and the ingress controller's hosts.
+     *
+     * Items: A reserved DNS name.
+     */
+    reservedNames: string[];
+    /**
+     * Public host names of the ingress controller itself (its load balancer and status pages): reserved, no unit may hold them.
+     *
+     * Items: A host name of the ingress controller.
+     */
+    ingressHosts: string[];
+    /**
+     * Namespaces no unit's namespace (or VM namespace) may be. Always reserved besides these: default, every kube-* namespace, the stack's platform namespaces (mail, print, finance, antivirus, proxy, ingress), the cluster DNS namespace and the namespaces of the VM image catalogue's data sources.
+     *
+     * Items: A namespace name.
+     */
+    reservedNamespaces: string[];
+    /**
+     * Whom units may name in their roles. Names in Kubernetes' reserved system: space and the stack's central administrators are always refused, and a directory group belongs to one unit.
+     */
+    identities: {
+      /**
+       * Regular expression (JavaScript syntax, matched against the whole name) every group in a unit's roles must match; {id} stands for the unit id. Unset: any group name.
+       */
+      groupPattern?: string;
+      /**
+       * Whether any user may be named in the roles of several units; when false only the users in sharedUsers may.
+       */
+      allowSharedUsers: boolean;
+      /**
+       * Users who may serve several units (named in the roles of more than one), such as a shared IT officer.
+       *
+       * Items: A user's directory name.
+       */
+      sharedUsers: string[];
+    };
+    /**
+     * What workloads in unit namespaces may use, enforced by the ValidatingAdmissionPolicies muni installs (muni-unit-*): images, storage classes, ingress classes. Service externalIPs, NodePort, LoadBalancer and ExternalName Services are always refused.
+     */
+    workloads: {
+      /**
+       * Image prefixes pods in unit namespaces may use: a registry host, a registry path or a repository; an image is allowed when it starts with an entry followed by '/', ':' or '@'. The repository of web.image is always allowed. The default allows cert-manager's ACME solver, which answers HTTP-01 challenges in the unit's namespace.
+       *
+       * Items: A registry host (with an optional port), path or repository, without a trailing slash.
+       */
+      allowedRegistries: string[];
+      /**
+       * StorageClasses volume claims in unit namespaces may name, besides web.storageClass; a claim that names none gets the cluster's default class.
+       *
+       * Items: A StorageClass name.
+       */
+      storageClasses: string[];
+      /**
+       * IngressClasses the Ingresses in unit namespaces may use, besides web.ingressClassName; an Ingress must name its class.
+       *
+       * Items: An IngressClass name.
+       */
+      ingressClasses: string[];
+    };
+    /**
+     * Addresses of the Kubernetes API server (its endpoints and load balancer), excluded from every egress rule muni writes, so no workload reaches the API through an internet or printer-network allowance. Private, link-local (cloud metadata) and loopback ranges are excluded anyway.
+     *
+     * Items: An API server address range in CIDR notation.
+     */
+    apiServerNetworks: string[];
   };
   /**
    * Which units the stack takes: the manifests in directories, narrowed by ids and labels.

@@ -59,7 +59,7 @@ export interface Unit {
    */
   roles: {
     /**
-     * Local administrators: full administrative rights inside the unit's own namespace.
+     * Local administrators: run the unit's workloads in its own namespace (ClusterRole muni-unit-admin); they read, but cannot change, its network isolation, quota, RBAC and Pod Security labels.
      */
     localAdministrators: Identity[];
     /**
@@ -439,7 +439,7 @@ export interface Identity {
    */
   kind: "user" | "group";
   /**
-   * The name the directory gives the identity (user principal name or group name).
+   * The name the directory gives the identity (user principal name or group name); never in Kubernetes' reserved system: space, and a group belongs to one unit.
    */
   name: string;
   /**

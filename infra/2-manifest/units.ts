@@ -1,10 +1,17 @@
-import { readdirSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import unitSchema from "../../schemas/unit.schema.json";
 import type { Unit } from "../1-model";
 import { type Diagnostic, sortDiagnostics } from "./diagnostics";
 import { createAjv, SchemaValidator } from "./schema-validator";
-import { DEFAULT_LIMITS, readYamlFile, type YamlLimits, YamlSource } from "./yaml-source";
+import {
+  DEFAULT_LIMITS,
+  readYamlFile,
+  SYMLINK_HINT,
+  SYMLINK_MESSAGE,
+  type YamlLimits,
+  YamlSource,
+} from "./yaml-source";
 
 /** A validated manifest: the typed unit (defaults filled in) and the source that locates its fields. */
 export interface LoadedUnit {
@@ -30,7 +37,10 @@ export function unitSchemaValidator(): SchemaValidator<Unit> {
 
 const MANIFEST_EXT = new Set([".yaml", ".yml"]);
 
-/** Expands files and directories (their *.yaml and *.yml, not recursive) into a sorted file list. */
+/**
+ * Expands files and directories (their *.yaml and *.yml, not recursive) into a sorted file list. A
+ * symbolic link among a directory's manifests is refused, located at the link, and never followed.
+ */
 export function discoverManifests(paths: readonly string[]): { files: string[]; diagnostics: Diagnostic[] } {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -57,17 +67,35 @@ export function discoverManifests(paths: readonly string[]): { files: string[]; 
       .filter((f) => MANIFEST_EXT.has(extname(f)))
       .sort()
       .map((f) => join(p, f));
-    files.push(...found);
+    for (const f of found)
+      if (isLink(f))
+        diagnostics.push({
+          file: f,
+          line: 1,
+          col: 1,
+          field: "",
+          message: SYMLINK_MESSAGE,
+          hint: SYMLINK_HINT,
+        });
+      else files.push(f);
   }
   return { files: [...new Set(files)], diagnostics };
 }
 
-/** Parses one manifest and validates it against the schema (muni's own rules are in 3-rules). */
+function isLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** Parses one manifest (never through a symbolic link) and validates it against the schema (muni's own rules are in 3-rules). */
 export function loadUnitFile(
   file: string,
   limits: YamlLimits = DEFAULT_LIMITS,
 ): { unit?: LoadedUnit; diagnostics: Diagnostic[] } {
-  const parsed = readYamlFile(file, limits);
+  const parsed = readYamlFile(file, limits, { noFollow: true });
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   const { value, diagnostics } = unitSchemaValidator().validate(parsed.source, parsed.value);
   if (!value) return { diagnostics };

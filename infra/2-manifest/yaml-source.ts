@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { closeSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
 import { type Diagnostic, type PathSegment, fieldPath } from "./diagnostics";
 import { byteLineCol, firstInvalidUtf8, sniffEncoding } from "./text-encoding";
@@ -108,8 +108,20 @@ function scalarKey(k: unknown): string | undefined {
 export type ParseResult =
   { ok: true; source: YamlSource; value: unknown } | { ok: false; diagnostics: Diagnostic[] };
 
-/** Reads a file and parses it as exactly one YAML document under the limits. Never throws. */
-export function readYamlFile(file: string, limits: YamlLimits = DEFAULT_LIMITS): ParseResult {
+/** The refusal of a symbolic link where a manifest is expected (its target is never opened). */
+export const SYMLINK_MESSAGE = "is a symbolic link, not a manifest file";
+export const SYMLINK_HINT =
+  "a unit's manifest is a regular file in units/: replace the link with the file itself (a link could make muni read a file outside the repository)";
+
+/**
+ * Reads a file and parses it as exactly one YAML document under the limits. Never throws. With
+ * `noFollow`, a symbolic link is refused without opening its target (O_NOFOLLOW): unit manifests.
+ */
+export function readYamlFile(
+  file: string,
+  limits: YamlLimits = DEFAULT_LIMITS,
+  { noFollow = false } = {},
+): ParseResult {
   const whole = (message: string, hint?: string): ParseResult => ({
     ok: false,
     diagnostics: [{ file, line: 1, col: 1, field: "", message, ...(hint ? { hint } : {}) }],
@@ -119,10 +131,13 @@ export function readYamlFile(file: string, limits: YamlLimits = DEFAULT_LIMITS):
   // the path is stat'ed and read as before, so that every error is the same.
   let fd: number | undefined;
   try {
-    fd = openSync(file, "r");
-  } catch {
+    fd = openSync(file, noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW : "r");
+  } catch (e) {
+    if (noFollow && (e as NodeJS.ErrnoException).code === "ELOOP")
+      return whole(SYMLINK_MESSAGE, SYMLINK_HINT);
     fd = undefined;
   }
+  if (noFollow && fd === undefined && isSymlink(file)) return whole(SYMLINK_MESSAGE, SYMLINK_HINT);
   try {
     const st = fd === undefined ? statSync(file) : fstatSync(fd);
     if (st.isDirectory()) return whole("is a directory, not a manifest file");
@@ -136,6 +151,14 @@ export function readYamlFile(file: string, limits: YamlLimits = DEFAULT_LIMITS):
     if (fd !== undefined) closeSync(fd);
   }
   return parseYaml(file, bytes, limits);
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 const TOO_LARGE_HINT = "a unit manifest is a few kilobytes: is this the right file?";

@@ -1,6 +1,8 @@
 import { basename, extname } from "node:path";
 import type { PathSegment } from "../2-manifest/diagnostics";
 import { type Finding, finding, type Locate, type UnitInput } from "./finding";
+import { uniqueGroups } from "./identities";
+import { derivedNameCollisions } from "./names";
 
 /** A name one unit claims, with where it claims it. */
 interface Claim {
@@ -13,7 +15,7 @@ interface Claim {
 
 /**
  * Rules across all manifests of a set: the file name is the id, and ids, mail domains, site hostnames
- * and the global print queue names (`<id>-<queue>`) each belong to one unit only.
+ * the global print queue names (`<id>-<queue>`) and directory groups each belong to one unit only.
  */
 export function crossCheck(units: readonly UnitInput[], locate: Locate): Finding[] {
   const out: Finding[] = [];
@@ -75,6 +77,7 @@ export function crossCheck(units: readonly UnitInput[], locate: Locate): Finding
       })),
     "CUPS queue names are <id>-<name> and must be unique across units: rename the queue",
   );
+  out.push(...derivedNameCollisions(units, locate), ...uniqueGroups(units, locate));
   return out;
 }
 

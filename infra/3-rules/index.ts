@@ -9,3 +9,8 @@ export * from "./mail";
 export * from "./print";
 export * from "./prices";
 export * from "./lifecycle";
+export * from "./names";
+export * from "./dns-zones";
+export * from "./identities";
+export * from "./quantities";
+export * from "./text";

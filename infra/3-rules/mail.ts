@@ -1,7 +1,16 @@
 import type { PathSegment } from "../2-manifest/diagnostics";
 import { type Finding, finding, type StackCheck, type UnitInput } from "./finding";
 import { formatBytes } from "../1-model";
-import { mailTenant, POSTMASTER, quotaLimitBytes, quotaSumBytes } from "../1-model";
+import {
+  inZone,
+  mailTenant,
+  POSTMASTER,
+  quotaLimitBytes,
+  quotaSumBytes,
+  reservedNames,
+  reserves,
+  zonesOf,
+} from "../1-model";
 
 const MAIL: PathSegment[] = ["services", "mail"];
 
@@ -67,14 +76,20 @@ export const mailQuotaSum: StackCheck = ({ units }) => {
  * be a mailbox, postmaster or an alias there (other domains are external and not checked); following
  * aliases across all tenants must never come back to where it started.
  */
-export const mailAliases: StackCheck = ({ units }) => {
+export const mailAliases: StackCheck = ({ stack, units }) => {
   const out: Finding[] = [];
+  // A domain the unit may not hold (outside its zones, or reserved: 3-rules/dns-zones.ts refuses it) is
+  // no tenant domain here: other units' aliases into it are not blamed for the hostile claim.
+  const reserved = reservedNames(stack.settings);
+  const holds = (u: UnitInput, domain: string) =>
+    zonesOf(u.unit.id, stack.settings).zones.some((z) => inZone(domain, z)) &&
+    !reserved.some((r) => reserves(r, domain));
   const domains = new Map<string, UnitInput>();
   const known = new Set<string>();
   const edges = new Map<string, { unit: UnitInput; index: number; targets: string[] }>();
   for (const u of units) {
     const t = mailTenant(u.unit);
-    if (!t) continue;
+    if (!t || !holds(u, t.domain)) continue;
     domains.set(t.domain, u);
     for (const a of t.accounts) known.add(a.address);
     t.aliases.forEach((a, index) => {

@@ -8,6 +8,7 @@ import { type Finding, finding, locateFindings, locator } from "./finding";
 import { sourcesOf } from "./sources";
 import { runStackChecks } from "./stack";
 import { checkUnit } from "./unit";
+import { checkStackQuantities, checkUnitQuantities } from "./quantities";
 
 /** A stack, the units it takes, and every problem found on the way. */
 export interface LoadedProject {
@@ -28,10 +29,21 @@ function unitFindings(units: readonly LoadedUnit[]): Finding[] {
  * Every manifest under `paths`, each validated against the schema and muni's rules within it, then
  * checked against each other (`muni validate PATH...`). Diagnostics sorted by file, line and column.
  */
-export function loadUnitSet(paths: readonly string[], limits?: YamlLimits): LoadResult {
-  const loaded = limits ? loadUnits(paths, limits) : loadUnits(paths);
-  const diagnostics = [...loaded.diagnostics, ...locate(unitFindings(loaded.units), undefined, loaded.units)];
-  return { ...loaded, diagnostics: sortDiagnostics(diagnostics) };
+export function loadUnitSet(
+  paths: readonly string[],
+  limits?: YamlLimits,
+): LoadResult & { withheld: LoadedUnit[] } {
+  const read = limits ? loadUnits(paths, limits) : loadUnits(paths);
+  // A quantity beyond what muni counts exactly stops its unit here, before any rule does arithmetic on it.
+  const oversized = read.units.map((u) => checkUnitQuantities(u));
+  const units = read.units.filter((_, i) => oversized[i]!.length === 0);
+  const diagnostics = [
+    ...read.diagnostics,
+    ...locate(oversized.flat(), undefined, read.units),
+    ...locate(unitFindings(units), undefined, units),
+  ];
+  const withheld = read.units.filter((_, i) => oversized[i]!.length > 0);
+  return { ...read, units, withheld, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 /**
@@ -44,9 +56,16 @@ export function loadProject(root: string, stackName: string, settings?: unknown)
   if (!stack) return { units: [], files: [], diagnostics: sortDiagnostics(diagnostics) };
   const dirs = stack.settings.units.directories.map((d) => displayPath(join(root, d)));
   const loaded = loadUnitSet(dirs);
-  const findings = selectUnits(stack, loaded.units);
+  const findings = selectUnits(stack, [...loaded.units, ...loaded.withheld]);
   const selected = loaded.units.filter((u) => takes(stack, u));
-  findings.push(...runStackChecks({ stack, units: selected, locate: locator(sourcesOf(stack, selected)) }));
+  // Settings with a quantity beyond what muni counts exactly are reported alone: the checks against the
+  // units do arithmetic on them.
+  const oversized = checkStackQuantities(stack);
+  findings.push(
+    ...(oversized.length
+      ? oversized
+      : runStackChecks({ stack, units: selected, locate: locator(sourcesOf(stack, selected)) })),
+  );
   diagnostics.push(...loaded.diagnostics, ...locate(findings, stack, selected));
   return { stack, units: selected, files: loaded.files, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -1,7 +1,10 @@
 import { namespaceOf, vmNamespaceOf } from "../1-model";
 import { type Finding, finding, type ProjectView, type StackCheck } from "./finding";
 import { mailAliases, mailPostmaster, mailQuotaSum } from "./mail";
-import { printDeviceUris } from "./print";
+import { printDeviceUris, stackNetworks } from "./print";
+import { namesInZones, unitZones } from "./dns-zones";
+import { identityRules } from "./identities";
+import { reservedUnitNamespaces } from "./names";
 import { CAPACITY_CHECKS } from "./capacity";
 import { checkApprovals } from "./lifecycle/ledger-guards";
 import { pricePrecision } from "./prices";
@@ -60,7 +63,12 @@ export const dnsSuffixes: StackCheck = ({ stack, units }) => {
 /** Every check between a stack and its units, in order. Services add theirs here. */
 export const STACK_CHECKS: StackCheck[] = [
   namespaceLength,
+  reservedUnitNamespaces,
   dnsSuffixes,
+  unitZones,
+  namesInZones,
+  identityRules,
+  stackNetworks,
   pricePrecision,
   (p) => checkApprovals(p),
   ...CAPACITY_CHECKS,

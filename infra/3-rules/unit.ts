@@ -1,12 +1,20 @@
 import type { PathSegment } from "../2-manifest/diagnostics";
 import { type Finding, finding, type UnitInput } from "./finding";
+import { checkSystemSubjects } from "./identities";
+import { checkVmSuffix } from "./names";
+import { checkText } from "./text";
 
 /**
  * Rules inside one manifest that JSON Schema cannot express: names unique within the unit,
- * references that must resolve, and counts within the manifest's own limits.
+ * references that must resolve, counts within the manifest's own limits, ids that cannot collide with
+ * another unit's derived names, no `system:` role subjects, and no control characters in any text.
  */
 export function checkUnit({ file, unit }: UnitInput): Finding[] {
-  const out: Finding[] = [];
+  const out: Finding[] = [
+    ...checkVmSuffix({ file, unit }),
+    ...checkSystemSubjects({ file, unit }),
+    ...checkText({ file, unit }),
+  ];
   const dupes = <T>(
     items: readonly T[] | undefined,
     keyOf: (t: T) => string,

@@ -1,9 +1,20 @@
-import { ANNOTATION, LABEL } from "../1-model";
+import {
+  ANNOTATION,
+  LABEL,
+  serviceUseLabels,
+  UNIT_NAMESPACE_LABEL,
+  ZONES_ANNOTATION,
+  zonesOf,
+} from "../1-model";
 import type { BuildContext, Desired } from "./types";
 
 /**
  * The unit's namespace: explicit name, unit/cost-centre/wave labels, the unit's own labels, and Pod
  * Security Admission `restricted` enforced (and audited and warned, so violations show up everywhere).
+ * Tenant isolation (docs/security.md) reads three more things from it, which the unit's administrators
+ * cannot change (they may only read the namespace): the `unit-namespace` label the admission policies
+ * select, the `uses-<platform>` labels the platforms' NetworkPolicies admit, and the unit's DNS zones, which
+ * the admission policy checks Ingress and Certificate hosts against.
  */
 export function buildNamespace(ctx: BuildContext): Desired[] {
   const { unit } = ctx;
@@ -22,6 +33,8 @@ export function buildNamespace(ctx: BuildContext): Desired[] {
           labels: {
             ...own,
             ...ctx.labels,
+            ...serviceUseLabels(unit),
+            [UNIT_NAMESPACE_LABEL]: "true",
             [LABEL.costCentre]: unit.costCentre,
             [LABEL.wave]: String(unit.lifecycle.wave),
             "pod-security.kubernetes.io/enforce": "restricted",
@@ -29,7 +42,11 @@ export function buildNamespace(ctx: BuildContext): Desired[] {
             "pod-security.kubernetes.io/audit": "restricted",
             "pod-security.kubernetes.io/warn": "restricted",
           },
-          annotations: { [ANNOTATION.name]: unit.name, [ANNOTATION.shortName]: unit.shortName },
+          annotations: {
+            [ANNOTATION.name]: unit.name,
+            [ANNOTATION.shortName]: unit.shortName,
+            [ZONES_ANNOTATION]: zonesOf(unit.id, ctx.settings).zones.join(","),
+          },
         },
       },
     },

@@ -1,5 +1,5 @@
-import type { StackSettings } from "../1-model";
-import { vmNamespaceOf } from "../1-model";
+import type { Cidr, StackSettings } from "../1-model";
+import { parseCidr, vmNamespaceOf } from "../1-model";
 import type { BuildContext, Desired, K8sObject } from "./types";
 
 type Platform = Pick<StackSettings["platform"]["mail"], "namespace" | "podLabels" | "ports">;
@@ -14,6 +14,23 @@ export const PRIVATE_IPV4 = [
   "127.0.0.0/8",
 ];
 export const PRIVATE_IPV6 = ["fc00::/7", "fe80::/10", "::1/128"];
+
+/**
+ * The public internet as NetworkPolicy peers: every address except the private, link-local (cloud
+ * metadata), CGNAT and loopback ranges and the Kubernetes API server's (tenancy.apiServerNetworks), so an
+ * internet allowance never opens the API or the metadata service.
+ */
+export function publicInternet(settings: Pick<StackSettings, "tenancy">) {
+  const api = settings.tenancy.apiServerNetworks.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+  const except = (family: Cidr["family"], base: readonly string[]) => [
+    ...base,
+    ...api.filter((c) => c.family === family).map((c) => c.canonical),
+  ];
+  return [
+    { ipBlock: { cidr: "0.0.0.0/0", except: except("ipv4", PRIVATE_IPV4) } },
+    { ipBlock: { cidr: "::/0", except: except("ipv6", PRIVATE_IPV6) } },
+  ];
+}
 
 /**
  * Isolation by default: deny all ingress and egress, then allow exactly what the unit's services need —
@@ -121,14 +138,7 @@ function policiesIn(ctx: BuildContext, namespace: string, opts: PolicyOptions): 
     out.push(
       policy("allow-internet", "internet", {
         policyTypes: ["Egress"],
-        egress: [
-          {
-            to: [
-              { ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_IPV4 } },
-              { ipBlock: { cidr: "::/0", except: PRIVATE_IPV6 } },
-            ],
-          },
-        ],
+        egress: [{ to: publicInternet(settings) }],
       }),
     );
   return out;

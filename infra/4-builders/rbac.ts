@@ -1,4 +1,5 @@
 import type { Identity } from "../1-model";
+import { UNIT_ADMIN_ROLE, UNIT_VIEW_ROLE } from "./tenant-roles";
 import type { BuildContext, Desired, ObjectMeta } from "./types";
 
 const RBAC = "rbac.authorization.k8s.io";
@@ -14,9 +15,11 @@ export const OPERATIONS_RULES = [
 ];
 
 /**
- * RBAC in the unit's namespace only (never cluster-wide): local administrators get the built-in
- * `admin` ClusterRole through a RoleBinding; operations leads get `view` plus the `unit-operations`
- * Role; the stack's central technical administrators get `admin` in every unit namespace.
+ * RBAC in the unit's namespace only (never cluster-wide): local administrators get muni's
+ * `muni-unit-admin` ClusterRole through a RoleBinding (their workloads, but not the namespace's isolation:
+ * see tenant-roles.ts); operations leads get `muni-unit-view` plus the `unit-operations` Role; the stack's
+ * central technical administrators get the built-in `admin` in every unit namespace. No unit subject is
+ * bound to a built-in (aggregated) role, so what each may do is exactly the rules muni writes.
  */
 export function buildRbac(ctx: BuildContext): Desired[] {
   const { unit, settings } = ctx;
@@ -28,13 +31,13 @@ export function buildRbac(ctx: BuildContext): Desired[] {
     ...binding(
       "rb-local-administrators",
       "local-administrators",
-      { kind: "ClusterRole", name: "admin" },
+      { kind: "ClusterRole", name: UNIT_ADMIN_ROLE },
       unit.roles.localAdministrators,
     ),
     ...binding(
       "rb-operations-leads-view",
       "operations-leads-view",
-      { kind: "ClusterRole", name: "view" },
+      { kind: "ClusterRole", name: UNIT_VIEW_ROLE },
       leads,
     ),
     ...(leads.length

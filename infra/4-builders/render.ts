@@ -14,6 +14,7 @@ import type { SecretSource } from "../1-model";
 import { REDACTED_SECRETS } from "./secrets";
 import type { BuildContext, Desired, UnitBuilder } from "./types";
 import { applyLifecycle } from "./lifecycle";
+import { buildTenancy } from "./tenancy";
 
 /**
  * Every builder of a unit, in registration order. The namespace comes first; services add theirs.
@@ -57,7 +58,14 @@ export function renderUnit(
   return applyLifecycle(unit, out);
 }
 
-/** Every platform object of a stack: the shared mail and print servers, for the units they serve. Pure. */
+/**
+ * Every platform object of a stack: the shared mail and print servers, for the units they serve, and the
+ * tenant isolation that is cluster-wide or in platform namespaces (tenancy.ts). Pure.
+ */
 export function renderPlatform(settings: StackSettings, units: readonly Unit[]): Desired[] {
-  return [...buildMailServer(settings, units), ...buildPrintServer(settings, units)];
+  return [
+    ...buildMailServer(settings, units),
+    ...buildPrintServer(settings, units),
+    ...buildTenancy(settings),
+  ];
 }

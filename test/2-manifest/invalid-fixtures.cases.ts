@@ -145,6 +145,8 @@ export const CASES: ReadonlyArray<[file: string, defect: string, lines: string[]
     "duplicate-vm.yaml",
     "the same vm twice",
     [
+      // The id itself ends in -vm, the VM namespace suffix (issue 13: names never collide).
+      'duplicate-vm.yaml:2:5: id: id "duplicate-vm" ends in "-vm": a unit\'s VM namespace is <namespace>-vm, so this unit\'s namespace would be the VM namespace of a unit "duplicate" (choose an id that does not end in -vm)',
       'duplicate-vm.yaml:49:15: services.servers.vms[1].name: virtual machine "serwer" is listed twice (first at vms[0]) (remove the duplicate)',
     ],
   ],

@@ -180,11 +180,11 @@ ${sites}
 
   it("GIVEN two sites of one unit whose names differ only in dots and dashes WHEN validated THEN the second is blamed", () => {
     const dir = tempProject([
-      { file: "units/zzm.yaml", from: "hostname: bip.zzm.lodz.pl", to: "hostname: zzm-bip.lodz.pl" },
-      { file: "units/zzm.yaml", from: "hostname: zzm.lodz.pl", to: "hostname: zzm.bip.lodz.pl" },
+      { file: "units/zzm.yaml", from: "hostname: bip.zzm.lodz.pl", to: "hostname: a-bip.zzm.lodz.pl" },
+      { file: "units/zzm.yaml", from: "hostname: zzm.lodz.pl", to: "hostname: a.bip.zzm.lodz.pl" },
     ]);
     expect(validateStack(dir)).toStrictEqual([
-      `${at(dir, "units/zzm.yaml", "hostname: zzm-bip.lodz.pl", 10)}: services.web.sites[1].hostname: "zzm-bip.lodz.pl" gives the same object name "zzm-bip-lodz-pl" as site "zzm.bip.lodz.pl" (dots become dashes) (choose hostnames that differ in more than dots and dashes)`,
+      `${at(dir, "units/zzm.yaml", "hostname: a-bip.zzm.lodz.pl", 10)}: services.web.sites[1].hostname: "a-bip.zzm.lodz.pl" gives the same object name "a-bip-zzm-lodz-pl" as site "a.bip.zzm.lodz.pl" (dots become dashes) (choose hostnames that differ in more than dots and dashes)`,
     ]);
   });
 
@@ -196,6 +196,8 @@ ${sites}
     expect(validateStack(dir)).toStrictEqual([
       `${at(dir, "units/css.yaml", "hostname: css.example.com", 10)}: services.web.sites[0].hostname: "css.example.com" is not under an allowed site suffix of stack lodz-prod (use a hostname ending in lodz.pl)`,
       `${at(dir, "units/zzm.yaml", "hostname: bip.mpu.lodz.pl", 10)}: services.web.sites[1].hostname: site hostname "bip.mpu.lodz.pl" is already claimed by unit mpu (<root>/units/mpu.yaml:${at(dir, "units/mpu.yaml", "hostname: bip.mpu.lodz.pl", 10).split(":").slice(1).join(":")}) (a hostname belongs to one site: choose another)`,
+      // And it lies in unit mpu's DNS zone (3-rules/dns-zones.ts).
+      `${at(dir, "units/zzm.yaml", "hostname: bip.mpu.lodz.pl", 10)}: services.web.sites[1].hostname: site hostname "bip.mpu.lodz.pl" lies in zone "mpu.lodz.pl" of unit mpu (<root>/units/mpu.yaml:3:5) (use a name under zzm.lodz.pl, or ask the central administrators to delegate the zone in the stack's tenancy.zones.zzm)`,
     ]);
   });
 });

@@ -173,6 +173,8 @@ describe("mail rules across a stack's units", () => {
     const { diagnostics } = project({ aaa: unit("aaa", mail), bbb: unit("bbb", mail) });
     expect(diagnostics).toStrictEqual([
       'units/bbb.yaml:10:19: services.mail.domain: mail domain "aaa.lodz.pl" is already claimed by unit aaa (units/aaa.yaml:10:19) (a domain belongs to one unit: remove it from one of them)',
+      // And the domain lies in unit aaa's DNS zone, not in bbb's (3-rules/dns-zones.ts).
+      `units/bbb.yaml:10:19: services.mail.domain: mail domain "aaa.lodz.pl" lies in zone "aaa.lodz.pl" of unit aaa (units/aaa.yaml:1:5) (use a name under bbb.lodz.pl, or ask the central administrators to delegate the zone in the stack's tenancy.zones.bbb)`,
     ]);
   });
 });
@@ -182,34 +184,34 @@ describe("print rules", () => {
     `  print:\n    queues:\n      - { name: q, location: pok. 1, deviceUri: "${uri}"${extra} }\n`;
   it.each([
     [
-      "socket://drukarka.lodz.pl:9100",
+      "socket://drukarka.aaa.lodz.pl:9100",
       "",
-      '"socket://drukarka.lodz.pl:9100" uses socket://, but driverless (IPP Everywhere) queues need ipp:// or ipps:// (use the printer\'s ipps://host/ipp/print URI, or set driverless: false and give model)',
+      '"socket://drukarka.aaa.lodz.pl:9100" uses socket://, but driverless (IPP Everywhere) queues need ipp:// or ipps:// (use the printer\'s ipps://host/ipp/print URI, or set driverless: false and give model)',
     ],
     [
       "ipps://localhost/ipp/print",
       "",
-      '"ipps://localhost/ipp/print" points at the print server itself (localhost) (use the printer\'s own host name or address)',
+      '"ipps://localhost/ipp/print" names "localhost", which the print server would resolve inside the cluster (single-label names get the cluster\'s search domains) (name the printer by its full host name under aaa.lodz.pl)',
     ],
     [
       "ipps://127.0.0.1/ipp/print",
       "",
-      '"ipps://127.0.0.1/ipp/print" points at the print server itself (127.0.0.1) (use the printer\'s own host name or address)',
+      '"ipps://127.0.0.1/ipp/print" points at 127.0.0.1, in 127.0.0.0/8 (loopback, link-local, metadata or other addresses no printer has) (use the printer\'s own address in a printer network of the stack)',
     ],
     [
-      "ipp://drukarka.lodz.pl:70000/ipp/print",
+      "ipp://drukarka.aaa.lodz.pl:70000/ipp/print",
       "",
-      '"ipp://drukarka.lodz.pl:70000/ipp/print" has port 70000, outside 1-65535 (use the printer\'s port, e.g. 631 for IPP or 9100 for socket)',
+      '"ipp://drukarka.aaa.lodz.pl:70000/ipp/print" has port 70000, outside 1-65535 (use the printer\'s port, e.g. 631 for IPP or 9100 for socket)',
     ],
     [
-      "ipps://drukarka.lodz.pl",
+      "ipps://drukarka.aaa.lodz.pl",
       "",
-      '"ipps://drukarka.lodz.pl" has no resource path; IPP printers are reached at a path such as /ipp/print (use ipps://drukarka.lodz.pl/ipp/print)',
+      '"ipps://drukarka.aaa.lodz.pl" has no resource path; IPP printers are reached at a path such as /ipp/print (use ipps://drukarka.aaa.lodz.pl/ipp/print)',
     ],
     [
-      "lpd://drukarka.lodz.pl",
+      "lpd://drukarka.aaa.lodz.pl",
       ", driverless: false, model: HP",
-      '"lpd://drukarka.lodz.pl" names no LPD queue (use lpd://drukarka.lodz.pl/<queue>)',
+      '"lpd://drukarka.aaa.lodz.pl" names no LPD queue (use lpd://drukarka.aaa.lodz.pl/<queue>)',
     ],
   ])("GIVEN device URI %s WHEN loaded THEN it is a located error", (uri, extra, message) => {
     const { diagnostics } = project({ aaa: unit("aaa", queue(uri, extra)) });
@@ -223,7 +225,7 @@ describe("print rules", () => {
       project({
         aaa: unit(
           "aaa",
-          queue("socket://ploter.lodz.pl:9100", ", driverless: false, model: HP DesignJet T830"),
+          queue("socket://ploter.aaa.lodz.pl:9100", ", driverless: false, model: HP DesignJet T830"),
         ),
       }).diagnostics,
     ).toStrictEqual([]);
@@ -233,11 +235,11 @@ describe("print rules", () => {
     const { diagnostics } = project({
       aaa: unit(
         "aaa",
-        `  print:\n    queues: [{ name: b-sekretariat, location: x, deviceUri: "ipps://d.lodz.pl/ipp/print" }]\n`,
+        `  print:\n    queues: [{ name: b-sekretariat, location: x, deviceUri: "ipps://d.aaa.lodz.pl/ipp/print" }]\n`,
       ),
       "aaa-b": unit(
         "aaa-b",
-        `  print:\n    queues: [{ name: sekretariat, location: x, deviceUri: "ipps://d.lodz.pl/ipp/print" }]\n`,
+        `  print:\n    queues: [{ name: sekretariat, location: x, deviceUri: "ipps://d.aaa-b.lodz.pl/ipp/print" }]\n`,
       ),
     });
     expect(diagnostics).toStrictEqual([

@@ -59,6 +59,14 @@ describe("the baseline of unit mpu: namespace, quota, limits, VM namespace, netw
         labels: {
           "label.muni.lodz.pl/district": "srodmiescie",
           ...LABELS("mpu"),
+          // The platforms it is enrolled in admit it by these (issue 13: the platform is fenced).
+          "muni.lodz.pl/uses-mail": "true",
+          "muni.lodz.pl/uses-print": "true",
+          "muni.lodz.pl/uses-finance": "true",
+          "muni.lodz.pl/uses-antivirus": "true",
+          "muni.lodz.pl/uses-proxy": "true",
+          // The admission policies apply here (issue 13: local admins cannot undo isolation).
+          "muni.lodz.pl/unit-namespace": "true",
           "muni.lodz.pl/cost-centre": "MPK-MPU-01",
           "muni.lodz.pl/wave": "1",
           "pod-security.kubernetes.io/enforce": "restricted",
@@ -69,6 +77,8 @@ describe("the baseline of unit mpu: namespace, quota, limits, VM namespace, netw
         annotations: {
           "muni.lodz.pl/name": "Miejska Pracownia Urbanistyczna w Łodzi",
           "muni.lodz.pl/short-name": "MPU",
+          // The unit's DNS zones, which the admission policy checks Ingress and Certificate hosts against.
+          "muni.lodz.pl/zones": "mpu.lodz.pl",
         },
       },
     });
@@ -123,6 +133,11 @@ describe("the baseline of unit mpu: namespace, quota, limits, VM namespace, netw
         name: "unit-mpu-vm",
         labels: {
           ...LABELS("mpu"),
+          "muni.lodz.pl/uses-mail": "true",
+          "muni.lodz.pl/uses-print": "true",
+          "muni.lodz.pl/uses-finance": "true",
+          "muni.lodz.pl/uses-antivirus": "true",
+          "muni.lodz.pl/uses-proxy": "true",
           "muni.lodz.pl/cost-centre": "MPK-MPU-01",
           "muni.lodz.pl/wave": "1",
           "muni.lodz.pl/service": "servers",
@@ -168,7 +183,7 @@ describe("the baseline of unit mpu: namespace, quota, limits, VM namespace, netw
       { kind: "User", name: "anna.wisniewska@mpu.lodz.pl" },
     ];
     expect(byName(mpu, "mpu-vmns-rb-view").object).toStrictEqual(
-      rb("unit-view", { kind: "ClusterRole", name: "view" }, unitPeople),
+      rb("unit-view", { kind: "ClusterRole", name: "muni-unit-view" }, unitPeople),
     );
     expect(byName(mpu, "mpu-vmns-rb-operations").object).toStrictEqual(
       rb("unit-vm-operations", { kind: "Role", name: "vm-operations" }, unitPeople),
@@ -303,7 +318,7 @@ describe("the baseline of unit mpu: namespace, quota, limits, VM namespace, netw
     );
   });
 
-  it("GIVEN unit mpu of lodz-prod WHEN rendered THEN mpu's RBAC is namespaced: admin for local and central administrators, view plus duties for operations leads", () => {
+  it("GIVEN unit mpu of lodz-prod WHEN rendered THEN mpu's RBAC is namespaced: muni-unit-admin for local administrators, muni-unit-view plus duties for operations leads, admin for central administrators", () => {
     const meta = (name: string) => ({ name, namespace: "unit-mpu", labels: LABELS("mpu") });
     const rb = (name: string, roleRef: Record<string, string>, subjects: Record<string, string>[]) => ({
       apiVersion: "rbac.authorization.k8s.io/v1",
@@ -314,12 +329,12 @@ describe("the baseline of unit mpu: namespace, quota, limits, VM namespace, netw
     });
     const got = (n: string) => byName(mpu, `mpu-${n}`).object;
     expect(got("rb-local-administrators")).toStrictEqual(
-      rb("local-administrators", { kind: "ClusterRole", name: "admin" }, [
+      rb("local-administrators", { kind: "ClusterRole", name: "muni-unit-admin" }, [
         { kind: "Group", name: "mpu-administratorzy" },
       ]),
     );
     expect(got("rb-operations-leads-view")).toStrictEqual(
-      rb("operations-leads-view", { kind: "ClusterRole", name: "view" }, [
+      rb("operations-leads-view", { kind: "ClusterRole", name: "muni-unit-view" }, [
         { kind: "User", name: "anna.wisniewska@mpu.lodz.pl" },
       ]),
     );

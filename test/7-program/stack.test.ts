@@ -98,7 +98,14 @@ describe("stack lodz-prod under the mock runtime", () => {
       const m = o.metadata as { name?: string; namespace?: string };
       expect(typeof m.name).toBe("string");
       // Or in a platform namespace of the stack: tenant records and their ingress allowances (finance, antivirus, ...).
-      if (o.kind !== "Namespace" && !PLATFORM_NAMESPACES.includes(m.namespace!))
+      // Cluster-scoped: namespaces and the tenancy's ClusterRoles and admission policies (test/tenancy/).
+      const clusterScoped = [
+        "Namespace",
+        "ClusterRole",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+      ];
+      if (!clusterScoped.includes(o.kind) && !PLATFORM_NAMESPACES.includes(m.namespace!))
         expect(m.namespace).toMatch(/^unit-(mpu|zzm|css)(-vm)?$/);
     }
   });

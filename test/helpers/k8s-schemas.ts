@@ -21,6 +21,11 @@ const FILES: Record<string, string> = {
   "networking.k8s.io/v1/Ingress": "v1.34.1-standalone-strict/ingress-networking-v1.json",
   "rbac.authorization.k8s.io/v1/Role": "v1.34.1-standalone-strict/role-rbac-v1.json",
   "rbac.authorization.k8s.io/v1/RoleBinding": "v1.34.1-standalone-strict/rolebinding-rbac-v1.json",
+  "rbac.authorization.k8s.io/v1/ClusterRole": "v1.34.1-standalone-strict/clusterrole-rbac-v1.json",
+  "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy":
+    "v1.34.1-standalone-strict/validatingadmissionpolicy-admissionregistration-v1.json",
+  "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding":
+    "v1.34.1-standalone-strict/validatingadmissionpolicybinding-admissionregistration-v1.json",
   "policy/v1/PodDisruptionBudget": "v1.34.1-standalone-strict/poddisruptionbudget-policy-v1.json",
   "cert-manager.io/v1/Certificate": "crds-root-strict/cert-manager.io/certificate_v1.json",
   "cert-manager.io/v1/Issuer": "crds-root-strict/cert-manager.io/issuer_v1.json",

@@ -1,6 +1,7 @@
-import { ANNOTATION, type Identity, LABEL, vmNamespaceOf, vmShare } from "../../1-model";
+import { ANNOTATION, type Identity, LABEL, serviceUseLabels, vmNamespaceOf, vmShare } from "../../1-model";
 import { buildVmNetworkPolicies } from "../network-policies";
 import { type RoleRef, roleBinding } from "../rbac";
+import { UNIT_VIEW_ROLE } from "../tenant-roles";
 import { formatBytes, formatCpu } from "../../1-model";
 import { buildVm } from "./vm";
 import type { BuildContext, Desired } from "../types";
@@ -36,7 +37,8 @@ export const VM_OPERATIONS_RULES = [
  * Security `privileged`, which must never apply where the unit's administrators can create pods. So the
  * VMs live here, with a quota of exactly the VMs' share of the unit's quota (the unit's own namespace
  * gets the rest), the unit's network isolation, and RBAC that lets the unit operate its VMs but not
- * create workloads; the central technical administrators are admins here too.
+ * create workloads (muni's read-only role, never the built-in aggregated `view`); the central technical
+ * administrators are admins here too.
  */
 export function buildVmNamespace(ctx: BuildContext): Desired[] {
   const vms = ctx.unit.services.servers?.vms ?? [];
@@ -65,6 +67,8 @@ export function buildVmNamespace(ctx: BuildContext): Desired[] {
           name: ns,
           labels: {
             ...ctx.labels,
+            // The platforms its VMs reach admit the namespace by these (platform-network-policies.ts).
+            ...serviceUseLabels(unit),
             [LABEL.costCentre]: unit.costCentre,
             [LABEL.wave]: String(unit.lifecycle.wave),
             [LABEL.service]: "servers",
@@ -114,7 +118,7 @@ export function buildVmNamespace(ctx: BuildContext): Desired[] {
         rules: VM_OPERATIONS_RULES,
       },
     },
-    ...binding("vmns-rb-view", "unit-view", { kind: "ClusterRole", name: "view" }, operators),
+    ...binding("vmns-rb-view", "unit-view", { kind: "ClusterRole", name: UNIT_VIEW_ROLE }, operators),
     ...binding(
       "vmns-rb-operations",
       "unit-vm-operations",
