@@ -10,3 +10,4 @@ export * from "./lifecycle";
 export * from "./clock";
 export * from "./secrets";
 export * from "./mail-tenant";
+export * from "./stack-names";

@@ -1,3 +1,4 @@
+import { type StackSettings, stackDnsName, type Unit, unitForStack } from "../1-model";
 import { type Diagnostic, sortDiagnostics } from "../2-manifest/diagnostics";
 import { displayPath, type LoadedStack, loadStack, SETTINGS_PATH } from "../2-manifest/stack";
 import { type LoadedUnit, type LoadResult, loadUnits } from "../2-manifest/units";
@@ -9,11 +10,24 @@ import { sourcesOf } from "./sources";
 import { runStackChecks } from "./stack";
 import { checkUnit } from "./unit";
 
+/** A manifest in the stack's directories that the stack does not take, and why. */
+export interface NotTaken {
+  file: string;
+  unit: Unit;
+  /** Which of the stack's rules it misses, e.g. `wave 2 is not in units.waves [1]`. */
+  reason: string;
+}
+
 /** A stack, the units it takes, and every problem found on the way. */
 export interface LoadedProject {
   stack?: LoadedStack;
-  /** The units the stack takes (selected by directories, ids and labels), valid or not across units. */
+  /**
+   * The units the stack takes (selected by its rules: ids, waves, labels), valid or not across units,
+   * each as the stack serves it (unitForStack: a staging stack's own host names and mail domains).
+   */
   units: LoadedUnit[];
+  /** The valid manifests of the stack's directories it does not take, with the reason. */
+  notTaken: NotTaken[];
   /** Every manifest read, selected or not. */
   files: string[];
   diagnostics: Diagnostic[];
@@ -37,18 +51,32 @@ export function loadUnitSet(paths: readonly string[], limits?: YamlLimits): Load
 /**
  * Loads a stack and the units it takes, with every rule: each manifest, across manifests, and between
  * the stack's settings and its units (names, DNS suffixes, capacity, mail, print, prices, approvals).
- * `settings`, when given, is the value the Pulumi engine holds (see loadStack).
+ * `settings`, when given, is the value the Pulumi engine holds (see loadStack). The rules see the
+ * manifests as written; the units returned are as the stack serves them (unitForStack).
  */
 export function loadProject(root: string, stackName: string, settings?: unknown): LoadedProject {
   const { stack, diagnostics } = loadStack(root, stackName, settings);
-  if (!stack) return { units: [], files: [], diagnostics: sortDiagnostics(diagnostics) };
+  if (!stack) return { units: [], notTaken: [], files: [], diagnostics: sortDiagnostics(diagnostics) };
   const dirs = stack.settings.units.directories.map((d) => displayPath(join(root, d)));
   const loaded = loadUnitSet(dirs);
   const findings = selectUnits(stack, loaded.units);
-  const selected = loaded.units.filter((u) => takes(stack, u));
+  const selected: LoadedUnit[] = [];
+  const notTaken: NotTaken[] = [];
+  for (const u of loaded.units) {
+    const s = selection(stack.settings, u.unit);
+    if (s.taken) selected.push(u);
+    else notTaken.push({ file: u.file, unit: u.unit, reason: s.reason });
+  }
   findings.push(...runStackChecks({ stack, units: selected, locate: locator(sourcesOf(stack, selected)) }));
+  findings.push(...rewriteFindings(stack, selected));
   diagnostics.push(...loaded.diagnostics, ...locate(findings, stack, selected));
-  return { stack, units: selected, files: loaded.files, diagnostics: sortDiagnostics(diagnostics) };
+  return {
+    stack,
+    units: selected.map((u) => ({ ...u, unit: unitForStack(u.unit, stack.settings) })),
+    notTaken,
+    files: loaded.files,
+    diagnostics: sortDiagnostics(diagnostics),
+  };
 }
 
 function locate(findings: readonly Finding[], stack: LoadedStack | undefined, units: readonly LoadedUnit[]) {
@@ -74,11 +102,89 @@ function selectUnits(stack: LoadedStack, units: readonly LoadedUnit[]): Finding[
   );
 }
 
-/** Whether the stack takes a unit: by its ids and labels (directories were read already). */
-function takes(stack: LoadedStack, u: LoadedUnit): boolean {
-  const { ids, labels } = stack.settings.units;
-  return (
-    (!ids || ids.includes(u.unit.id)) &&
-    Object.entries(labels ?? {}).every(([k, v]) => u.unit.labels[k] === v)
-  );
+/** Whether a stack takes a unit, and why (the rule that matched) or why not (every rule it misses). */
+export interface Selection {
+  taken: boolean;
+  reason: string;
+}
+
+/**
+ * Whether the stack takes a unit of its directories: a unit matching any of the stack's rules is taken
+ * (its id in `units.ids`, its wave in `units.waves`, its labels including all of `units.labels`); a
+ * stack with no rule takes every unit of its directories.
+ */
+export function selection(settings: Pick<StackSettings, "units">, unit: Unit): Selection {
+  const { ids, waves, labels } = settings.units;
+  const list = (xs: readonly (string | number)[]) => `[${xs.join(", ")}]`;
+  const labelText = (ls: Record<string, string | undefined>) =>
+    `{${Object.entries(ls)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ")}}`;
+  if (!ids && !waves && !labels)
+    return { taken: true, reason: `it takes every unit of ${settings.units.directories.join(", ")}` };
+  const wave = unit.lifecycle.wave;
+  if (ids?.includes(unit.id)) return { taken: true, reason: `units.ids lists ${unit.id}` };
+  if (waves?.includes(wave))
+    return { taken: true, reason: `its wave ${wave} is in units.waves ${list(waves)}` };
+  if (labels && Object.entries(labels).every(([k, v]) => unit.labels[k] === v))
+    return { taken: true, reason: `its labels include units.labels ${labelText(labels)}` };
+  const missed = [
+    ...(ids ? [`units.ids ${list(ids)} does not list ${unit.id}`] : []),
+    ...(waves ? [`its wave ${wave} is not in units.waves ${list(waves)}`] : []),
+    ...(labels ? [`its labels do not include units.labels ${labelText(labels)}`] : []),
+  ];
+  return { taken: false, reason: missed.join("; ") };
+}
+
+/** Host names and mail domains a stack renames (dnsRewrite) must stay valid DNS names. */
+function rewriteFindings(stack: LoadedStack, units: readonly LoadedUnit[]): Finding[] {
+  const rewrite = stack.settings.dnsRewrite ?? {};
+  const { sites, mail } = stack.settings.dnsSuffixes;
+  const at = [...SETTINGS_PATH, "dnsRewrite"];
+  const out: Finding[] = [];
+  for (const [from, to] of Object.entries(rewrite)) {
+    if (to === from)
+      out.push(
+        finding(
+          stack.file,
+          [...at, from],
+          `"${from}" is renamed to itself`,
+          "give the suffix this stack serves instead, e.g. staging.lodz.pl",
+        ),
+      );
+    if (![...sites, ...mail].some((s) => from === s || from.endsWith(`.${s}`)))
+      out.push(
+        finding(
+          stack.file,
+          [...at, from],
+          `"${from}" is under none of dnsSuffixes (${[...new Set([...sites, ...mail])].join(", ")}): no unit's name can end in it`,
+          "use one of the stack's dnsSuffixes as the key",
+          true,
+        ),
+      );
+  }
+  if (Object.keys(rewrite).length === 0) return out;
+  for (const u of units) {
+    const names: Array<[string, (string | number)[]]> = [
+      ...(u.unit.services.mail
+        ? [[u.unit.services.mail.domain, ["services", "mail", "domain"]] as [string, (string | number)[]]]
+        : []),
+      ...(u.unit.services.web?.sites ?? []).map(
+        (s, i) => [s.hostname, ["services", "web", "sites", i, "hostname"]] as [string, (string | number)[]],
+      ),
+    ];
+    for (const [name, path] of names) {
+      const served = stackDnsName(name, stack.settings);
+      if (served.length > 253)
+        out.push(
+          finding(
+            u.file,
+            path,
+            `"${name}" becomes "${served}" on stack ${stack.name} (dnsRewrite), ${served.length} characters, over 253`,
+            "shorten the name, or the stack's dnsRewrite target",
+          ),
+        );
+    }
+  }
+  return out;
 }
