@@ -3,7 +3,7 @@ import { type Diagnostic, sortDiagnostics } from "../2-manifest/diagnostics";
 import { displayPath, type LoadedStack, loadStack, SETTINGS_PATH } from "../2-manifest/stack";
 import { type LoadedUnit, type LoadResult, loadUnits } from "../2-manifest/units";
 import type { YamlLimits } from "../2-manifest/yaml-source";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { crossCheck } from "./cross-unit";
 import { type Finding, finding, locateFindings, locator } from "./finding";
 import { sourcesOf } from "./sources";
@@ -48,17 +48,40 @@ export function loadUnitSet(paths: readonly string[], limits?: YamlLimits): Load
   return { ...loaded, diagnostics: sortDiagnostics(diagnostics) };
 }
 
+/** Reads and checks the manifests of some directories (loadUnitSet, or a cache of it). */
+export type UnitSetLoader = (dirs: readonly string[]) => LoadResult;
+
+/**
+ * loadUnitSet that reads each set of directories once: stacks that share their directories (every
+ * stack of a city, usually) then cost one read of the manifests, however many are checked.
+ */
+export function cachedUnitSets(): UnitSetLoader {
+  const seen = new Map<string, LoadResult>();
+  return (dirs) => {
+    const key = dirs.map((d) => resolve(d)).join("\0");
+    let set = seen.get(key);
+    if (!set) seen.set(key, (set = loadUnitSet(dirs)));
+    return set;
+  };
+}
+
 /**
  * Loads a stack and the units it takes, with every rule: each manifest, across manifests, and between
  * the stack's settings and its units (names, DNS suffixes, capacity, mail, print, prices, approvals).
  * `settings`, when given, is the value the Pulumi engine holds (see loadStack). The rules see the
- * manifests as written; the units returned are as the stack serves them (unitForStack).
+ * manifests as written; the units returned are as the stack serves them (unitForStack). `loadSet`
+ * reads the manifests (cachedUnitSets() to share one read between stacks).
  */
-export function loadProject(root: string, stackName: string, settings?: unknown): LoadedProject {
+export function loadProject(
+  root: string,
+  stackName: string,
+  settings?: unknown,
+  loadSet: UnitSetLoader = loadUnitSet,
+): LoadedProject {
   const { stack, diagnostics } = loadStack(root, stackName, settings);
   if (!stack) return { units: [], notTaken: [], files: [], diagnostics: sortDiagnostics(diagnostics) };
   const dirs = stack.settings.units.directories.map((d) => displayPath(join(root, d)));
-  const loaded = loadUnitSet(dirs);
+  const loaded = loadSet(dirs);
   const findings = selectUnits(stack, loaded.units);
   const selected: LoadedUnit[] = [];
   const notTaken: NotTaken[] = [];
