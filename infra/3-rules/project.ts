@@ -80,25 +80,44 @@ export function loadProject(
 ): LoadedProject {
   const { stack, diagnostics } = loadStack(root, stackName, settings);
   if (!stack) return { units: [], notTaken: [], files: [], diagnostics: sortDiagnostics(diagnostics) };
-  const dirs = stack.settings.units.directories.map((d) => displayPath(join(root, d)));
-  const loaded = loadSet(dirs);
-  const findings = selectUnits(stack, loaded.units);
+  const loaded = loadSet(stackDirectories(root, stack));
+  const project = takeUnits(stack, loaded.units);
+  return {
+    ...project,
+    files: loaded.files,
+    diagnostics: sortDiagnostics([...diagnostics, ...loaded.diagnostics, ...project.diagnostics]),
+  };
+}
+
+/** The stack's unit directories, as the loader names them. */
+export function stackDirectories(root: string, stack: LoadedStack): string[] {
+  return stack.settings.units.directories.map((d) => displayPath(join(root, d)));
+}
+
+/**
+ * The units a stack takes of the valid manifests of its directories, and every rule between the stack
+ * and them (not the rules within and across manifests: loadUnitSet ran those). `muni new-unit` runs it
+ * with the unit being written among them.
+ */
+export function takeUnits(
+  stack: LoadedStack,
+  units: readonly LoadedUnit[],
+): Pick<Required<LoadedProject>, "stack" | "units" | "notTaken" | "diagnostics"> {
+  const findings = selectUnits(stack, units);
   const selected: LoadedUnit[] = [];
   const notTaken: NotTaken[] = [];
-  for (const u of loaded.units) {
+  for (const u of units) {
     const s = selection(stack.settings, u.unit);
     if (s.taken) selected.push(u);
     else notTaken.push({ file: u.file, unit: u.unit, reason: s.reason });
   }
   findings.push(...runStackChecks({ stack, units: selected, locate: locator(sourcesOf(stack, selected)) }));
   findings.push(...rewriteFindings(stack, selected));
-  diagnostics.push(...loaded.diagnostics, ...locate(findings, stack, selected));
   return {
     stack,
     units: selected.map((u) => ({ ...u, unit: unitForStack(u.unit, stack.settings) })),
     notTaken,
-    files: loaded.files,
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(locate(findings, stack, selected)),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ObjectChange, PlanDiff, UnitDiff } from "./diff";
+import type { ObjectChange, UnitDiff } from "./diff";
 import {
   countObjects,
   diffCounts,
