@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { type Command, Option } from "commander";
-import { ledgerPath, readLedger } from "../2-manifest/ledger";
+import { type Ledger, ledgerPath, readLedger } from "../2-manifest/ledger";
 import { type LoadedStack, UnknownStackError } from "../2-manifest/stack";
 import type { LoadedUnit } from "../2-manifest/units";
 import { type LoadedProject, loadProject, type NotTaken } from "../3-rules/project";
@@ -53,9 +53,7 @@ export function runPlan(io: CliIO, opts: PlanOptions): number {
     stack: project.stack,
     units: project.units.map(({ file, unit }) => ({ file, unit })),
   };
-  const extra: Pick<PlanReport, "baseCommit" | "baseNote" | "guardFindings" | "notTaken" | "ledger"> = {
-    ledger: ledgerPreview(project.stack, project.units, opts.stack),
-  };
+  const extra: Pick<PlanReport, "baseCommit" | "baseNote" | "guardFindings" | "notTaken" | "ledger"> = {};
   let base: PlanSide | undefined;
   let loaded: BaseProject | undefined;
   if (opts.base !== undefined) {
@@ -72,6 +70,8 @@ export function runPlan(io: CliIO, opts: PlanOptions): number {
         units: loaded.project.units.map(({ file, unit }) => ({ file, unit })),
       };
   }
+  const ledger = ledgerPreview(project.stack, project.units, loaded && (loaded.ledger ?? { units: {} }));
+  if (ledger) extra.ledger = ledger;
   const notTaken = notTakenUnits(
     project.notTaken,
     opts.base !== undefined ? loaded?.project : undefined,
@@ -157,19 +157,22 @@ function notTakenUnits(
   });
 }
 
-/** The ledger this change leads to (`muni ledger --write`), against the committed one. */
+/**
+ * The ledger this change leads to (`muni ledger --write`): what it records against the ledger at the base
+ * (without a base, against the committed one), and whether the committed ledger already says so.
+ */
 function ledgerPreview(
   stack: LoadedStack,
   units: readonly LoadedUnit[],
-  name: string,
+  base: Pick<Ledger, "units"> | undefined,
 ): LedgerPreview | undefined {
-  const { ledger: before } = readLedger(ledgerPath(stack.file, stack.name));
-  if (!before) return undefined; // an unreadable ledger: validate and the ledger command report it
-  const after = nextLedger(before, units, stack.settings);
+  const { ledger: committed } = readLedger(ledgerPath(stack.file, stack.name));
+  if (!committed) return undefined; // an unreadable ledger: validate and the ledger command report it
+  const after = nextLedger(committed, units, stack.settings);
   return {
     file: after.file,
-    changes: ledgerChanges(before, after),
-    upToDate: before.exists && ledgerText(before, stack.name) === ledgerText(after, stack.name),
+    changes: ledgerChanges(base ? { ...committed, units: base.units } : committed, after),
+    upToDate: committed.exists && ledgerText(committed, stack.name) === ledgerText(after, stack.name),
     fix: LEDGER_FIX,
   };
 }
