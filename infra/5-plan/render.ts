@@ -68,7 +68,7 @@ export function resourceWarnings(stack: string, resources: number): string[] {
   return resources > RESOURCE_WARNING_THRESHOLD
     ? [
         `stack ${stack} would hold ${resources} Pulumi resources, over ${RESOURCE_WARNING_THRESHOLD}: ` +
-          "previews and updates slow down and one failure blocks every unit; split the units across stacks (settings units.ids or units.labels)",
+          "previews and updates slow down and one failure blocks every unit; split the units across stacks (settings units.ids, units.waves or units.labels)",
       ]
     : [];
 }
