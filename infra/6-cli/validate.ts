@@ -43,13 +43,14 @@ export function runValidate(io: CliIO, paths: string[], opts: ValidateOptions): 
     io.out(JSON.stringify({ valid, ...result }, null, 2));
     return valid ? EXIT.ok : EXIT.invalid;
   }
+  // Manifests outside every stack's directories (fixtures, drafts) are checked on their own, silently so.
   const checked = checkedText(result.stacks);
   if (valid) {
     const n = result.files.length;
     io.out(
       paint(io, "green", `${n} manifest${n === 1 ? "" : "s"} valid: ${result.units.join(", ") || "(none)"}`),
     );
-    io.out(checked);
+    if (checked) io.out(checked);
   } else {
     printDiagnostics(io, result.diagnostics);
     const files = new Set(result.diagnostics.map((d) => d.file)).size;
@@ -58,7 +59,7 @@ export function runValidate(io: CliIO, paths: string[], opts: ValidateOptions): 
       paint(
         io,
         "red",
-        `${n} problem${n === 1 ? "" : "s"} in ${files} of ${result.files.length} file${result.files.length === 1 ? "" : "s"}; ${checked}`,
+        `${n} problem${n === 1 ? "" : "s"} in ${files} of ${result.files.length} file${result.files.length === 1 ? "" : "s"}${checked ? `; ${checked}` : ""}`,
       ),
     );
   }
@@ -73,9 +74,9 @@ export function runValidate(io: CliIO, paths: string[], opts: ValidateOptions): 
   return valid ? EXIT.ok : EXIT.invalid;
 }
 
-/** `checked against stack lodz-prod (3 units: css, mpu, zzm), lodz-staging (...)`. */
+/** `checked against stack lodz-prod (3 units: css, mpu, zzm), lodz-staging (...)`; empty when no stack reads them. */
 function checkedText(stacks: ValidateResult["stacks"]): string {
-  if (stacks.length === 0) return "checked against no stack (no stack reads these manifests)";
+  if (stacks.length === 0) return "";
   const ids = (us: string[]) => (us.length > 10 ? `${us.slice(0, 10).join(", ")}, …` : us.join(", "));
   const one = (s: ValidateResult["stacks"][number]) =>
     `${s.stack} (${s.units.length} unit${s.units.length === 1 ? "" : "s"}${s.units.length ? `: ${ids(s.units)}` : ""})`;
