@@ -7,7 +7,7 @@
  * checkout on PATH, as the README's Quick start sets it): the clone gets no npm ci of its own.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { ensureBuilt, REPO } from "../helpers/built";
@@ -59,10 +59,19 @@ function workflowCommands(stack: string, base: string): string[] {
 
 beforeAll(() => ensureBuilt());
 
+/** The scratch directories (bare origin, clones), removed after the walk. */
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const scratchDir = () => {
+  const d = tempDir(`muni-walk-${process.pid}-`);
+  scratch.push(d);
+  return d;
+};
+
 describe("the newcomer's walk: from muni new-unit to lodz-prod, with only the README", () => {
   it("GIVEN a scratch clone WHEN MOPS is onboarded as the README says, CI runs its checks and the PR is merged THEN lodz-prod's plan and ledger hold MOPS", () => {
     // GIVEN: "GitHub" (a bare repository whose main is this checkout's commit) and the newcomer's clone
-    const dir = tempDir("muni-walk-");
+    const dir = scratchDir();
     const origin = join(dir, "origin.git");
     const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim();
     execFileSync("git", ["init", "-q", "--bare", "-b", "main", origin]);
@@ -139,7 +148,7 @@ describe("the newcomer's walk: from muni new-unit to lodz-prod, with only the RE
   });
 
   it("GIVEN the same change without `muni ledger --write` WHEN CI checks the ledgers THEN it fails and prints the exact command", () => {
-    const dir = tempDir("muni-walk-");
+    const dir = scratchDir();
     const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim();
     execFileSync("git", ["init", "-q", "--bare", "-b", "main", join(dir, "origin.git")]);
     execFileSync("git", ["push", "-q", join(dir, "origin.git"), `${head}:refs/heads/main`], { cwd: REPO });
