@@ -12,3 +12,4 @@ export * from "./secrets";
 export * from "./mail-tenant";
 export * from "./tenancy";
 export * from "./net";
+export * from "./stack-names";

@@ -289,6 +289,15 @@ export interface StackSettings {
     mail: [string, ...string[]];
   };
   /**
+   * Names of a stack that must not serve production's (staging): every site host name and mail domain of the units that ends in a key is served under the key's value instead (the longest matching key wins), e.g. bip.mpu.lodz.pl → bip.mpu.staging.lodz.pl. Manifests keep production's names and are checked against dnsSuffixes as written. Default: {} (names as in the manifests).
+   */
+  dnsRewrite: {
+    /**
+     * The suffix this stack uses instead.
+     */
+    [k: string]: string | undefined;
+  };
+  /**
    * Central capacity of the cluster for units: the sum of unit quotas must fit it, times the over-commit factor.
    */
   capacity: {
@@ -563,7 +572,7 @@ export interface StackSettings {
     apiServerNetworks: string[];
   };
   /**
-   * Which units the stack takes: the manifests in directories, narrowed by ids and labels.
+   * Which units the stack takes (validates against its settings, reports, records in its ledger and, in its live waves, provisions): the manifests in directories that match any of its rules, by id, by onboarding wave or by labels. With no rule, every manifest in directories.
    */
   units: {
     /**
@@ -575,13 +584,21 @@ export interface StackSettings {
      */
     directories: [string, ...string[]];
     /**
-     * Only these unit ids (unset: all).
+     * Units taken by id, whatever their wave or labels; their order is also the order of the reports' rows (Lp.), listed units first. Unset: no unit is taken by id.
      *
      * Items: A unit id.
      */
     ids?: string[];
     /**
-     * Only units whose labels include all of these (unset: all).
+     * Units taken by onboarding wave (lifecycle.wave): a new unit of one of these waves is taken as soon as its manifest is merged. lifecycle.liveWaves then says which of the taken units are provisioned. Unset: no unit is taken by wave.
+     *
+     * @minItems 1
+     *
+     * Items: A wave number (as lifecycle.wave of a unit).
+     */
+    waves?: [number, ...number[]];
+    /**
+     * Units taken by labels: a unit whose labels include all of these. Unset: no unit is taken by labels.
      */
     labels?: {
       /**

@@ -3,6 +3,7 @@ import {
   LABEL,
   serviceUseLabels,
   UNIT_NAMESPACE_LABEL,
+  stackDnsName,
   ZONES_ANNOTATION,
   zonesOf,
 } from "../1-model";
@@ -45,7 +46,11 @@ export function buildNamespace(ctx: BuildContext): Desired[] {
           annotations: {
             [ANNOTATION.name]: unit.name,
             [ANNOTATION.shortName]: unit.shortName,
-            [ZONES_ANNOTATION]: zonesOf(unit.id, ctx.settings).zones.join(","),
+            // The zones as this stack serves them (a staging stack renames them: dnsRewrite), so the admission
+            // policies admit the host names the unit's own objects carry on this stack.
+            [ZONES_ANNOTATION]: zonesOf(unit.id, ctx.settings)
+              .zones.map((z) => stackDnsName(z, ctx.settings))
+              .join(","),
           },
         },
       },

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { formatDiagnostic } from "../2-manifest/diagnostics";
+import { type Ledger, ledgerPath, readLedger } from "../2-manifest/ledger";
 import { loadStack, UnknownStackError } from "../2-manifest/stack";
 import { type LoadedProject, loadProject } from "../3-rules/project";
 import type { YamlSource } from "../2-manifest/yaml-source";
@@ -18,6 +19,8 @@ export interface BaseProject {
   commit: string;
   /** The validated project at that commit; undefined when the stack did not exist there (everything is new). */
   project?: Required<Pick<LoadedProject, "stack">> & LoadedProject;
+  /** The stack's ledger at that commit (empty when it had none): what the change's ledger is compared with. */
+  ledger?: Pick<Ledger, "units">;
 }
 
 /**
@@ -69,10 +72,12 @@ export function loadBaseProject(root: string, stack: string, ref: string): BaseP
       file: rename(u.file),
       source: renamedSource(u.source, rename),
     }));
+    const { ledger } = readLedger(ledgerPath(project.stack.file, stack));
     return {
       ref,
       commit,
       project: { ...project, stack: { ...project.stack, file: rename(project.stack.file) }, units: renamed },
+      ...(ledger ? { ledger: { units: ledger.units } } : {}),
     };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -58,6 +58,7 @@ export function diffPlans(base: PlannedStack | undefined, head: PlannedStack, re
 
 /** The shared platform's change; undefined when it has no object at the head and none changed. */
 export function diffPlatform(base: PlannedObject[] | undefined, head: PlannedObject[]): UnitDiff | undefined {
+  if (head.length === 0 && !base?.length) return undefined;
   const platform = diffUnit("(platform)", base ? asUnit(base) : undefined, asUnit(head));
   return platform.status !== "unchanged" || platform.unchanged ? platform : undefined;
 }
@@ -97,12 +98,15 @@ export function diffUnit(id: string, b: PlannedUnit | undefined, a: PlannedUnit 
       });
   }
   const removed = [...old.values()].map(objectRef);
+  // A unit that appears or goes is never "unchanged", even with no object (taken, not provisioned); nor
+  // is one whose lifecycle moves.
+  const moved = b && a && (b.state !== a.state || b.wave !== a.wave || b.provisioned !== a.provisioned);
   const status: UnitStatus =
-    added.length && !removed.length && !changed.length && !unchanged
+    (added.length || !b) && !removed.length && !changed.length && !unchanged
       ? "added"
-      : removed.length && !added.length && !changed.length && !unchanged
+      : (removed.length || !a) && !added.length && !changed.length && !unchanged
         ? "removed"
-        : added.length || removed.length || changed.length
+        : added.length || removed.length || changed.length || moved
           ? "changed"
           : "unchanged";
   return {

@@ -1,4 +1,4 @@
-import type { ObjectChange, PlanDiff, UnitDiff } from "./diff";
+import type { ObjectChange, UnitDiff } from "./diff";
 import {
   countObjects,
   diffCounts,
@@ -9,21 +9,8 @@ import {
   quotaText,
   quotaTotals,
 } from "./summary";
-import type { ObjectRef, PlanSummary, PlannedUnit } from "./types";
-
-export interface PlanReport {
-  /** The plan's summary (planSummary(planProject(...)), or what the streaming plan kept). */
-  plan: PlanSummary;
-  diff?: PlanDiff;
-  /** The commit the base ref named. */
-  baseCommit?: string;
-  /** Set when the stack did not exist at the base. */
-  baseNote?: string;
-  /** Where the manifests were written. */
-  outDir?: string;
-  /** Findings of the lifecycle guards on the change from base to head. */
-  guardFindings?: string[];
-}
+import type { ObjectRef, PlannedUnit } from "./types";
+import { type LedgerPreview, notProvisionedText, type PlanReport } from "./report";
 
 /** GitHub refuses comments over 65,536 characters; the Markdown plan stops short of that. */
 export const MARKDOWN_LIMIT = 60_000;
@@ -35,8 +22,8 @@ function headline(r: PlanReport): string {
   return `${plural(p.units.length, "unit")}, ${provisioned} provisioned, ${plural(countObjects(p), "Kubernetes object")}, ${plural(secrets, "generated secret")}, ${plural(p.resources, "Pulumi resource")}`;
 }
 
-function unitState(u: Pick<PlannedUnit, "state" | "wave" | "provisioned">): string {
-  return `${u.state}, wave ${u.wave}${u.provisioned ? "" : ": not provisioned"}`;
+function unitState(u: Pick<PlannedUnit, "state" | "wave" | "provisioned" | "notProvisioned">): string {
+  return `${u.state}, wave ${u.wave}${u.provisioned ? "" : `: ${notProvisionedText(u.notProvisioned)}`}`;
 }
 
 function objectLine(sign: string, o: ObjectRef): string {
@@ -75,7 +62,11 @@ function unitDiffTitle(u: UnitDiff): string {
         : !u.before
           ? ", new"
           : "";
-  return `${u.id} (${u.status}${state}): ${parts.join(", ") || "no object changes"}`;
+  const none =
+    u.after && !u.after.provisioned
+      ? `taken, ${notProvisionedText(u.after.notProvisioned)}`
+      : "no object changes";
+  return `${u.id} (${u.status}${state}): ${parts.join(", ") || none}`;
 }
 
 /** The plan as plain text for a terminal. */
@@ -103,7 +94,25 @@ export function planText(r: PlanReport): string {
     );
   out.push("", `Total quota of provisioned units: ${quotaText(quotaTotals(p))}`);
   if (r.diff) out.push("", ...diffText(r));
+  if (r.notTaken?.length) {
+    out.push("", `Not taken by stack ${p.stack}:`);
+    for (const n of r.notTaken)
+      out.push(`  ${n.id} (${n.file}${n.change ? `, ${n.change}` : ""}): ${n.reason}`);
+  }
+  const ledger = r.ledger ? ledgerLines(r.ledger) : [];
+  if (ledger.length) out.push("", ...ledger);
   return out.join("\n");
+}
+
+/** What the ledger would record, and whether it is recorded. */
+function ledgerLines(l: LedgerPreview): string[] {
+  if (!l.changes.length)
+    return l.upToDate ? [] : [`Ledger ${l.file}: not up to date: run ${l.fix} and commit it`];
+  return [
+    `Ledger ${l.file} records:`,
+    ...l.changes.map((c) => `  ${c}`),
+    l.upToDate ? "  (recorded in this change)" : `  not recorded yet: run ${l.fix} and commit it`,
+  ];
 }
 
 function diffText(r: PlanReport): string[] {
@@ -140,6 +149,17 @@ export function planMarkdown(r: PlanReport): string {
   ];
   for (const w of p.warnings) out.push(`> [!WARNING]`, `> ${w}`, "");
   if (r.diff) out.push(...diffMarkdown(r));
+  if (r.notTaken?.length) {
+    out.push(
+      `#### Not taken by stack ${code(p.stack)}`,
+      "",
+      "| Unit | Manifest | Change | Why the stack does not take it |",
+      "|---|---|---|---|",
+      ...r.notTaken.map((n) => `| ${code(n.id)} | ${code(n.file)} | ${n.change ?? ""} | ${cell(n.reason)} |`),
+      "",
+    );
+  }
+  if (r.ledger) out.push(...ledgerMarkdown(r.ledger));
   out.push(
     "#### Units",
     "",
@@ -173,7 +193,14 @@ function diffMarkdown(r: PlanReport): string[] {
   if (r.baseNote) out.push(`_${r.baseNote}_`, "");
   for (const g of r.guardFindings ?? []) out.push(`> [!CAUTION]`, `> ${cell(g)}`, "");
   const changed = d.units.filter((u) => u.status !== "unchanged");
-  if (changed.length === 0) return [...out, "No unit changes.", ""];
+  if (changed.length === 0)
+    return [
+      ...out,
+      r.notTaken?.some((n) => n.change)
+        ? `No unit changes in stack ${code(r.plan.stack)}: it does not take the units this change adds or edits (below).`
+        : "No unit changes.",
+      "",
+    ];
   out.push("| Unit | Change | Add | Change | Remove |", "|---|---|---|---|---|");
   for (const u of changed)
     out.push(
@@ -193,6 +220,24 @@ function diffMarkdown(r: PlanReport): string[] {
     );
   }
   return out;
+}
+
+function ledgerMarkdown(l: LedgerPreview): string[] {
+  const head = `#### Ledger ${code(l.file)}`;
+  if (!l.changes.length)
+    return l.upToDate ? [] : [head, "", `Not up to date: run ${code(l.fix)} and commit it.`, ""];
+  return [
+    head,
+    "",
+    "This change records:",
+    "",
+    ...l.changes.map((c) => `- ${cell(c)}`),
+    "",
+    l.upToDate
+      ? "Recorded in this pull request."
+      : `> [!IMPORTANT]\n> Not recorded yet: run ${code(l.fix)} and commit the ledger (CI's ledger check fails until then).`,
+    "",
+  ];
 }
 
 /** `diff` highlighting colours lines by their first character: + green, - red, ! orange. */
@@ -226,88 +271,4 @@ function fitMarkdown(head: string[], rows: string[], footer: string[]): string {
   if (text.length > MARKDOWN_LIMIT)
     text = `${text.slice(0, MARKDOWN_LIMIT - 120)}\n\n_… plan cut at ${MARKDOWN_LIMIT} characters: see the plan artifact of this workflow run._\n`;
   return text;
-}
-
-/** The plan as a JSON value: summaries, object names and, with a base, every change down to the field. */
-export function planJsonValue(r: PlanReport): Record<string, unknown> {
-  const p = r.plan;
-  const ref = (o: ObjectRef) => ({
-    resource: o.resource,
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    namespace: o.namespace ?? null,
-    name: o.name,
-    service: o.service,
-    dataBearing: o.dataBearing,
-    redacted: o.redacted.length > 0,
-  });
-  const units = p.units.map(({ objects, ...u }) => ({ ...u, objects: objects.map(ref) }));
-  const diff = r.diff && {
-    base: r.diff.base,
-    commit: r.baseCommit ?? null,
-    note: r.baseNote ?? null,
-    totals: r.diff.totals,
-    guardFindings: r.guardFindings ?? [],
-    units: r.diff.units.map((u) => ({
-      id: u.id,
-      status: u.status,
-      stateBefore: u.before?.state ?? null,
-      stateAfter: u.after?.state ?? null,
-      added: u.added.map(ref),
-      changed: u.changed.map((c) => ({ ...ref(c.after), replace: c.replace, fields: c.fields })),
-      removed: u.removed.map(ref),
-      unchanged: u.unchanged,
-    })),
-  };
-  return {
-    stack: p.stack,
-    file: p.file,
-    resources: p.resources,
-    warnings: p.warnings,
-    outDir: r.outDir ?? null,
-    totals: { quota: quotaTotals(p), objects: countObjects(p) },
-    units,
-    platform: p.platform.map(ref),
-    ...(diff ? { diff } : {}),
-  };
-}
-
-/** The plan as JSON (`--format json`), indented for reading. */
-export function planJson(r: PlanReport): string {
-  return JSON.stringify(planJsonValue(r), null, 2);
-}
-
-/**
- * The same JSON value, compact, handed out in pieces (one per unit and per changed unit) so a plan of
- * thousands of units is written without one giant string: JSON.parse of the pieces joined equals
- * JSON.parse(planJson(r)).
- */
-export function* planJsonPieces(r: PlanReport): Generator<string> {
-  const value = planJsonValue(r);
-  let first = true;
-  for (const [k, v] of Object.entries(value)) {
-    yield `${first ? "{" : ","}${JSON.stringify(k)}:`;
-    first = false;
-    if (k === "diff") yield* objectPieces(v as Record<string, unknown>, "units");
-    else if (Array.isArray(v)) yield* arrayPieces(v);
-    else yield JSON.stringify(v);
-  }
-  yield "}";
-}
-
-function* objectPieces(value: Record<string, unknown>, big: string): Generator<string> {
-  let first = true;
-  for (const [k, v] of Object.entries(value)) {
-    yield `${first ? "{" : ","}${JSON.stringify(k)}:`;
-    first = false;
-    if (k === big && Array.isArray(v)) yield* arrayPieces(v);
-    else yield JSON.stringify(v);
-  }
-  yield first ? "{}" : "}";
-}
-
-function* arrayPieces(values: unknown[]): Generator<string> {
-  if (values.length === 0) return yield "[]";
-  for (let i = 0; i < values.length; i++) yield `${i === 0 ? "[" : ","}${JSON.stringify(values[i])}`;
-  yield "]";
 }

@@ -16,15 +16,9 @@ export {
 } from "./diff";
 export { loadBaseProject, BaseError, type BaseProject } from "./base";
 export { writePlan, PlanWriter, unitYaml, PLAN_MARKER, PlanDirError } from "./write";
-export {
-  planText,
-  planMarkdown,
-  planJson,
-  planJsonValue,
-  planJsonPieces,
-  MARKDOWN_LIMIT,
-  type PlanReport,
-} from "./format";
+export { planText, planMarkdown, MARKDOWN_LIMIT } from "./format";
+export { planJson, planJsonValue, planJsonPieces } from "./json";
+export { notProvisionedText, type PlanReport, type NotTakenUnit, type LedgerPreview } from "./report";
 export { PLAN_GUARDS, runPlanGuards, type PlanGuard } from "./guards";
 export { toYaml } from "./yaml";
-export { nextLedger, ledgerText, writeLedger } from "./ledger";
+export { nextLedger, ledgerText, writeLedger, ledgerChanges } from "./ledger";

@@ -49,3 +49,20 @@ export function ledgerText(ledger: Ledger, stackName: string): string {
 export function writeLedger(ledger: Ledger, stackName: string): void {
   writeFileSync(ledger.file, ledgerText(ledger, stackName));
 }
+
+/** One line per unit whose entry changes from `before` to `after`: new, state/wave/provisioning changed, dropped. */
+export function ledgerChanges(before: Ledger, after: Ledger): string[] {
+  const out: string[] = [];
+  const prov = (p: boolean) => (p ? "provisioned" : "not provisioned");
+  for (const [id, a] of Object.entries(after.units)) {
+    const b = before.units[id];
+    if (!b) out.push(`${id}: new, ${a.state}, wave ${a.wave}, ${prov(a.provisioned)}`);
+    else if (b.state !== a.state || b.wave !== a.wave || b.provisioned !== a.provisioned || b.file !== a.file)
+      out.push(
+        `${id}: ${b.state} → ${a.state}, wave ${b.wave} → ${a.wave}, ${prov(b.provisioned)} → ${prov(a.provisioned)}`,
+      );
+  }
+  for (const id of Object.keys(before.units))
+    if (!after.units[id]) out.push(`${id}: dropped (only ever planned, manifest gone)`);
+  return out;
+}

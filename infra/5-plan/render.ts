@@ -2,7 +2,7 @@ import {
   cupsName,
   effectiveQuota,
   namespaceOf,
-  shouldProvision,
+  notProvisionedReason,
   type StackSettings,
   type Unit,
 } from "../1-model";
@@ -68,7 +68,7 @@ export function resourceWarnings(stack: string, resources: number): string[] {
   return resources > RESOURCE_WARNING_THRESHOLD
     ? [
         `stack ${stack} would hold ${resources} Pulumi resources, over ${RESOURCE_WARNING_THRESHOLD}: ` +
-          "previews and updates slow down and one failure blocks every unit; split the units across stacks (settings units.ids or units.labels)",
+          "previews and updates slow down and one failure blocks every unit; split the units across stacks (settings units.ids, units.waves or units.labels)",
       ]
     : [];
 }
@@ -76,7 +76,8 @@ export function resourceWarnings(stack: string, resources: number): string[] {
 /** One unit's part of the plan. */
 export function planUnit(loaded: Pick<LoadedUnit, "file" | "unit">, settings: StackSettings): PlannedUnit {
   const { unit } = loaded;
-  const provisioned = shouldProvision(unit, settings);
+  const why = notProvisionedReason(unit, settings);
+  const provisioned = why === undefined;
   const recorder = new RecordingSecrets();
   const desired = provisioned ? renderUnit(unit, settings, recorder) : [];
   const probe = desired.some((d) => d.usesSecrets) ? probeRender(loaded, settings) : undefined;
@@ -89,6 +90,7 @@ export function planUnit(loaded: Pick<LoadedUnit, "file" | "unit">, settings: St
     state: unit.lifecycle.state,
     wave: unit.lifecycle.wave,
     provisioned,
+    ...(why === undefined ? {} : { notProvisioned: why }),
     namespace: namespaceOf(unit, settings),
     objects,
     secrets: [...recorder.requests.keys()],

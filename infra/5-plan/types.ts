@@ -29,6 +29,8 @@ export interface PlannedUnit {
   wave: number;
   /** Whether the stack provisions the unit's objects now (1-model shouldProvision). */
   provisioned: boolean;
+  /** Why the stack takes the unit but provisions nothing of it (1-model notProvisionedReason); absent when provisioned. */
+  notProvisioned?: string;
   namespace: string;
   objects: PlannedObject[];
   /** Ids of generated secrets (@pulumi/random resources) the unit's objects need. */

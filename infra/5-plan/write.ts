@@ -10,7 +10,8 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { type PlanReport, planJsonPieces } from "./format";
+import { planJsonPieces } from "./json";
+import type { PlanReport } from "./report";
 import { type PlannedObject, type PlannedStack, type PlannedUnit, planSummary } from "./types";
 import { toYaml } from "./yaml";
 

@@ -1,14 +1,14 @@
-import { formatBytes } from "../1-model";
 import { CAPACITY_RESOURCES, type CapacityReport, type CapacityResource } from "./capacity";
 import { type Lang, TEXT } from "./i18n";
 import { formatNumber } from "./money";
+import { formatSize } from "./sizes";
 import { escapeXml } from "./xml";
 
 /** Colour-blind-safe palette (Okabe–Ito), cycled over units. */
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
 
 const W = 760;
-const LABEL_W = 150;
+const LABEL_W = 170;
 const BAR_H = 26;
 const ROW_H = 44;
 const TOP = 40;
@@ -26,13 +26,17 @@ export function capacityChart(c: CapacityReport, lang: Lang): string {
   const plotW = W - LABEL_W - 20;
   const x = (s: number) => LABEL_W + (s / maxShare) * plotW;
   const label: Record<CapacityResource, string> = {
-    cpuMillis: t.cpu,
-    memoryBytes: t.memory,
-    storageBytes: t.storage,
-    vms: t.vms,
+    cpuMillis: t.chartLabels.cpu,
+    memoryBytes: t.chartLabels.memory,
+    storageBytes: t.chartLabels.storage,
+    vms: t.chartLabels.vms,
   };
   const show = (r: CapacityResource, v: number) =>
-    r === "cpuMillis" ? `${formatNumber(v / 1000, lang, 3)} vCPU` : r === "vms" ? String(v) : formatBytes(v);
+    r === "cpuMillis"
+      ? `${formatNumber(v / 1000, lang, 3)} vCPU`
+      : r === "vms"
+        ? String(v)
+        : formatSize(v, lang);
   const legendRows = Math.ceil(units.length / 4);
   const H = TOP + CAPACITY_RESOURCES.length * ROW_H + 30 + legendRows * 20 + 10;
   const out: string[] = [];

@@ -6,8 +6,22 @@
  * `resourcePreEvent.metadata` = StepEventMetadata `{op, urn, type, old, new, keys, diffs, detailedDiff}`).
  */
 
+import { parsePropertyPath, valueAt } from "./property-path";
+
 /** Ops that change nothing on the cluster. */
 const QUIET_OPS = new Set(["same", "refresh", "read", "discard", "discard-replaced"]);
+
+/** One property that differs between the cluster and the program. */
+export interface DriftedField {
+  /** Pulumi's property path, e.g. `spec.hard["requests.cpu"]`, `subjects[1]`. */
+  path: string;
+  /** `update`, `add`, `delete`, or one of them with `-replace`. */
+  kind: string;
+  /** The value on the cluster (the refreshed state); absent where the cluster has none. */
+  live?: unknown;
+  /** The value the program sets back (its inputs); absent where the program has none. */
+  desired?: unknown;
+}
 
 export interface DriftedResource {
   op: string;
@@ -15,8 +29,10 @@ export interface DriftedResource {
   /** The resource's own type token, e.g. `kubernetes:core/v1:ResourceQuota`. */
   type: string;
   name: string;
-  /** Properties that differ: detailed diff paths with their kind (`update`, `add`, `delete`, `...Replace`), or diff reasons. */
-  fields: Array<{ path: string; kind: string }>;
+  /** Properties that differ: detailed diff paths with their values on both sides, or diff reasons. */
+  fields: DriftedField[];
+  /** What the change means, in words: who was added to or removed from a RoleBinding. */
+  notes: string[];
 }
 
 export interface UnitDrift {
@@ -40,12 +56,21 @@ export class DriftInputError extends Error {
   override name = "DriftInputError";
 }
 
+/** A resource's state in a step: what the program gave (inputs) and what the provider read (outputs). */
+interface State {
+  inputs?: Record<string, unknown> | null;
+  outputs?: Record<string, unknown> | null;
+}
+
 interface Step {
   op: string;
   urn: string;
   diffReasons?: string[];
   replaceReasons?: string[];
-  detailedDiff?: Record<string, { kind?: string }> | null;
+  /** The digest says `kind`, engine events `diffKind`; `inputDiff`: old inputs against new, not old state. */
+  detailedDiff?: Record<string, { kind?: string; diffKind?: string; inputDiff?: boolean }> | null;
+  oldState?: State | null;
+  newState?: State | null;
 }
 
 /** Parses either form of preview JSON into steps and error diagnostics. */
@@ -95,7 +120,16 @@ function fromEvents(text: string): { steps: Step[]; errors: string[] } {
     }
     const meta = ev.resourcePreEvent?.metadata ?? ev.resOutputsEvent?.metadata;
     if (meta) {
-      const s = step({ ...meta, diffReasons: meta.diffs, replaceReasons: meta.keys }, `line ${i + 1}`);
+      const s = step(
+        {
+          ...meta,
+          diffReasons: meta.diffs,
+          replaceReasons: meta.keys,
+          oldState: meta.old,
+          newState: meta.new,
+        },
+        `line ${i + 1}`,
+      );
       byUrn.set(s.urn, s);
     }
     if (ev.diagnosticEvent?.severity === "error")
@@ -151,15 +185,16 @@ export function driftReport(text: string, knownUnits: readonly string[] = []): D
   for (const { s, u } of parsed) {
     if (QUIET_OPS.has(s.op)) continue;
     const unit = unitOf(u.types, u.name, ids);
-    const fields =
+    const fields: DriftedField[] =
       s.detailedDiff && Object.keys(s.detailedDiff).length
-        ? Object.entries(s.detailedDiff).map(([path, d]) => ({ path, kind: d?.kind ?? "update" }))
+        ? Object.entries(s.detailedDiff).map(([path, d]) => fieldOf(s, path, d))
         : [
-            ...(s.diffReasons ?? []).map((p) => ({ path: p, kind: "update" })),
-            ...(s.replaceReasons ?? []).map((p) => ({ path: p, kind: "replace" })),
+            ...(s.diffReasons ?? []).map((p) => fieldOf(s, p, { kind: "update" })),
+            ...(s.replaceReasons ?? []).map((p) => fieldOf(s, p, { kind: "replace" })),
           ];
+    const type = u.types.at(-1)!;
     const list = units.get(unit) ?? [];
-    list.push({ op: s.op, urn: s.urn, type: u.types.at(-1)!, name: u.name, fields });
+    list.push({ op: s.op, urn: s.urn, type, name: u.name, fields, notes: notesOf(type, s) });
     units.set(unit, list);
   }
   const stack = parsed[0]?.u.stack;
@@ -171,6 +206,58 @@ export function driftReport(text: string, knownUnits: readonly string[] = []): D
       .sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0)),
     errors,
   };
+}
+
+/** A differing property with its value on the cluster (old state) and in the program (new inputs). */
+function fieldOf(
+  s: Step,
+  path: string,
+  d: { kind?: string; diffKind?: string; inputDiff?: boolean },
+): DriftedField {
+  const segments = parsePropertyPath(path);
+  const live =
+    segments &&
+    valueAt(d.inputDiff ? s.oldState?.inputs : (s.oldState?.outputs ?? s.oldState?.inputs), segments);
+  const desired = segments && valueAt(s.newState?.inputs ?? s.newState?.outputs, segments);
+  return {
+    path,
+    kind: d.kind ?? d.diffKind ?? "update",
+    ...(live?.found ? { live: live.value } : {}),
+    ...(desired?.found ? { desired: desired.value } : {}),
+  };
+}
+
+/** Subjects of a RoleBinding's state, as `Kind name`. */
+function subjects(state: State | null | undefined, live: boolean): string[] {
+  const obj = live ? (state?.outputs ?? state?.inputs) : (state?.inputs ?? state?.outputs);
+  const list = (obj as { subjects?: Array<{ kind?: string; name?: string }> } | undefined)?.subjects ?? [];
+  return list.map((s) => `${s.kind ?? "?"} ${s.name ?? "?"}`);
+}
+
+/** Who was added on the cluster to a (Cluster)RoleBinding, or removed from it. */
+function notesOf(type: string, s: Step): string[] {
+  if (!/:(Cluster)?RoleBinding$/.test(type) || !s.oldState || !s.newState) return [];
+  const live = subjects(s.oldState, true);
+  const desired = subjects(s.newState, false);
+  return [
+    ...live.filter((x) => !desired.includes(x)).map((x) => `added on the cluster: ${x} (would be removed)`),
+    ...desired
+      .filter((x) => !live.includes(x))
+      .map((x) => `removed on the cluster: ${x} (would be added back)`),
+  ];
+}
+
+/** A value for one line: JSON, shortened; `(none)` for a side that has no value. */
+function shown(f: DriftedField, side: "live" | "desired"): string {
+  if (!(side in f)) return "(none)";
+  const json = JSON.stringify(f[side]) ?? "null";
+  return json.length > 120 ? `${json.slice(0, 119)}…` : json;
+}
+
+/** `spec.hard["requests.cpu"]: "24" on the cluster → "12" from the manifests`. */
+export function fieldText(f: DriftedField): string {
+  if (!("live" in f) && !("desired" in f)) return `${f.path} (${f.kind})`;
+  return `${f.path}: ${shown(f, "live")} on the cluster → ${shown(f, "desired")} from the manifests`;
 }
 
 /** What an op means for the live cluster, in words. */
@@ -188,17 +275,26 @@ function resourceLine(r: DriftedResource): string {
   return `${r.op} ${r.type} ${r.name}: ${OP_TEXT[r.op] ?? r.op}`;
 }
 
+/** The headline: how many drifted, or that the preview failed (then nothing can be said to match). */
+function headline(r: DriftReport): string {
+  const drifted = r.units.reduce((n, u) => n + u.resources.length, 0);
+  if (r.errors.length)
+    return `the preview failed (${r.errors.length} error${r.errors.length === 1 ? "" : "s"}): drift unknown; ${drifted ? `${drifted} drifted` : "none seen"} among the ${r.checked} resources checked before it stopped`;
+  return drifted
+    ? `${drifted} of ${r.checked} resources drifted in ${r.units.length} unit(s)`
+    : `none (${r.checked} resources checked)`;
+}
+
 export function driftText(r: DriftReport): string {
   const drifted = r.units.reduce((n, u) => n + u.resources.length, 0);
-  const out = [
-    `Drift of stack ${r.stack ?? "(unknown)"}: ${drifted ? `${drifted} of ${r.checked} resources drifted in ${r.units.length} unit(s)` : `none (${r.checked} resources checked)`}`,
-  ];
+  const out = [`Drift of stack ${r.stack ?? "(unknown)"}: ${headline(r)}`];
   for (const e of r.errors) out.push(`preview error: ${e}`);
   for (const u of r.units) {
     out.push(`${u.unit}: ${u.resources.length} drifted`);
     for (const res of u.resources) {
       out.push(`  ${resourceLine(res)}`);
-      for (const f of res.fields) out.push(`      ${f.path} (${f.kind})`);
+      for (const n of res.notes) out.push(`      ${n}`);
+      for (const f of res.fields) out.push(`      ${fieldText(f)}`);
     }
   }
   if (drifted)
@@ -216,18 +312,24 @@ export function driftMarkdown(r: DriftReport): string {
     "",
   ];
   out.push(
-    drifted
-      ? `**${drifted} of ${r.checked} resources drifted** in ${r.units.length} unit(s). Nothing was changed.`
-      : `No drift: ${r.checked} resources match the program.`,
+    r.errors.length
+      ? `**The preview failed: drift unknown.** ${drifted ? `${drifted} drifted` : "None seen"} among the ${r.checked} resources checked before it stopped. Nothing was changed.`
+      : drifted
+        ? `**${drifted} of ${r.checked} resources drifted** in ${r.units.length} unit(s). Nothing was changed.`
+        : `No drift: ${r.checked} resources match the program.`,
     "",
   );
   for (const e of r.errors) out.push("> [!CAUTION]", `> preview error: ${e.replace(/\n/g, " ")}`, "");
   if (drifted) {
-    out.push("| Unit | Resource | Type | Drift | Fields |", "|---|---|---|---|---|");
+    const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+    out.push(
+      "| Unit | Resource | Type | Drift | What differs (on the cluster → from the manifests) |",
+      "|---|---|---|---|---|",
+    );
     for (const u of r.units)
       for (const res of u.resources)
         out.push(
-          `| \`${u.unit}\` | \`${res.name}\` | \`${res.type}\` | ${OP_TEXT[res.op] ?? res.op} | ${res.fields.map((f) => `\`${f.path.replace(/\|/g, "\\|")}\``).join(", ")} |`,
+          `| \`${u.unit}\` | \`${res.name}\` | \`${res.type}\` | ${OP_TEXT[res.op] ?? res.op} | ${[...res.notes, ...res.fields.map(fieldText)].map(cell).join("<br>")} |`,
         );
   }
   return out.join("\n");

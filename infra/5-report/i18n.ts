@@ -43,35 +43,88 @@ export const STATE_LABELS: Record<Lang, Record<LifecycleState, string>> = {
   },
 };
 
-/** Every other piece of text the reports print. */
+/** Polish month names in the genitive, as a date is written ("2 marca 2026 r."). */
+const PL_MONTHS = [
+  "stycznia",
+  "lutego",
+  "marca",
+  "kwietnia",
+  "maja",
+  "czerwca",
+  "lipca",
+  "sierpnia",
+  "września",
+  "października",
+  "listopada",
+  "grudnia",
+];
+const EN_MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** `2026-03-02` → `2 marca 2026 r.` (pl) or `2 March 2026` (en). */
+export function longDate(iso: string, lang: Lang): string {
+  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
+  return lang === "pl" ? `${d} ${PL_MONTHS[m - 1]} ${y} r.` : `${d} ${EN_MONTHS[m - 1]} ${y}`;
+}
+
+/** Where a report comes from: the date it describes and the repository version it was made from. */
+export interface ReportMeta {
+  /** YYYY-MM-DD. */
+  date: string;
+  /** The git commit (abbreviated) of the configuration repository; undefined outside git. */
+  revision?: string;
+  /** Whether the manifests or stack files differ from that commit. */
+  dirty?: boolean;
+}
+
+/**
+ * Every other piece of text the reports print. Polish as an official of the city writes it: no tool
+ * jargon (an "environment", not a "stack"), sizes in GiB and TiB, `Lp.`, participles written together
+ * with "nie" ("niewliczana").
+ */
 export const TEXT = {
   pl: {
-    title: (stack: string) => `Usługi wspólne IT – raport stosu ${stack}`,
+    title: (stack: string) => `Usługi wspólne IT – zestawienie dla środowiska ${stack}`,
+    made: (m: ReportMeta) =>
+      `Stan na dzień ${longDate(m.date, "pl")} Sporządzono na podstawie ${m.revision ? `wersji ${m.revision} repozytorium konfiguracji${m.dirty ? " wraz ze zmianami jeszcze niezatwierdzonymi" : ""}` : "plików konfiguracji spoza repozytorium (wersja nieznana)"}.`,
     matrixTitle: "Załącznik nr 1 – wykaz jednostek i usług",
-    lp: "L.p.",
+    lp: "Lp.",
     unitName: "Nazwa jednostki",
     seat: "Adres siedziby",
-    state: "Stan",
+    state: "Status",
     yes: "tak",
     no: "nie",
-    capacityTitle: "Zasoby: limity jednostek i pojemność centralna",
+    capacityTitle: "Zasoby – limity jednostek na tle zasobów centralnych",
     unit: "Jednostka",
-    cpu: "CPU (vCPU)",
-    memory: "Pamięć",
-    storage: "Przestrzeń dyskowa",
+    cpu: "Limit vCPU",
+    memory: "Limit pamięci",
+    storage: "Limit przestrzeni dyskowej",
     vms: "Maszyny wirtualne",
-    mailboxes: "Skrzynki (użyte / limit)",
-    sites: "Strony",
+    mailboxes: "Skrzynki pocztowe (utworzone / limit)",
+    sites: "Strony internetowe",
     queues: "Kolejki wydruku",
-    allocated: "Razem przydzielone (jednostki udostępniane)",
-    capacity: "Pojemność centralna",
-    withOvercommit: (f: string) => `Pojemność z nadsubskrypcją ×${f}`,
-    usage: "Wykorzystanie pojemności",
-    notCounted: "nie wliczana",
-    chartTitle: "Limity jednostek na tle pojemności centralnej",
+    allocated: "Razem przydzielono jednostkom obsługiwanym",
+    capacity: "Zasoby centralne",
+    withOvercommit: (f: string) => `Zasoby centralne z nadprzydziałem ×${f}`,
+    usage: "Wykorzystanie zasobów centralnych",
+    notCounted: "niewliczana",
+    chartTitle: "Limity jednostek na tle zasobów centralnych",
+    chartLabels: { cpu: "vCPU", memory: "Pamięć", storage: "Przestrzeń dyskowa", vms: "Maszyny wirtualne" },
     chartDesc:
-      "Słupki skumulowane: udział limitu każdej jednostki w pojemności centralnej; linia ciągła = 100% pojemności, linia przerywana = pojemność z nadsubskrypcją.",
-    chargebackTitle: "Rozliczenie kosztów usług (miesięcznie, netto)",
+      "Słupki skumulowane: udział limitu każdej jednostki w zasobach centralnych; linia ciągła – 100% zasobów, linia przerywana – zasoby z nadprzydziałem.",
+    chargebackTitle: "Rozliczenie kosztów usług (miesięcznie, kwoty netto)",
     total: "Razem",
     net: "Netto",
     vat: (p: number) => `VAT ${p}%`,
@@ -80,9 +133,9 @@ export const TEXT = {
     service: "Usługa",
     item: "Pozycja",
     quantity: "Ilość",
-    unitPrice: "Cena jedn.",
+    unitPrice: "Cena jednostkowa",
     amount: "Kwota",
-    notCharged: "Nie rozliczane (nieudostępniane)",
+    notCharged: "Jednostki nierozliczane (usługi nie są świadczone)",
     items: {
       financeUser: "użytkownicy systemu",
       financeModule: "moduły",
@@ -90,42 +143,45 @@ export const TEXT = {
       antivirusSeat: "stanowiska",
       networkProtection: "ryczałt za jednostkę",
       mailbox: "skrzynki pocztowe",
-      vcpu: "vCPU limitu",
-      memoryGiB: "pamięć limitu (GiB)",
-      storageGiB: "przestrzeń limitu (GiB)",
+      vcpu: "limit vCPU",
+      memoryGiB: "limit pamięci (GiB)",
+      storageGiB: "limit przestrzeni dyskowej (GiB)",
       printQueue: "kolejki wydruku",
-      site: "strony",
+      site: "strony internetowe",
     },
-    inventoryTitle: "Inwentarz",
+    inventoryTitle: "Wykaz obiektów",
     objects: "Obiekty",
   },
   en: {
-    title: (stack: string) => `Shared IT services – report of stack ${stack}`,
+    title: (stack: string) => `Shared IT services – summary for environment ${stack}`,
+    made: (m: ReportMeta) =>
+      `As of ${longDate(m.date, "en")}. Made from ${m.revision ? `version ${m.revision} of the configuration repository${m.dirty ? ", with changes not yet committed" : ""}` : "configuration files outside the repository (version unknown)"}.`,
     matrixTitle: "Annex 1 – units and services",
     lp: "No.",
     unitName: "Unit name",
     seat: "Seat address",
-    state: "State",
+    state: "Status",
     yes: "yes",
     no: "no",
-    capacityTitle: "Capacity: unit quotas and central capacity",
+    capacityTitle: "Resources – unit quotas against central resources",
     unit: "Unit",
-    cpu: "CPU (vCPU)",
-    memory: "Memory",
-    storage: "Storage",
+    cpu: "vCPU quota",
+    memory: "Memory quota",
+    storage: "Storage quota",
     vms: "Virtual machines",
-    mailboxes: "Mailboxes (used / limit)",
-    sites: "Sites",
+    mailboxes: "Mailboxes (created / limit)",
+    sites: "Web sites",
     queues: "Print queues",
-    allocated: "Total allocated (provisioned units)",
-    capacity: "Central capacity",
-    withOvercommit: (f: string) => `Capacity with over-commit ×${f}`,
-    usage: "Capacity used",
+    allocated: "Total allocated to the units served",
+    capacity: "Central resources",
+    withOvercommit: (f: string) => `Central resources with over-commit ×${f}`,
+    usage: "Central resources used",
     notCounted: "not counted",
-    chartTitle: "Unit quotas against central capacity",
+    chartTitle: "Unit quotas against central resources",
+    chartLabels: { cpu: "vCPU", memory: "Memory", storage: "Storage", vms: "Virtual machines" },
     chartDesc:
-      "Stacked bars: each unit's quota as a share of central capacity; solid line = 100% of capacity, dashed line = capacity with over-commit.",
-    chargebackTitle: "Chargeback (monthly, net)",
+      "Stacked bars: each unit's quota as a share of the central resources; solid line – 100% of the resources, dashed line – the resources with over-commit.",
+    chargebackTitle: "Chargeback (monthly, net amounts)",
     total: "Total",
     net: "Net",
     vat: (p: number) => `VAT ${p}%`,
@@ -136,7 +192,7 @@ export const TEXT = {
     quantity: "Quantity",
     unitPrice: "Unit price",
     amount: "Amount",
-    notCharged: "Not charged (not provisioned)",
+    notCharged: "Units not charged (no service provided)",
     items: {
       financeUser: "system users",
       financeModule: "modules",
@@ -144,13 +200,13 @@ export const TEXT = {
       antivirusSeat: "workstations",
       networkProtection: "flat per unit",
       mailbox: "mailboxes",
-      vcpu: "quota vCPU",
-      memoryGiB: "quota memory (GiB)",
-      storageGiB: "quota storage (GiB)",
+      vcpu: "vCPU quota",
+      memoryGiB: "memory quota (GiB)",
+      storageGiB: "storage quota (GiB)",
       printQueue: "print queues",
-      site: "sites",
+      site: "web sites",
     },
-    inventoryTitle: "Inventory",
+    inventoryTitle: "Object inventory",
     objects: "Objects",
   },
 } as const;

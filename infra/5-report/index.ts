@@ -11,3 +11,4 @@ export { htmlReport, htmlTable } from "./html";
 export { markdownReport, markdownTable } from "./markdown";
 export * from "./report";
 export * from "./drift";
+export { parsePropertyPath, valueAt } from "./property-path";

@@ -18,7 +18,7 @@ export function markdownTable(t: Table): string {
   return out.join("\n");
 }
 
-/** The whole report in Markdown: a title and one section per table. */
-export function markdownReport(title: string, tables: readonly Table[]): string {
-  return [`# ${title}`, ...tables.map(markdownTable)].join("\n\n") + "\n";
+/** The whole report in Markdown: a title, where it comes from, and one section per table. */
+export function markdownReport(title: string, tables: readonly Table[], made?: string): string {
+  return [`# ${title}`, ...(made ? [`*${made}*`] : []), ...tables.map(markdownTable)].join("\n\n") + "\n";
 }

@@ -4,7 +4,7 @@ import { type Chargeback, chargeback } from "./chargeback";
 import { capacityChart } from "./chart";
 import { csvTable } from "./csv";
 import { htmlReport } from "./html";
-import { type Lang, SERVICE_LABELS, TEXT } from "./i18n";
+import { type Lang, type ReportMeta, SERVICE_LABELS, TEXT } from "./i18n";
 import { type Inventory, inventory } from "./inventory";
 import { markdownReport } from "./markdown";
 import {
@@ -50,6 +50,8 @@ export interface RenderOptions {
   lang: Lang;
   /** `all`: matrix, capacity and chargeback for md/html, everything for json; csv holds one table and defaults to the matrix. */
   section: Section;
+  /** The date the report describes and the repository version it is made from, stated under the title (md, html) and in json. */
+  meta?: ReportMeta;
 }
 
 /**
@@ -57,15 +59,20 @@ export interface RenderOptions {
  * json: the chosen sections as data (money in integer grosze); csv: one table.
  */
 export function renderReport(report: Report, opts: RenderOptions): string {
-  const { lang, section } = opts;
+  const { lang, section, meta } = opts;
   const title = TEXT[lang].title(report.stack);
+  const made = meta ? TEXT[lang].made(meta) : undefined;
   switch (opts.format) {
     case "md":
-      return markdownReport(title, peopleTables(report, displayStyle(lang), section));
+      return markdownReport(title, peopleTables(report, displayStyle(lang), section), made);
     case "html":
-      return htmlReport(title, lang, peopleTables(report, displayStyle(lang), section), {
-        capacity: capacityChart(report.capacity, lang),
-      });
+      return htmlReport(
+        title,
+        lang,
+        peopleTables(report, displayStyle(lang), section),
+        { capacity: capacityChart(report.capacity, lang) },
+        made,
+      );
     case "csv": {
       const style = plainStyle(lang);
       const table: Record<Exclude<Section, "all">, () => Table> = {
@@ -77,7 +84,7 @@ export function renderReport(report: Report, opts: RenderOptions): string {
       return csvTable(table[section === "all" ? "matrix" : section](), lang);
     }
     case "json":
-      return `${JSON.stringify(jsonReport(report, lang, section), null, 2)}\n`;
+      return `${JSON.stringify({ ...(meta ? { generated: generated(meta) } : {}), ...jsonReport(report, lang, section) }, null, 2)}\n`;
   }
 }
 
@@ -103,4 +110,9 @@ export function jsonReport(report: Report, lang: Lang, section: Section): Record
     ...(pick("chargeback") ? { chargeback: report.chargeback } : {}),
     ...(pick("inventory") ? { inventory: report.inventory() } : {}),
   };
+}
+
+/** The report's origin in JSON: date, commit, and whether the files differ from it. */
+function generated(m: ReportMeta): Record<string, unknown> {
+  return { date: m.date, revision: m.revision ?? null, uncommittedChanges: m.dirty === true };
 }

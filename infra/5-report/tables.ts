@@ -1,10 +1,10 @@
-import { formatBytes } from "../1-model";
 import { SERVICE_NAMES } from "../1-model";
 import { CAPACITY_RESOURCES, type CapacityReport } from "./capacity";
 import type { Chargeback, Quantity } from "./chargeback";
 import { type Lang, SERVICE_LABELS, STATE_LABELS, TEXT } from "./i18n";
 import type { Inventory } from "./inventory";
 import { formatMoney, formatNumber, type Grosze, plainMoney } from "./money";
+import { formatSize, plainGiB } from "./sizes";
 import type { MatrixRow } from "./units";
 
 /** A table every output format renders the same way: md and HTML for people, CSV for spreadsheets. */
@@ -12,7 +12,8 @@ export interface Table {
   /** Stable id (HTML id, CSV section name). */
   id: string;
   caption: string;
-  columns: Array<{ label: string; align: "left" | "right" | "center" }>;
+  /** `rotate`: a long label over a narrow column (a service's name), set vertically in HTML. */
+  columns: Array<{ label: string; align: "left" | "right" | "center"; rotate?: boolean }>;
   /** The first cell of each row names the row (a row header). */
   rows: string[][];
   /** Total rows. */
@@ -25,16 +26,32 @@ export interface Table {
 export interface CellStyle {
   lang: Lang;
   money(g: Grosze): string;
+  /** A size: `48 GiB`, `1,5 TiB` for people; a number of GiB for spreadsheets. */
+  size(bytes: number): string;
+  /** A size column's label: as is for people; with `(GiB)` for spreadsheets, whose cells hold plain numbers. */
+  sizeLabel(label: string): string;
   /** An empty cell for "does not apply". */
   none: string;
 }
 
 export function displayStyle(lang: Lang): CellStyle {
-  return { lang, money: (g) => formatMoney(g, lang), none: "—" };
+  return {
+    lang,
+    money: (g) => formatMoney(g, lang),
+    size: (b) => formatSize(b, lang),
+    sizeLabel: (l) => l,
+    none: "—",
+  };
 }
 
 export function plainStyle(lang: Lang): CellStyle {
-  return { lang, money: (g) => plainMoney(g, lang), none: "" };
+  return {
+    lang,
+    money: (g) => plainMoney(g, lang),
+    size: (b) => plainGiB(b, lang),
+    sizeLabel: (l) => `${l} (GiB)`,
+    none: "",
+  };
 }
 
 export function matrixTable(rows: readonly MatrixRow[], style: CellStyle): Table {
@@ -46,7 +63,11 @@ export function matrixTable(rows: readonly MatrixRow[], style: CellStyle): Table
       { label: t.lp, align: "right" },
       { label: t.unitName, align: "left" },
       { label: t.seat, align: "left" },
-      ...SERVICE_NAMES.map((s) => ({ label: SERVICE_LABELS[style.lang][s], align: "center" as const })),
+      ...SERVICE_NAMES.map((s) => ({
+        label: SERVICE_LABELS[style.lang][s],
+        align: "center" as const,
+        rotate: true,
+      })),
       { label: t.state, align: "left" },
     ],
     rows: rows.map((r) => [
@@ -78,8 +99,8 @@ export function capacityTable(c: CapacityReport, style: CellStyle): Table {
       { label: t.unit, align: "left" },
       { label: t.state, align: "left" },
       { label: t.cpu, align: "right" },
-      { label: t.memory, align: "right" },
-      { label: t.storage, align: "right" },
+      { label: style.sizeLabel(t.memory), align: "right" },
+      { label: style.sizeLabel(t.storage), align: "right" },
       { label: t.vms, align: "right" },
       { label: t.mailboxes, align: "right" },
       { label: t.sites, align: "right" },
@@ -89,8 +110,8 @@ export function capacityTable(c: CapacityReport, style: CellStyle): Table {
       u.shortName,
       STATE_LABELS[lang][u.state] + (u.counted ? "" : ` (${t.notCounted})`),
       cpu(u.cpuMillis, lang),
-      formatBytes(u.memoryBytes),
-      formatBytes(u.storageBytes),
+      style.size(u.memoryBytes),
+      style.size(u.storageBytes),
       String(u.vms),
       mailboxes(u.mailboxes, u.mailboxLimit),
       String(u.sites),
@@ -101,8 +122,8 @@ export function capacityTable(c: CapacityReport, style: CellStyle): Table {
         t.allocated,
         "",
         cpu(a.cpuMillis, lang),
-        formatBytes(a.memoryBytes),
-        formatBytes(a.storageBytes),
+        style.size(a.memoryBytes),
+        style.size(a.storageBytes),
         String(a.vms),
         mailboxes(a.mailboxes, a.mailboxLimit),
         String(a.sites),
@@ -112,8 +133,8 @@ export function capacityTable(c: CapacityReport, style: CellStyle): Table {
         t.capacity,
         "",
         cpu(c.capacity.cpuMillis, lang),
-        formatBytes(c.capacity.memoryBytes),
-        formatBytes(c.capacity.storageBytes),
+        style.size(c.capacity.memoryBytes),
+        style.size(c.capacity.storageBytes),
         String(c.capacity.vms),
         style.none,
         style.none,
@@ -123,8 +144,8 @@ export function capacityTable(c: CapacityReport, style: CellStyle): Table {
         t.withOvercommit(formatNumber(c.overcommit, lang)),
         "",
         cpu(over(c.capacity.cpuMillis), lang),
-        formatBytes(over(c.capacity.memoryBytes)),
-        formatBytes(over(c.capacity.storageBytes)),
+        style.size(over(c.capacity.memoryBytes)),
+        style.size(over(c.capacity.storageBytes)),
         String(over(c.capacity.vms)),
         style.none,
         style.none,
@@ -154,7 +175,11 @@ export function chargebackTable(cb: Chargeback, style: CellStyle): Table {
     caption: t.chargebackTitle,
     columns: [
       { label: t.unit, align: "left" },
-      ...SERVICE_NAMES.map((s) => ({ label: SERVICE_LABELS[style.lang][s], align: "right" as const })),
+      ...SERVICE_NAMES.map((s) => ({
+        label: SERVICE_LABELS[style.lang][s],
+        align: "right" as const,
+        rotate: true,
+      })),
       { label: t.net, align: "right" },
       ...(vat === undefined
         ? []

@@ -26,13 +26,19 @@ export interface MatrixRow {
 }
 
 /**
- * The stack's units in the report's order: the order of the stack's `units.ids` when it lists them (the
- * resolution's item numbers), else by id.
+ * The stack's units in the report's order: first those its `units.ids` lists, in that order (the
+ * resolution's item numbers), then the others (taken by wave or labels) by wave, then by id.
  */
 export function orderedUnits(input: ReportInput): Unit[] {
-  const ids = input.settings.units.ids;
-  const rank = (u: Unit) => (ids ? ids.indexOf(u.id) : -1);
-  return [...input.units].sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ids = input.settings.units.ids ?? [];
+  const rank = (u: Unit) => {
+    const i = ids.indexOf(u.id);
+    return i < 0 ? ids.length : i;
+  };
+  return [...input.units].sort(
+    (a, b) =>
+      rank(a) - rank(b) || a.lifecycle.wave - b.lifecycle.wave || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 export function seatAddress(unit: Unit): string {

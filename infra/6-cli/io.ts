@@ -16,8 +16,8 @@ export function processIO(): CliIO {
   };
 }
 
-/** Exit codes of every muni command. */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
+/** Exit codes of every muni command; 130 (128 + SIGINT) when the user stops a question with Ctrl+C. */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 
 /** A usage problem (bad flag, unknown stack, bad git ref): exit 2 with the message. */
 export class UsageError extends Error {

@@ -2,14 +2,17 @@ import { type Command, Option } from "commander";
 import { type CliIO, EXIT, paint, printDiagnostics } from "./io";
 import { loadStackProject, projectRootOf } from "./project";
 import { withLedgerGuards } from "../3-rules/lifecycle/ledger-guards";
-import { ledgerPath, readLedger, type Ledger } from "../2-manifest/ledger";
-import { ledgerText, nextLedger, writeLedger } from "../5-plan/ledger";
+import { listStacks } from "../2-manifest/stack";
+import { ledgerPath, readLedger } from "../2-manifest/ledger";
+import { cachedUnitSets, type UnitSetLoader } from "../3-rules/project";
+import { ledgerChanges, ledgerText, nextLedger, writeLedger } from "../5-plan/ledger";
 
 export interface LedgerOptions {
-  stack: string;
+  /** One stack (stacks/Pulumi.<stack>.yaml); default: every stack of the project. */
+  stack?: string;
   /** Write the new ledger (default: show what would change). */
   write?: boolean;
-  /** Exit 1 when the committed ledger is not up to date with the manifests (for CI). */
+  /** Exit 1 when a committed ledger is not up to date with the manifests (for CI). */
   check?: boolean;
   /** Allow more than the stack's maxRemovalShare of units to leave in this one run. */
   allowMassRemoval?: boolean;
@@ -17,91 +20,122 @@ export interface LedgerOptions {
   root?: string;
 }
 
+/** The command that brings every ledger up to date, as printed to whoever has to run it. */
+export const LEDGER_FIX = "npx muni ledger --write";
+
 /**
- * `muni ledger --stack S [--write|--check] [--allow-mass-removal]`: runs every lifecycle guard of the stack
- * against its ledger (stacks/<stack>.units.yaml), shows each unit whose recorded state changes, lists what
- * decommissioned units left in the cluster, and with --write records the new ledger. Refuses (exit 1) to
- * record a change the guards refuse.
+ * `muni ledger [--stack S] [--write|--check] [--allow-mass-removal]`: for each stack (or S), runs every
+ * lifecycle guard against its ledger (stacks/<stack>.units.yaml), shows each unit whose recorded state
+ * changes, lists what decommissioned units left in the cluster, and with --write records the new
+ * ledger; --check fails (exit 1) when a ledger is stale and prints the command that fixes it. Refuses
+ * (exit 1) to record a change the guards refuse; then no ledger is written.
  */
 export function runLedger(io: CliIO, opts: LedgerOptions, env: NodeJS.ProcessEnv = process.env): number {
   const root = projectRootOf(opts.root);
-  const project = withLedgerGuards(
-    loadStackProject(root, opts.stack),
-    opts.allowMassRemoval ? { ...env, MUNI_ALLOW_MASS_REMOVAL: "1" } : env,
-  );
-  if (project.diagnostics.length || !project.stack) {
-    printDiagnostics(io, project.diagnostics);
+  const names = opts.stack ? [opts.stack] : listStacks(root);
+  const loadSet = cachedUnitSets();
+  const stacks = names.map((name) => ledgerOf(root, name, opts, env, loadSet));
+  const refused = stacks.filter((s) => s.diagnostics.length > 0);
+  for (const s of refused) printDiagnostics(io, s.diagnostics);
+  if (refused.length) {
+    const n = refused.reduce((k, s) => k + s.diagnostics.length, 0);
     io.err(
       paint(
         io,
         "red",
-        `ledger not recorded: ${project.diagnostics.length} problem${project.diagnostics.length === 1 ? "" : "s"} in the stack or its units`,
+        `ledger not recorded: ${n} problem${n === 1 ? "" : "s"} in ${refused.map((s) => `stack ${s.name}`).join(", ")} or its units`,
       ),
     );
     return EXIT.invalid;
   }
-  const stack = project.stack;
-  const { ledger: before } = readLedger(ledgerPath(stack.file, stack.name));
-  const after = nextLedger(before!, project.units, stack.settings);
-  const lines = changes(before!, after);
-  io.out(`stack ${stack.name}, ledger ${after.file}:`);
-  for (const l of lines) io.out(`  ${l}`);
-  if (!lines.length) io.out("  no change");
-  const retained = Object.entries(after.units).filter(([, e]) => e.retained?.length);
-  if (retained.length) {
-    io.out("retained data of decommissioned units (kept in the cluster, no longer managed):");
-    for (const [id, e] of retained) for (const r of e.retained!) io.out(`  ${id}: ${r}`);
+  const stale: string[] = [];
+  for (const s of stacks) {
+    const l = s.ledger!;
+    io.out(`stack ${s.name}, ledger ${l.file}:`);
+    for (const line of l.changes) io.out(`  ${line}`);
+    if (!l.changes.length) io.out("  no change");
+    if (l.retained.length) {
+      io.out("retained data of decommissioned units (kept in the cluster, no longer managed):");
+      for (const r of l.retained) io.out(`  ${r}`);
+    }
+    if (opts.write) {
+      if (!l.upToDate) l.write();
+      io.out(paint(io, "green", l.upToDate ? `${l.file} is up to date` : `wrote ${l.file}`));
+    } else if (l.upToDate) io.out(paint(io, "green", `${l.file} is up to date`));
+    else stale.push(l.file);
   }
-  const upToDate = before!.exists && ledgerText(before!, stack.name) === ledgerText(after, stack.name);
-  if (opts.write) {
-    if (!upToDate) writeLedger(after, stack.name);
-    io.out(paint(io, "green", upToDate ? `${after.file} is up to date` : `wrote ${after.file}`));
-    return EXIT.ok;
-  }
-  if (upToDate) {
-    io.out(paint(io, "green", `${after.file} is up to date`));
-    return EXIT.ok;
-  }
+  if (opts.write || stale.length === 0) return EXIT.ok;
+  const fix = opts.stack ? `${LEDGER_FIX} --stack ${opts.stack}` : LEDGER_FIX;
   if (opts.check) {
     io.err(
       paint(
         io,
         "red",
-        `${after.file} is not up to date with the manifests: run muni ledger --stack ${stack.name} --write and commit it`,
+        `${stale.join(", ")} ${stale.length === 1 ? "is" : "are"} not up to date with the manifests: run ${fix} and commit ${stale.length === 1 ? "it" : "them"}`,
       ),
     );
     return EXIT.invalid;
   }
-  io.out(paint(io, "yellow", `dry run: muni ledger --stack ${stack.name} --write records it`));
+  io.out(paint(io, "yellow", `dry run: ${fix} records ${stale.length === 1 ? "it" : "them"}`));
   return EXIT.ok;
 }
 
-/** One line per unit whose entry changes: new, state/wave/provisioning changed. */
-function changes(before: Ledger, after: Ledger): string[] {
-  const out: string[] = [];
-  for (const [id, a] of Object.entries(after.units)) {
-    const b = before.units[id];
-    const prov = (p: boolean) => (p ? "provisioned" : "not provisioned");
-    if (!b) out.push(`${id}: new, ${a.state}, wave ${a.wave}, ${prov(a.provisioned)}`);
-    else if (b.state !== a.state || b.wave !== a.wave || b.provisioned !== a.provisioned || b.file !== a.file)
-      out.push(
-        `${id}: ${b.state} → ${a.state}, wave ${b.wave} → ${a.wave}, ${prov(b.provisioned)} → ${prov(a.provisioned)}`,
-      );
-  }
-  for (const id of Object.keys(before.units))
-    if (!after.units[id]) out.push(`${id}: dropped (only ever planned, manifest gone)`);
-  return out;
+interface StackLedger {
+  name: string;
+  diagnostics: ReturnType<typeof loadStackProject>["diagnostics"];
+  ledger?: {
+    file: string;
+    changes: string[];
+    retained: string[];
+    upToDate: boolean;
+    write: () => void;
+  };
+}
+
+function ledgerOf(
+  root: string,
+  name: string,
+  opts: LedgerOptions,
+  env: NodeJS.ProcessEnv,
+  loadSet: UnitSetLoader,
+): StackLedger {
+  const project = withLedgerGuards(
+    loadStackProject(root, name, loadSet),
+    opts.allowMassRemoval ? { ...env, MUNI_ALLOW_MASS_REMOVAL: "1" } : env,
+  );
+  if (project.diagnostics.length || !project.stack) return { name, diagnostics: project.diagnostics };
+  const stack = project.stack;
+  const { ledger: before } = readLedger(ledgerPath(stack.file, stack.name));
+  const after = nextLedger(before!, project.units, stack.settings);
+  return {
+    name,
+    diagnostics: [],
+    ledger: {
+      file: after.file,
+      changes: ledgerChanges(before!, after),
+      retained: Object.entries(after.units).flatMap(([id, e]) =>
+        (e.retained ?? []).map((r) => `${id}: ${r}`),
+      ),
+      upToDate: before!.exists && ledgerText(before!, stack.name) === ledgerText(after, stack.name),
+      write: () => writeLedger(after, stack.name),
+    },
+  };
 }
 
 export function registerLedger(program: Command, io: CliIO, done: (code: number) => void): void {
   program
     .command("ledger")
     .description(
-      "check a stack's unit lifecycle against its ledger (stacks/<stack>.units.yaml) and record it",
+      "check each stack's unit lifecycle against its ledger (stacks/<stack>.units.yaml) and record it; --check for CI",
     )
-    .addOption(new Option("--stack <stack>", "stack name (stacks/Pulumi.<stack>.yaml)").makeOptionMandatory())
-    .addOption(new Option("--write", "record the new ledger").conflicts("check"))
-    .addOption(new Option("--check", "exit 1 when the ledger is not up to date (CI)"))
+    .addOption(new Option("--stack <stack>", "one stack (stacks/Pulumi.<stack>.yaml); default: every stack"))
+    .addOption(new Option("--write", "record the new ledgers").conflicts("check"))
+    .addOption(
+      new Option(
+        "--check",
+        "exit 1 when a ledger is not up to date, printing the command that fixes it (CI)",
+      ),
+    )
     .addOption(
       new Option(
         "--allow-mass-removal",

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, CommanderError } from "commander";
+import { projectRoot } from "../2-manifest/project-root";
 import { type CliIO, EXIT, processIO, UsageError } from "./io";
 import { registerDns } from "./dns";
 import { registerDrift } from "./drift";
@@ -29,7 +32,8 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     .description("muni: the city's shared IT services for its organizational units, as code")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .showHelpAfterError("(run muni --help for usage)");
+    .showHelpAfterError("(run muni --help for usage)")
+    .version(versionText(), "-V, --version", "print muni's version and the Node.js running it");
   for (const register of COMMANDS) register(program, io, (c) => (code = c));
   for (const cmd of program.commands)
     cmd
@@ -56,6 +60,14 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     if (process.env.MUNI_DEBUG) io.err(String((e as Error).stack));
     return EXIT.internal;
   }
+}
+
+/** `muni 0.1.0 (Node.js v24.21.0)`: the version in the package.json of the running code, and the Node.js running it. */
+export function versionText(): string {
+  const pkg = JSON.parse(readFileSync(join(projectRoot(__dirname), "package.json"), "utf8")) as {
+    version: string;
+  };
+  return `muni ${pkg.version} (Node.js ${process.version})`;
 }
 
 /** Entry point of bin/muni.js. */

@@ -1,8 +1,15 @@
+import { join } from "node:path";
 import { type Command, Option } from "commander";
-import { UnknownStackError } from "../2-manifest/stack";
-import { loadProject } from "../3-rules/project";
-import { BaseError, loadBaseProject } from "../5-plan/base";
-import { type PlanReport, planJson, planMarkdown, planText } from "../5-plan/format";
+import { type Ledger, ledgerPath, readLedger } from "../2-manifest/ledger";
+import { type LoadedStack, UnknownStackError } from "../2-manifest/stack";
+import type { LoadedUnit } from "../2-manifest/units";
+import { type LoadedProject, loadProject, type NotTaken } from "../3-rules/project";
+import { BaseError, type BaseProject, loadBaseProject } from "../5-plan/base";
+import { planMarkdown, planText } from "../5-plan/format";
+import { planJson } from "../5-plan/json";
+import { ledgerChanges, ledgerText, nextLedger } from "../5-plan/ledger";
+import type { LedgerPreview, NotTakenUnit, PlanReport } from "../5-plan/report";
+import { LEDGER_FIX } from "./ledger";
 import { previousUnits, runPlanGuards } from "../5-plan/guards";
 import { type PlanSide, streamPlan } from "../5-plan/stream";
 import { PlanDirError, PlanWriter } from "../5-plan/write";
@@ -11,7 +18,8 @@ import { projectRootOf } from "./project";
 
 export interface PlanOptions {
   stack: string;
-  out: string;
+  /** Where the rendered manifests go; default `plan-out/` at the project root. */
+  out?: string;
   base?: string;
   format: "text" | "markdown" | "json";
   root?: string;
@@ -28,6 +36,7 @@ export const DEFAULT_STACK = "lodz-prod";
  */
 export function runPlan(io: CliIO, opts: PlanOptions): number {
   const root = projectRootOf(opts.root);
+  const out = opts.out ?? join(root, "plan-out");
   const project = usage(() => loadProject(root, opts.stack));
   if (!project.stack || project.diagnostics.length) {
     printDiagnostics(io, project.diagnostics);
@@ -44,10 +53,11 @@ export function runPlan(io: CliIO, opts: PlanOptions): number {
     stack: project.stack,
     units: project.units.map(({ file, unit }) => ({ file, unit })),
   };
-  const extra: Pick<PlanReport, "baseCommit" | "baseNote" | "guardFindings"> = {};
+  const extra: Pick<PlanReport, "baseCommit" | "baseNote" | "guardFindings" | "notTaken" | "ledger"> = {};
   let base: PlanSide | undefined;
+  let loaded: BaseProject | undefined;
   if (opts.base !== undefined) {
-    const loaded = usage(() => loadBaseProject(root, opts.stack, opts.base!));
+    loaded = usage(() => loadBaseProject(root, opts.stack, opts.base!));
     extra.baseCommit = loaded.commit;
     if (!loaded.project)
       extra.baseNote = `stack ${opts.stack} did not exist at ${loaded.ref}: every unit is new`;
@@ -60,17 +70,25 @@ export function runPlan(io: CliIO, opts: PlanOptions): number {
         units: loaded.project.units.map(({ file, unit }) => ({ file, unit })),
       };
   }
+  const ledger = ledgerPreview(project.stack, project.units, loaded && (loaded.ledger ?? { units: {} }));
+  if (ledger) extra.ledger = ledger;
+  const notTaken = notTakenUnits(
+    project.notTaken,
+    opts.base !== undefined ? loaded?.project : undefined,
+    opts.base !== undefined,
+  );
+  if (notTaken.length) extra.notTaken = notTaken;
   // From here on only the models are kept: the parsed YAML documents can go.
   project.units.length = 0;
   // One unit at a time: render, write its file, diff it against the same unit at the base, keep its summary.
-  const writer = usage(() => new PlanWriter(opts.out, head.stack.name));
+  const writer = usage(() => new PlanWriter(out, head.stack.name));
   const { summary: plan, diff } = streamPlan(
     head,
     writer,
     opts.base !== undefined ? { ref: opts.base, side: base } : undefined,
   );
-  writer.summary({ plan, outDir: opts.out });
-  const report: PlanReport = { plan, ...(diff ? { diff } : {}), ...extra, outDir: opts.out };
+  writer.summary({ plan, outDir: out });
+  const report: PlanReport = { plan, ...(diff ? { diff } : {}), ...extra, outDir: out };
   const text =
     opts.format === "json"
       ? planJson(report)
@@ -102,8 +120,7 @@ export function registerPlan(program: Command, io: CliIO, done: (code: number) =
     .option("--stack <stack>", "stack to plan (stacks/Pulumi.<stack>.yaml)", DEFAULT_STACK)
     .option(
       "--out <dir>",
-      "directory for the rendered manifests, one file per unit (cleared if an earlier plan wrote it)",
-      "plan-out",
+      "directory for the rendered manifests, one file per unit (cleared if an earlier plan wrote it); default: plan-out/ at the project root",
     )
     .option(
       "--base <git-ref>",
@@ -117,6 +134,47 @@ export function registerPlan(program: Command, io: CliIO, done: (code: number) =
       "project root (the folder of Pulumi.yaml); default: found upwards from the working directory",
     )
     .action((opts: PlanOptions) => done(runPlan(io, opts)));
+}
+
+/**
+ * The manifests the stack does not take, with the reason. With a base, only those the change adds or
+ * edits (compared with the same unit at the base, taken there or not): what a pull request must explain.
+ */
+function notTakenUnits(
+  head: readonly NotTaken[],
+  base: LoadedProject | undefined,
+  againstBase: boolean,
+): NotTakenUnit[] {
+  const before = new Map<string, string>();
+  for (const u of base?.units ?? []) before.set(u.unit.id, JSON.stringify(u.unit));
+  for (const u of base?.notTaken ?? []) before.set(u.unit.id, JSON.stringify(u.unit));
+  return head.flatMap((n) => {
+    const entry = { id: n.unit.id, file: n.file, reason: n.reason };
+    if (!againstBase) return [entry];
+    const was = before.get(n.unit.id);
+    if (was === JSON.stringify(n.unit)) return [];
+    return [{ ...entry, change: was === undefined ? ("new" as const) : ("changed" as const) }];
+  });
+}
+
+/**
+ * The ledger this change leads to (`muni ledger --write`): what it records against the ledger at the base
+ * (without a base, against the committed one), and whether the committed ledger already says so.
+ */
+function ledgerPreview(
+  stack: LoadedStack,
+  units: readonly LoadedUnit[],
+  base: Pick<Ledger, "units"> | undefined,
+): LedgerPreview | undefined {
+  const { ledger: committed } = readLedger(ledgerPath(stack.file, stack.name));
+  if (!committed) return undefined; // an unreadable ledger: validate and the ledger command report it
+  const after = nextLedger(committed, units, stack.settings);
+  return {
+    file: after.file,
+    changes: ledgerChanges(base ? { ...committed, units: base.units } : committed, after),
+    upToDate: committed.exists && ledgerText(committed, stack.name) === ledgerText(after, stack.name),
+    fix: LEDGER_FIX,
+  };
 }
 
 /** Runs `f`, turning an unknown stack, an unreadable base or a refused --out into a usage error (exit 2). */

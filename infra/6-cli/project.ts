@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { findProjectRoot } from "../2-manifest/project-root";
 import { UnknownStackError } from "../2-manifest/stack";
-import { type LoadedProject, loadProject } from "../3-rules/project";
+import { type LoadedProject, loadProject, type UnitSetLoader } from "../3-rules/project";
 import { UsageError } from "./io";
 
 /**
@@ -22,9 +22,9 @@ export function projectRootOf(given?: string, cwd: string = process.cwd()): stri
 }
 
 /** `loadProject` for a command: an unknown stack is a usage error (exit 2), not invalid input. */
-export function loadStackProject(root: string, stack: string): LoadedProject {
+export function loadStackProject(root: string, stack: string, loadSet?: UnitSetLoader): LoadedProject {
   try {
-    return loadProject(root, stack);
+    return loadProject(root, stack, undefined, loadSet);
   } catch (e) {
     if (e instanceof UnknownStackError) throw new UsageError(e.message);
     throw e;

@@ -1,4 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { type Command, Option } from "commander";
+import { todayOf } from "../1-model";
+import type { ReportMeta } from "../5-report/i18n";
 import { loadStackProject, projectRootOf } from "./project";
 import {
   buildReport,
@@ -26,7 +29,8 @@ export interface ReportOptions {
  * (json) of one stack, always computed from the manifests, the stack settings and the same builders.
  */
 export function runReport(io: CliIO, opts: ReportOptions): number {
-  const project = loadStackProject(projectRootOf(opts.root), opts.stack);
+  const root = projectRootOf(opts.root);
+  const project = loadStackProject(root, opts.stack);
   if (project.diagnostics.length || !project.stack) {
     printDiagnostics(io, project.diagnostics);
     io.err(
@@ -43,8 +47,27 @@ export function runReport(io: CliIO, opts: ReportOptions): number {
     settings: project.stack.settings,
     units: project.units.map((u) => u.unit),
   });
-  io.out(renderReport(report, { format: opts.format, lang: opts.lang, section: opts.section }));
+  const meta = reportMeta(root, project.stack.settings, project.files);
+  io.out(renderReport(report, { format: opts.format, lang: opts.lang, section: opts.section, meta }));
   return EXIT.ok;
+}
+
+/**
+ * Where the report comes from: the date it describes (the stack's lifecycle date: MUNI_TODAY or today)
+ * and the commit of the repository, marked when the stack file or manifests differ from it.
+ */
+export function reportMeta(
+  root: string,
+  settings: Parameters<typeof todayOf>[0],
+  files: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ReportMeta {
+  const date = todayOf(settings, env);
+  const git = (args: string[]) => spawnSync("git", args, { cwd: root, encoding: "utf8" });
+  const head = git(["rev-parse", "--short=12", "HEAD"]);
+  if (head.error || head.status !== 0) return { date };
+  const status = git(["status", "--porcelain", "--", "stacks", ...files]);
+  return { date, revision: head.stdout.trim(), dirty: status.status === 0 && status.stdout.trim() !== "" };
 }
 
 export function registerReport(program: Command, io: CliIO, done: (code: number) => void): void {

@@ -75,6 +75,13 @@ describe("cross-unit rules over a set of manifests", () => {
     // WHEN
     const cli = await runCli(["validate", "units", "units/", "units/mpu.yaml"]);
     // THEN
-    expect(cli).toStrictEqual({ code: 0, out: ["3 manifests valid: css, mpu, zzm"], err: [] });
+    expect(cli).toStrictEqual({
+      code: 0,
+      out: [
+        "3 manifests valid: css, mpu, zzm",
+        "checked against stacks lodz-prod (3 units: css, mpu, zzm), lodz-staging (3 units: css, mpu, zzm)",
+      ],
+      err: [],
+    });
   });
 });

@@ -33,6 +33,7 @@ export function generatedProject(count: number): string {
     prod
       .replace("directories: [units]", "directories: [generated]")
       .replace(/\n\s*ids: \[[^\]]*\]/, "")
+      .replace(/\n\s*waves:(\s*\[[^\]]*\]|(\n\s*- \d+)+)/, "")
       .replace(/liveWaves: \[[^\]]*\]/, "liveWaves: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]"),
   );
   // The generator may outgrow rules added since (capacity, approval dates): keep the units that validate.

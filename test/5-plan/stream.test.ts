@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadProject } from "../../infra/3-rules/project";
 import { diffPlans } from "../../infra/5-plan/diff";
-import { planJson } from "../../infra/5-plan/format";
+import { planJson } from "../../infra/5-plan/json";
 import { planProject } from "../../infra/5-plan/render";
 import { streamPlan } from "../../infra/5-plan/stream";
 import { type PlannedObject, type PlannedUnit, planSummary } from "../../infra/5-plan/types";

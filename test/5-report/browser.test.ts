@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { runCli, tempDir } from "../helpers/manifests";
+import { copyOfRepo } from "../5-plan/project";
 import { countPixels, decodePng } from "./png";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -29,9 +30,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Writes `muni report --format html` of lodz-prod to a file and returns its file:// URL. */
-async function htmlReportFile(lang: "pl" | "en"): Promise<string> {
-  const r = await runCli(["report", "--format", "html", "--lang", lang]);
+/** Writes `muni report --format html` of lodz-prod (or `args`' stack) to a file and returns its file:// URL. */
+async function htmlReportFile(lang: "pl" | "en", args: string[] = []): Promise<string> {
+  const r = await runCli(["report", "--format", "html", "--lang", lang, ...args]);
   if (r.code !== 0) throw new Error(`muni report exited ${r.code}: ${r.err.join("\n")}`);
   const file = join(tempDir("muni-report-html-"), `lodz-prod.${lang}.html`);
   writeFileSync(file, r.out.join("\n"));
@@ -97,6 +98,62 @@ describe("the HTML report of lodz-prod in a real headless Chromium", () => {
     },
   );
 
+  it.each([
+    ["lodz-prod, pl", "pl", [] as string[]],
+    ["lodz-prod, en", "en", [] as string[]],
+    [
+      "mixed (VAT and gross columns), pl",
+      "pl",
+      ["--root", join(__dirname, "..", "fixtures", "report", "stack"), "--stack", "mixed"],
+    ],
+    ["lodz-prod with three more units of long names, pl", "pl", ["--root", "<long>"]],
+  ])(
+    "GIVEN the HTML report of %s WHEN laid out 1280 px wide THEN no table or chart is wider than the page, no cell's text is cut and every postal code stays on one line",
+    async (_name, lang, args) => {
+      // GIVEN
+      const url = await htmlReportFile(
+        lang as "pl" | "en",
+        args.map((a) => (a === "<long>" ? longNamesProject() : a)),
+      );
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      // WHEN
+      await page.goto(url, { waitUntil: "load" });
+      // (Runs in the page: the test's TypeScript has no DOM types, so the page is reached untyped.)
+      const layout = await page.evaluate(() => {
+        const w = globalThis as any;
+        const doc = w.document;
+        const all = (sel: string): any[] => [...doc.querySelectorAll(sel)];
+        const width: number = doc.documentElement.clientWidth;
+        const codes = all(".nowrap").filter((s) => /^\d{2}-\d{3}$/.test(s.textContent ?? ""));
+        return {
+          pageWiderThanWindow: doc.documentElement.scrollWidth > width,
+          overflowing: all("table, svg")
+            .filter((e) => e.getBoundingClientRect().right > width)
+            .map((e) => e.id as string),
+          cut: all("th, td")
+            .filter((c) => c.scrollWidth > c.clientWidth + 1 || c.scrollHeight > c.clientHeight + 1)
+            .map((c) => c.textContent as string),
+          postalCodes: codes.map(
+            (s) => `${s.getClientRects().length} line, ${w.getComputedStyle(s).whiteSpace}`,
+          ),
+          chartTextOutside: all("#capacity-chart text").filter((x) => x.getBBox().x < 0).length,
+          sizes: all("#capacity tbody td")
+            .map((c) => (c.textContent ?? "") as string)
+            .filter((s) => /[0-9](Gi|Ti|Mi)\b/.test(s)),
+        };
+      });
+      // THEN
+      expect(layout.pageWiderThanWindow).toBe(false);
+      expect(layout.overflowing).toStrictEqual([]);
+      expect(layout.cut).toStrictEqual([]);
+      expect(layout.postalCodes.length).toBeGreaterThanOrEqual(3);
+      expect(layout.postalCodes).toStrictEqual(layout.postalCodes.map(() => "1 line, nowrap"));
+      expect(layout.chartTextOutside).toBe(0);
+      expect(layout.sizes).toStrictEqual([]);
+      await page.close();
+    },
+  );
+
   it("GIVEN a blank page WHEN screenshotted THEN the same detector finds no ink (so it can tell a blank report)", async () => {
     const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
     await page.setContent("<!DOCTYPE html><html><body style='background:#fff'></body></html>");
@@ -106,3 +163,35 @@ describe("the HTML report of lodz-prod in a real headless Chromium", () => {
     await page.close();
   });
 });
+
+/** A copy of the repository whose lodz-prod also takes three units with long names and addresses (wave 1). */
+function longNamesProject(): string {
+  const root = copyOfRepo();
+  const names = [
+    "Miejski Ośrodek Pomocy Społecznej w Łodzi im. Jana Pawła II, Filia Bałuty–Widzew",
+    "Zespół Szkolno-Przedszkolny nr 3 z Oddziałami Integracyjnymi i Sportowymi w Łodzi",
+    "Centrum Administracyjne Placówek Opiekuńczo-Wychowawczych i Socjalnych w Łodzi",
+  ];
+  names.forEach((name, i) =>
+    writeFileSync(
+      join(root, "units", `long${i}.yaml`),
+      [
+        `id: long${i}`,
+        `name: ${name}`,
+        `shortName: DŁUGA${i}`,
+        `address: { street: "ul. Generała Jarosława Dąbrowskiego-Kowalskiego ${100 + i} lok. 12", postalCode: 9${i}-4${i}8, city: Łódź }`,
+        `costCentre: MPK-LONG-0${i}`,
+        "roles:",
+        "  localAdministrators: [{ kind: group, name: long-administratorzy }]",
+        "  operationsLeads: [{ kind: group, name: long-koordynatorzy }]",
+        "lifecycle: { state: active, wave: 1 }",
+        "services:",
+        "  internet: { bandwidthMbps: 100 }",
+        "  antivirus: { seats: 1234 }",
+        '  servers: { quota: { cpu: "2", memory: 1536Mi, storage: 500Gi } }',
+        "",
+      ].join("\n"),
+    ),
+  );
+  return root;
+}

@@ -11,11 +11,25 @@ const GOLDEN = join(ROOT, "test", "fixtures", "report");
 const MIXED = join(GOLDEN, "stack");
 const golden = (name: string) => readFileSync(join(GOLDEN, name), "utf8");
 
-/** `muni report ...` in-process; stdout exactly as written. */
+/** The repository version the reports name, as a placeholder (it changes with every commit). */
+const REVISION =
+  /(wersji|version) [0-9a-f]{12}( wraz ze zmianami jeszcze niezatwierdzonymi|, with changes not yet committed)?/g;
+
+let today: string | undefined;
+beforeAll(() => {
+  today = process.env.MUNI_TODAY;
+  process.env.MUNI_TODAY = "2026-03-02";
+});
+afterAll(() => {
+  if (today === undefined) delete process.env.MUNI_TODAY;
+  else process.env.MUNI_TODAY = today;
+});
+
+/** `muni report ...` in-process (as of 2 March 2026); stdout exactly as written, the commit as `<revision>`. */
 async function report(...args: string[]): Promise<string> {
   const r = await runCli(["report", ...args]);
   if (r.code !== 0) throw new Error(`muni report ${args.join(" ")} exited ${r.code}: ${r.err.join("\n")}`);
-  return r.out.join("\n");
+  return r.out.join("\n").replace(REVISION, "$1 <revision>");
 }
 
 function input(root: string, stack: string): ReportInput {
@@ -57,12 +71,27 @@ describe("muni report on lodz-prod (the three Łódź units): whole documents", 
     expect(sections).toStrictEqual(JSON.parse(golden("lodz-prod.pl.json")));
   });
 
-  it("GIVEN the golden matrix THEN it is the Annex 1 layout: L.p., name, seat, the eight official service names, state", () => {
+  it("GIVEN the golden matrix THEN it is the Annex 1 layout: Lp., name, seat, the eight official service names, status", () => {
     const header = golden("lodz-prod.matrix.pl.csv").split("\r\n")[0];
     expect(header).toBe(
-      "\ufeffL.p.;Nazwa jednostki;Adres siedziby;centralny system finansowo-księgowy;dostęp do Internetu;ochrona antywirusowa stanowisk komputerowych;ochrona sieci;poczta elektroniczna;infrastruktura serwerowa;centralny wydruk;strony internetowe i BIP;Stan",
+      "\ufeffLp.;Nazwa jednostki;Adres siedziby;centralny system finansowo-księgowy;dostęp do Internetu;ochrona antywirusowa stanowisk komputerowych;ochrona sieci;poczta elektroniczna;infrastruktura serwerowa;centralny wydruk;strony internetowe i BIP;Status",
     );
   });
+});
+
+describe("words a city official reads", () => {
+  it.each([["md"], ["html"]])(
+    "GIVEN the Polish %s report of every stack WHEN read THEN no tool jargon ('stos', 'stack') and no Kubernetes size units (Gi, Ti)",
+    async (format) => {
+      for (const stack of ["lodz-prod", "lodz-staging"]) {
+        const text = (await report("--stack", stack, "--format", format)).replace(
+          /<style>[\s\S]*<\/style>/,
+          "",
+        );
+        expect([stack, text.match(/\bstos\w*|\bstack\b|[0-9](Gi|Ti|Mi)\b/gi)]).toStrictEqual([stack, null]);
+      }
+    },
+  );
 });
 
 describe("chargeback totals, computed independently from the manifests and the price list", () => {

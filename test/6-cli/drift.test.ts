@@ -6,17 +6,18 @@ const ROOT = join(__dirname, "..", "..");
 const f = (name: string) => join(FIX, name);
 
 describe("muni drift", () => {
-  it("GIVEN a recorded preview with three drifts WHEN reported THEN each is listed under its unit with its fields, exit 1", async () => {
+  it("GIVEN a recorded preview with three drifts WHEN reported THEN each is listed under its unit with what drifted, old → new, exit 1", async () => {
     const r = await runCli(["drift", f("preview-drift.json")]);
     expect(r.code).toBe(1);
     expect(r.out).toStrictEqual([
       "Drift of stack lodz-prod: 3 of 150 resources drifted in 3 unit(s)",
       "css: 1 drifted",
       "  update kubernetes:rbac.authorization.k8s.io/v1:RoleBinding css-rb-local-administrators: changed on the cluster: would be set back",
-      "      subjects[1] (delete)",
+      "      added on the cluster: User kontraktor@example.invalid (would be removed)",
+      '      subjects[1]: {"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"kontraktor@example.invalid"} on the cluster → (none) from the manifests',
       "mpu: 1 drifted",
       "  update kubernetes:core/v1:ResourceQuota mpu-quota: changed on the cluster: would be set back",
-      '      spec.hard["requests.cpu"] (update)',
+      '      spec.hard["requests.cpu"]: "24" on the cluster → "12" from the manifests',
       "zzm: 1 drifted",
       "  create kubernetes:networking.k8s.io/v1:NetworkPolicy zzm-netpol-default-deny: missing on the cluster: would be created",
       "Nothing was changed: review the drift, then either restore the manifests' state with pulumi up or record the change in the manifests.",
@@ -42,8 +43,12 @@ describe("muni drift", () => {
       urn: "urn:pulumi:lodz-prod::muni::muni:unit:Unit$kubernetes:core/v1:ResourceQuota::mpu-quota",
       type: "kubernetes:core/v1:ResourceQuota",
       name: "mpu-quota",
-      fields: [{ path: 'spec.hard["requests.cpu"]', kind: "update" }],
+      fields: [{ path: 'spec.hard["requests.cpu"]', kind: "update", live: "24", desired: "12" }],
+      notes: [],
     });
+    expect(ja.units[0].resources[0].notes).toStrictEqual([
+      "added on the cluster: User kontraktor@example.invalid (would be removed)",
+    ]);
   });
 
   it("GIVEN the markdown format THEN it is a table ready for an issue or PR comment", async () => {
@@ -65,7 +70,7 @@ describe("muni drift", () => {
       "**3 of 150 resources drifted** in 3 unit(s). Nothing was changed.",
     ]);
     expect(r.out).toContain(
-      '| `mpu` | `mpu-quota` | `kubernetes:core/v1:ResourceQuota` | changed on the cluster: would be set back | `spec.hard["requests.cpu"]` |',
+      '| `mpu` | `mpu-quota` | `kubernetes:core/v1:ResourceQuota` | changed on the cluster: would be set back | spec.hard["requests.cpu"]: "24" on the cluster → "12" from the manifests |',
     );
   });
 
@@ -77,10 +82,18 @@ describe("muni drift", () => {
     });
   });
 
-  it("GIVEN a preview that failed WHEN reported THEN the error is shown and exit 1 (nothing can be vouched for)", async () => {
+  it("GIVEN a preview that failed WHEN reported THEN the headline says so (never 'none'), the error is shown and exit 1", async () => {
     const r = await runCli(["drift", f("preview-error.json")]);
     expect(r.code).toBe(1);
+    expect(r.out[0]).toBe(
+      "Drift of stack lodz-prod: the preview failed (1 error): drift unknown; none seen among the 2 resources checked before it stopped",
+    );
     expect(r.out[1]).toMatch(/^preview error: error: configured Kubernetes cluster is unreachable/);
+    const md = await runCli(["drift", f("preview-error.json"), "--format", "markdown"]);
+    expect(md.out[3]).toBe(
+      "**The preview failed: drift unknown.** None seen among the 2 resources checked before it stopped. Nothing was changed.",
+    );
+    expect(md.out.join("\n")).not.toContain("No drift");
   });
 
   it.each([

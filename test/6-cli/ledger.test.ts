@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../helpers/manifests";
+import { copyOfRepo } from "../5-plan/project";
+import { writeFileSync } from "node:fs";
 import { ledgerYaml, makeProject, unitYaml } from "../3-rules/lifecycle/project";
 
 const LC = { today: "2027-06-01" };
@@ -67,5 +69,49 @@ describe("muni ledger", () => {
       const run = await runCli(["ledger", "--stack", stack, "--root", root, "--check"]);
       expect([stack, run.code, run.err]).toStrictEqual([stack, 0, []]);
     }
+  });
+
+  it("GIVEN a new unit both stacks take WHEN --check runs without --stack THEN it fails naming both stale ledgers and the exact command; that command fixes it", async () => {
+    // GIVEN
+    const root = copyOfRepo();
+    writeFileSync(join(root, "units", "mops.yaml"), unitYaml("mops", { state: "active", wave: 1 }));
+    const rel = (ls: string[]) => ls.map((l) => l.split(`${root}/`).join(""));
+    // WHEN
+    const check = await runCli(["ledger", "--root", root, "--check"]);
+    // THEN
+    expect({ code: check.code, out: rel(check.out), err: rel(check.err) }).toStrictEqual({
+      code: 1,
+      out: [
+        "stack lodz-prod, ledger stacks/lodz-prod.units.yaml:",
+        "  mops: new, active, wave 1, provisioned",
+        "stack lodz-staging, ledger stacks/lodz-staging.units.yaml:",
+        "  mops: new, active, wave 1, provisioned",
+      ],
+      err: [
+        "stacks/lodz-prod.units.yaml, stacks/lodz-staging.units.yaml are not up to date with the manifests: run npx muni ledger --write and commit them",
+      ],
+    });
+    // WHEN the printed command runs
+    const write = await runCli(["ledger", "--root", root, "--write"]);
+    // THEN both are recorded and the check passes
+    expect(rel(write.out).filter((l) => l.startsWith("wrote"))).toStrictEqual([
+      "wrote stacks/lodz-prod.units.yaml",
+      "wrote stacks/lodz-staging.units.yaml",
+    ]);
+    expect(readFileSync(join(root, "stacks", "lodz-prod.units.yaml"), "utf8")).toContain(
+      "  mops:\n    state: active\n    wave: 1\n    provisioned: true\n    file: units/mops.yaml\n",
+    );
+    expect((await runCli(["ledger", "--root", root, "--check"])).code).toBe(0);
+  });
+
+  it("GIVEN one stale stack and --stack WHEN checked THEN the command names that stack", async () => {
+    const root = copyOfRepo();
+    writeFileSync(join(root, "units", "mops.yaml"), unitYaml("mops", { state: "planned", wave: 4 }));
+    const check = await runCli(["ledger", "--root", root, "--stack", "lodz-staging", "--check"]);
+    expect(check.err.map((l) => l.split(`${root}/`).join(""))).toStrictEqual([
+      "stacks/lodz-staging.units.yaml is not up to date with the manifests: run npx muni ledger --write --stack lodz-staging and commit it",
+    ]);
+    // lodz-prod does not take a unit of wave 4: its ledger stays as it is
+    expect((await runCli(["ledger", "--root", root, "--stack", "lodz-prod", "--check"])).code).toBe(0);
   });
 });

@@ -220,7 +220,13 @@ describe("muni plan --base", () => {
       true,
     );
     expect(r.out[start + 2 + mops.objects.length]).toMatch(/^  \(platform\) \(changed\): \d+ to change$/);
-    expect(r.out.at(-1)).toBe("  unchanged: css, mpu, zzm");
+    expect(r.out.slice(-5)).toStrictEqual([
+      "  unchanged: css, mpu, zzm",
+      "",
+      `Ledger ${join(root, "stacks", "lodz-prod.units.yaml")} records:`,
+      "  mops: new, active, wave 1, provisioned",
+      "  not recorded yet: run npx muni ledger --write and commit it",
+    ]);
   });
 
   it("GIVEN an active unit's manifest deleted since HEAD WHEN planning THEN the lifecycle refuses (exit 1), naming the unit", async () => {

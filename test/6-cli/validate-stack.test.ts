@@ -21,12 +21,12 @@ describe("muni validate --stack: the units of a stack against its settings, as p
   it("GIVEN lodz-prod WHEN validated against its stack THEN the three units pass, exit 0", async () => {
     expect(await inDir(REPO, ["validate", "--stack", "lodz-prod"])).toStrictEqual({
       code: 0,
-      out: ["3 manifests valid: css, mpu, zzm"],
+      out: ["3 manifests valid: css, mpu, zzm", "checked against stack lodz-prod (3 units: css, mpu, zzm)"],
       err: [],
     });
   });
 
-  it("GIVEN a unit whose mail domain is outside the stack's suffixes WHEN validated without and with --stack THEN only --stack finds it, located, exit 1", async () => {
+  it("GIVEN a unit whose mail domain is outside the stack's suffixes WHEN validated without --stack (every stack) and with it THEN both find it, located, naming the stacks checked, exit 1", async () => {
     // GIVEN a copy of the fixture project with a unit on a foreign domain
     const root = mkdtempSync(join(tmpdir(), "muni-vstack-"));
     cpSync(FIXTURE, root, { recursive: true });
@@ -47,16 +47,19 @@ describe("muni validate --stack: the units of a stack against its settings, as p
         "",
       ].join("\n"),
     );
-    // WHEN / THEN: the manifest alone is valid
-    expect((await inDir(root, ["validate"])).code).toBe(0);
-    // WHEN / THEN: against the stack it is not
+    const problem =
+      'units/obca.yaml:11:19: services.mail.domain: "obca.example.org" is not under an allowed mail suffix of stack test (use a domain ending in lodz.pl)';
+    // WHEN / THEN: plain validate checks it against every stack that takes it
+    expect(await inDir(root, ["validate"])).toStrictEqual({
+      code: 1,
+      out: [],
+      err: [problem, "1 problem in 1 of 3 files; checked against stack test (3 units: bare, obca, open)"],
+    });
+    // WHEN / THEN: and so does --stack
     expect(await inDir(root, ["validate", "--stack", "test"])).toStrictEqual({
       code: 1,
       out: [],
-      err: [
-        'units/obca.yaml:11:19: services.mail.domain: "obca.example.org" is not under an allowed mail suffix of stack test (use a domain ending in lodz.pl)',
-        "1 problem in 1 of 3 files",
-      ],
+      err: [problem, "1 problem in 1 of 3 files; checked against stack test (3 units: bare, obca, open)"],
     });
   });
 

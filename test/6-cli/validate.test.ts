@@ -7,10 +7,13 @@ const NODE = "node_modules/.bin/node";
 const USAGE = "(run muni --help for usage)";
 
 describe("muni validate: exit codes and output", () => {
-  it("GIVEN no PATH WHEN run THEN units/ is validated, exit 0, one line on stdout", async () => {
+  it("GIVEN no PATH WHEN run THEN every stack's manifests are validated against every stack that takes them, exit 0, the stacks named", async () => {
     expect(await runCli(["validate"])).toStrictEqual({
       code: 0,
-      out: ["3 manifests valid: css, mpu, zzm"],
+      out: [
+        "3 manifests valid: css, mpu, zzm",
+        "checked against stacks lodz-prod (3 units: css, mpu, zzm), lodz-staging (3 units: css, mpu, zzm)",
+      ],
       err: [],
     });
   });
@@ -30,7 +33,17 @@ describe("muni validate: exit codes and output", () => {
     expect({ code, err, report: JSON.parse(out.join("\n")) }).toStrictEqual({
       code: 0,
       err: [],
-      report: { valid: true, files: ["units/zzm.yaml"], units: ["zzm"], diagnostics: [] },
+      report: {
+        valid: true,
+        files: ["units/zzm.yaml"],
+        units: ["zzm"],
+        stacks: [
+          { stack: "lodz-prod", units: ["zzm"] },
+          { stack: "lodz-staging", units: ["zzm"] },
+        ],
+        untaken: [],
+        diagnostics: [],
+      },
     });
   });
 
@@ -39,7 +52,7 @@ describe("muni validate: exit codes and output", () => {
       code: 2,
       out: [],
       err: [
-        "muni: units/nope.yaml: no such file or directory (give manifest files or directories of them; default: units/)",
+        "muni: units/nope.yaml: no such file or directory (give manifest files or directories of them; default: every stack's unit directories)",
       ],
     });
   });
@@ -78,7 +91,7 @@ describe("muni validate: exit codes and output", () => {
       err: [
         `${bad}:19:9: lifecycle.wave: 13 must be <= 12 (allowed: 1 to 12; Onboarding wave of the resolution's phased rollout; a stack provisions only its live waves)`,
         `${bad}:26:12: services.antivirus.seats: 0 must be >= 1 (allowed: 1 to 100000; Number of protected workstations)`,
-        "2 problems in 1 of 2 files",
+        "2 problems in 1 of 2 files; checked against stacks lodz-prod (1 unit: mpu), lodz-staging (1 unit: mpu)",
       ],
     });
   });
@@ -111,7 +124,7 @@ describe("bin/muni.js, the installed command", () => {
     const r = muni(["validate"]);
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toStrictEqual({
       status: 0,
-      stdout: "3 manifests valid: css, mpu, zzm\n",
+      stdout: `3 manifests valid: css, mpu, zzm\n${"checked against stacks lodz-prod (3 units: css, mpu, zzm), lodz-staging (3 units: css, mpu, zzm)"}\n`,
       stderr: "",
     });
   });

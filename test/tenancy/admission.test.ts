@@ -148,6 +148,52 @@ describe("the admission policies of unit namespaces", () => {
     expect(verdicts.filter((v) => v.matched !== 1 || v.denied.length || v.errors.length)).toStrictEqual([]);
   });
 
+  it("GIVEN the staging stack, which serves the units under staging.lodz.pl (dnsRewrite) WHEN its Ingresses and Certificates are created THEN each is admitted, and a production host is denied there", () => {
+    const staging = loadProject(join(__dirname, "..", ".."), "lodz-staging");
+    const s = staging.stack!.settings;
+    const stagingPolicies = renderPlatform(s, [])
+      .map((d) => d.object)
+      .filter((o) => o.kind === "ValidatingAdmissionPolicy");
+    const verdicts = staging.units.flatMap(({ unit }) => {
+      const objects = renderUnit(unit, s).map((d) => d.object);
+      const ns = objects.find((o) => o.kind === "Namespace" && !o.metadata.name.endsWith("-vm"))!;
+      return objects
+        .filter((o) => o.kind === "Ingress" || o.kind === "Certificate")
+        .map((o) => {
+          const [group, resource] = RESOURCE[o.kind]!;
+          const v = admit(stagingPolicies, {
+            operation: "CREATE",
+            group,
+            resource,
+            object: o as unknown as Record<string, unknown>,
+            namespaceObject: ns as AdmissionRequest["namespaceObject"],
+            username: "system:serviceaccount:pulumi:muni",
+          });
+          return { what: `${unit.id} ${o.kind}/${o.metadata.name}`, denied: v.denied, errors: v.errors };
+        });
+    });
+    expect(verdicts.length).toBe(3 * 2 * 2);
+    expect(verdicts.filter((v) => v.denied.length || v.errors.length)).toStrictEqual([]);
+    const mpuStaging = staging.units.find((u) => u.unit.id === "mpu")!.unit;
+    const ns = renderUnit(mpuStaging, s).find((d) => d.object.kind === "Namespace")!.object;
+    const production = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: "prod", namespace: ns.metadata.name },
+      spec: { ingressClassName: s.web.ingressClassName, rules: [{ host: "mpu.lodz.pl" }] },
+    };
+    expect(
+      admit(stagingPolicies, {
+        operation: "CREATE",
+        group: "networking.k8s.io",
+        resource: "ingresses",
+        object: production,
+        namespaceObject: ns as AdmissionRequest["namespaceObject"],
+        username: "jan@mpu.lodz.pl",
+      }).denied.length,
+    ).toBeGreaterThan(0);
+  });
+
   describe("GIVEN a hostile administrator of unit mpu", () => {
     it("WHEN it publishes Ingresses for other units, the platform, a catch-all or a wildcard over the city THEN each is denied", () => {
       expect(denied(ingress({ ingressClassName: "nginx", rules: [rule("bip.css.lodz.pl")] }))).toStrictEqual([
