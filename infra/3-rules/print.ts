@@ -228,3 +228,21 @@ export const stackNetworks: StackCheck = ({ stack }) => {
     }),
   );
 };
+
+/**
+ * A stack whose units print must list the printers' networks: the print server's NetworkPolicy lets it
+ * reach only those, so with none every queue would hold its jobs forever. Located at the setting.
+ */
+export const printerNetworksListed: StackCheck = ({ stack, units }) => {
+  if (stack.settings.platform.print.printerNetworks.length > 0) return [];
+  const printing = units.filter((u) => u.unit.services.print?.queues.length).map((u) => u.unit.id);
+  if (!printing.length) return [];
+  return [
+    finding(
+      stack.file,
+      [...SETTINGS_PATH, "platform", "print", "printerNetworks"],
+      `units ${printing.join(", ")} print, but the stack lists no printer networks: the print server may reach only those, so no job would ever reach a printer`,
+      "list the CIDRs of the printers' networks (VLANs) under platform.print.printerNetworks, e.g. - 10.60.0.0/16",
+    ),
+  ];
+};

@@ -1,7 +1,7 @@
 import { namespaceOf, vmNamespaceOf } from "../1-model";
 import { type Finding, finding, type ProjectView, type StackCheck } from "./finding";
 import { mailAliases, mailPostmaster, mailQuotaSum } from "./mail";
-import { printDeviceUris, stackNetworks } from "./print";
+import { printDeviceUris, printerNetworksListed, stackNetworks } from "./print";
 import { namesInZones, unitZones } from "./dns-zones";
 import { identityRules } from "./identities";
 import { reservedUnitNamespaces } from "./names";
@@ -76,6 +76,7 @@ export const STACK_CHECKS: StackCheck[] = [
   mailQuotaSum,
   mailAliases,
   printDeviceUris,
+  printerNetworksListed,
 ];
 
 export function runStackChecks(project: ProjectView): Finding[] {

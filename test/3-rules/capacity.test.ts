@@ -1,6 +1,17 @@
+import { join } from "node:path";
+import { SETTINGS_PATH } from "../../infra/2-manifest/stack";
+import { readYamlFile } from "../../infra/2-manifest/yaml-source";
 import { at, tempProject, validateStack } from "../4-builders/vm/temp-project";
 
 const PROD = "stacks/Pulumi.lodz-prod.yaml";
+
+/** `stacks/Pulumi.lodz-prod.yaml:L:C` of a setting in the committed file (the edits below keep its lines). */
+function prodSetting(path: ReadonlyArray<string | number>): string {
+  const parsed = readYamlFile(join(__dirname, "..", "..", PROD));
+  if (!parsed.ok) throw new Error(`${PROD} does not parse`);
+  const { line, col } = parsed.source.locate([...SETTINGS_PATH, ...path]);
+  return `${PROD}:${line}:${col}`;
+}
 
 describe("validation-time quota and capacity checks (loadProject, as muni validate and the program load)", () => {
   it("GIVEN the Łódź units and stacks as committed WHEN validated THEN both stacks are valid", () => {
@@ -110,7 +121,7 @@ ${sites}
     // GIVEN: capacity 20 CPU × 1.5 = 30 < 16 + 12 + 8 = 36.
     const dir = tempProject([{ file: PROD, from: 'cpu: "256"', to: 'cpu: "20"' }]);
     expect(validateStack(dir)).toStrictEqual([
-      `<root>/${PROD}:37:12: config["muni:settings"].capacity.cpu: the cpu quotas of the 3 provisioned units sum to 36, over the central capacity 20 × over-commit 1.5 = 30; largest: css 16 (${at(dir, "units/css.yaml", 'cpu: "16"', 5)}), mpu 12 (${at(dir, "units/mpu.yaml", 'cpu: "12"', 5)}), zzm 8 (${at(dir, "units/zzm.yaml", 'cpu: "8"', 5)}) (raise capacity.cpu to at least 24 (at over-commit 1.5) or capacity.overcommit, or lower the largest units' quotas)`,
+      `<root>/${prodSetting(["capacity", "cpu"])}: config["muni:settings"].capacity.cpu: the cpu quotas of the 3 provisioned units sum to 36, over the central capacity 20 × over-commit 1.5 = 30; largest: css 16 (${at(dir, "units/css.yaml", 'cpu: "16"', 5)}), mpu 12 (${at(dir, "units/mpu.yaml", 'cpu: "12"', 5)}), zzm 8 (${at(dir, "units/zzm.yaml", 'cpu: "8"', 5)}) (raise capacity.cpu to at least 24 (at over-commit 1.5) or capacity.overcommit, or lower the largest units' quotas)`,
     ]);
   });
 
@@ -129,8 +140,8 @@ ${sites}
     ]);
     const got = validateStack(over);
     expect(got.map((l) => l.split(": the ")[0])).toStrictEqual([
-      `<root>/${PROD}:38:15: config["muni:settings"].capacity.memory`,
-      `<root>/${PROD}:39:16: config["muni:settings"].capacity.storage`,
+      `<root>/${prodSetting(["capacity", "memory"])}: config["muni:settings"].capacity.memory`,
+      `<root>/${prodSetting(["capacity", "storage"])}: config["muni:settings"].capacity.storage`,
     ]);
     expect(got[0]).toContain("sum to 136Gi, over the central capacity 92842Mi × over-commit 1.499 =");
     expect(got[1]).toContain("sum to 6Ti, over the central capacity 4Ti × over-commit 1.499 =");
@@ -139,7 +150,7 @@ ${sites}
   it("GIVEN more VMs than capacity.vms WHEN validated THEN the VM count is blamed without over-commit", () => {
     const dir = tempProject([{ file: PROD, from: "vms: 200", to: "vms: 4" }]);
     expect(validateStack(dir)).toStrictEqual([
-      `<root>/${PROD}:40:12: config["muni:settings"].capacity.vms: the virtual machines of the 3 provisioned units sum to 5, over the central capacity 4; largest: css 2 (${at(dir, "units/css.yaml", "- name: swiadczenia-db")}), mpu 2 (${at(dir, "units/mpu.yaml", "- name: gis")}), zzm 1 (${at(dir, "units/zzm.yaml", "- name: ewidencja-drzew")}) (raise capacity.vms to at least 5, or remove virtual machines)`,
+      `<root>/${prodSetting(["capacity", "vms"])}: config["muni:settings"].capacity.vms: the virtual machines of the 3 provisioned units sum to 5, over the central capacity 4; largest: css 2 (${at(dir, "units/css.yaml", "- name: swiadczenia-db")}), mpu 2 (${at(dir, "units/mpu.yaml", "- name: gis")}), zzm 1 (${at(dir, "units/zzm.yaml", "- name: ewidencja-drzew")}) (raise capacity.vms to at least 5, or remove virtual machines)`,
     ]);
   });
 

@@ -128,7 +128,7 @@ describe("invalid input", () => {
     settings.capacity!.cpu = "lots";
     mocks.registered.length = 0;
     expect(() => stackModule.defineStack({ root: ROOT, stack: "lodz-prod", settings })).toThrow(
-      'stacks/Pulumi.lodz-prod.yaml:37:12: config["muni:settings"].capacity.cpu: "lots" is not a valid CPU quantity (CPU available to units; e.g. \"256\")',
+      'stacks/Pulumi.lodz-prod.yaml:41:12: config["muni:settings"].capacity.cpu: "lots" is not a valid CPU quantity (CPU available to units; e.g. \"256\")',
     );
     await settle();
     expect(mocks.registered).toStrictEqual([]);

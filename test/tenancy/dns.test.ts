@@ -6,6 +6,7 @@ import {
   type HostileSetup,
   type ProgramUnderMocks,
   removeProject,
+  settingAt,
   unitYaml,
 } from "./hostile";
 
@@ -28,13 +29,12 @@ const project = (setup: HostileSetup) => {
 
 const site = (hostname: string) => `  web:\n    sites: [{ hostname: ${hostname}, kind: www }]`;
 const mail = (domain: string) => `  mail: { domain: ${domain}, mailboxLimit: 5 }`;
-const STAGING = "stacks/Pulumi.lodz-staging.yaml";
 
 describe("GIVEN a hostile unit claiming DNS names it was not given", () => {
   it("WHEN it claims the city hall's mail domain (to receive mail other units send there) THEN all three refuse it", async () => {
     const root = project({ units: { wrogi: unitYaml("wrogi", mail("uml.lodz.pl")) } });
     await expectRefused(root, program, [
-      `units/wrogi.yaml:11:19: services.mail.domain: mail domain "uml.lodz.pl" is a name the stack reserves (the city hall's own) "uml.lodz.pl" (${STAGING}:78:9): no unit may hold it (use a name under the unit's zone wrogi.lodz.pl)`,
+      `units/wrogi.yaml:11:19: services.mail.domain: mail domain "uml.lodz.pl" is a name the stack reserves (the city hall's own) "uml.lodz.pl" (${settingAt(["tenancy", "reservedNames", 0])}): no unit may hold it (use a name under the unit's zone wrogi.lodz.pl)`,
     ]);
   });
 
@@ -48,9 +48,9 @@ describe("GIVEN a hostile unit claiming DNS names it was not given", () => {
       },
     });
     await expectRefused(root, program, [
-      `units/wrogi.yaml:14:21: services.web.sites[0].hostname: site hostname "lodz.pl" is the apex of the city's DNS suffix "lodz.pl" (${STAGING}:16:15): no unit may hold it (use a name under the unit's zone wrogi.lodz.pl)`,
+      `units/wrogi.yaml:14:21: services.web.sites[0].hostname: site hostname "lodz.pl" is the apex of the city's DNS suffix "lodz.pl" (${settingAt(["dnsSuffixes", "sites", 0])}): no unit may hold it (use a name under the unit's zone wrogi.lodz.pl)`,
       `units/wrogi.yaml:15:21: services.web.sites[1].hostname: site hostname "mail.lodz.pl" is the mail platform's host (MX, IMAP and submission) "mail.lodz.pl": no unit may hold it (use a name under the unit's zone wrogi.lodz.pl)`,
-      `units/wrogi.yaml:16:21: services.web.sites[2].hostname: site hostname "bip.uml.lodz.pl" is under a name the stack reserves (the city hall's own) "uml.lodz.pl" (${STAGING}:78:9): no unit may hold it (use a name under the unit's zone wrogi.lodz.pl)`,
+      `units/wrogi.yaml:16:21: services.web.sites[2].hostname: site hostname "bip.uml.lodz.pl" is under a name the stack reserves (the city hall's own) "uml.lodz.pl" (${settingAt(["tenancy", "reservedNames", 0])}): no unit may hold it (use a name under the unit's zone wrogi.lodz.pl)`,
     ]);
   });
 
@@ -70,7 +70,7 @@ describe("GIVEN a hostile unit claiming DNS names it was not given", () => {
     const root = project({ units: { mail: unitYaml("mail"), uml: unitYaml("uml") } });
     await expectRefused(root, program, [
       `units/mail.yaml:1:5: id: zone "mail.lodz.pl" of unit mail (the default zone <id>.<first suffix>: no tenancy.zones.mail in the stack) is "mail.lodz.pl", the mail platform's host (MX, IMAP and submission) (choose another unit id, or have the central administrators delegate the unit's zones in tenancy.zones)`,
-      `units/uml.yaml:1:5: id: zone "uml.lodz.pl" of unit uml (the default zone <id>.<first suffix>: no tenancy.zones.uml in the stack) is "uml.lodz.pl", a name the stack reserves (the city hall's own) (${STAGING}:78:9) (choose another unit id, or have the central administrators delegate the unit's zones in tenancy.zones)`,
+      `units/uml.yaml:1:5: id: zone "uml.lodz.pl" of unit uml (the default zone <id>.<first suffix>: no tenancy.zones.uml in the stack) is "uml.lodz.pl", a name the stack reserves (the city hall's own) (${settingAt(["tenancy", "reservedNames", 0])}) (choose another unit id, or have the central administrators delegate the unit's zones in tenancy.zones)`,
     ]);
   });
 

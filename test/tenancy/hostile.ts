@@ -8,6 +8,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
+import { SETTINGS_PATH } from "../../infra/2-manifest/stack";
+import { readYamlFile } from "../../infra/2-manifest/yaml-source";
 import { type CliRun, runCli } from "../helpers/manifests";
 
 const REPO = join(__dirname, "..", "..");
@@ -154,4 +156,17 @@ export function positionOf(root: string, file: string, needle: string): string {
   const i = lines.findIndex((l) => l.includes(needle));
   if (i < 0) throw new Error(`${needle} not in ${file}`);
   return `${file}:${i + 1}:${lines[i]!.indexOf(needle) + 1}`;
+}
+
+/**
+ * `stacks/Pulumi.lodz-staging.yaml:L:C` of a setting (path under `muni:settings`) in the staging stack file
+ * of `root` (default: the repository's, which hostile projects copy): messages that point at a setting are asserted without
+ * hard-coding where the file happens to hold it.
+ */
+export function settingAt(path: ReadonlyArray<string | number>, root = join(__dirname, "..", "..")): string {
+  const file = `stacks/Pulumi.${STACK}.yaml`;
+  const parsed = readYamlFile(join(root, file));
+  if (!parsed.ok) throw new Error(`${file} does not parse`);
+  const { line, col } = parsed.source.locate([...SETTINGS_PATH, ...path]);
+  return `${file}:${line}:${col}`;
 }

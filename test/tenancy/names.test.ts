@@ -9,6 +9,7 @@ import {
   located,
   type ProgramUnderMocks,
   removeProject,
+  settingAt,
   unitYaml,
 } from "./hostile";
 import fc from "fast-check";
@@ -89,13 +90,13 @@ describe("GIVEN a hostile unit that tries to take another unit's names", () => {
       root,
       program,
       [
-        `units/cert-manager.yaml:1:5: id: the unit's namespace would be "cert-manager", which is a namespace the stack reserves (tenancy.reservedNamespaces[1], stacks/Pulumi.lodz-staging.yaml:110:7)`,
+        `units/cert-manager.yaml:1:5: id: the unit's namespace would be "cert-manager", which is a namespace the stack reserves (tenancy.reservedNamespaces[1], ${settingAt(["tenancy", "reservedNamespaces", 1], root)})`,
         `units/default.yaml:1:5: id: the unit's namespace would be "default", which is Kubernetes' default namespace`,
-        `units/ingress-nginx.yaml:1:5: id: the unit's namespace would be "ingress-nginx", which is the ingress platform's namespace (platform.ingress.namespace, stacks/Pulumi.lodz-staging.yaml:30:20)`,
+        `units/ingress-nginx.yaml:1:5: id: the unit's namespace would be "ingress-nginx", which is the ingress platform's namespace (platform.ingress.namespace, ${settingAt(["platform", "ingress", "namespace"], root)})`,
         `units/kube-public.yaml:1:5: id: the unit's namespace would be "kube-public", which is Kubernetes' own namespaces (kube-*)`,
-        `units/os-images.yaml:1:5: id: the unit's namespace would be "os-images", which is the namespace of VM image "windows-server-2022"'s data source (vm.images.windows-server-2022.dataSource.namespace, stacks/Pulumi.lodz-staging.yaml:65:24)`,
-        `units/platform-mail.yaml:1:5: id: the unit's namespace would be "platform-mail", which is the mail platform's namespace (platform.mail.namespace, stacks/Pulumi.lodz-staging.yaml:10:20)`,
-        `units/pulumi-kubernetes-operator.yaml:1:5: id: the unit's namespace would be "pulumi-kubernetes-operator", which is the Pulumi Kubernetes Operator's namespace (tenancy.reservedNamespaces[0], stacks/Pulumi.lodz-staging.yaml:110:7)`,
+        `units/os-images.yaml:1:5: id: the unit's namespace would be "os-images", which is the namespace of VM image "windows-server-2022"'s data source (vm.images.windows-server-2022.dataSource.namespace, ${settingAt(["vm", "images", "windows-server-2022", "dataSource", "namespace"], root)})`,
+        `units/platform-mail.yaml:1:5: id: the unit's namespace would be "platform-mail", which is the mail platform's namespace (platform.mail.namespace, ${settingAt(["platform", "mail", "namespace"], root)})`,
+        `units/pulumi-kubernetes-operator.yaml:1:5: id: the unit's namespace would be "pulumi-kubernetes-operator", which is the Pulumi Kubernetes Operator's namespace (tenancy.reservedNamespaces[0], ${settingAt(["tenancy", "reservedNamespaces", 0], root)})`,
       ].map((l) => l + fix),
     );
   });

@@ -8,6 +8,7 @@ import {
   type HostileSetup,
   type ProgramUnderMocks,
   removeProject,
+  settingAt,
   unitYaml,
 } from "./hostile";
 
@@ -104,8 +105,25 @@ describe("GIVEN a hostile unit's print queue device URIs", () => {
       `units/wrogi.yaml:13:45: services.print.queues[0].deviceUri: "socket://0x7f000001:9100" writes an address in a numeric, hex or short form ("0x7f000001"), which resolvers read differently from how it looks (write an IPv4 address as four decimal numbers, e.g. 10.20.1.15)`,
       `units/wrogi.yaml:14:45: services.print.queues[1].deviceUri: "socket://169.254.169.254:80" points at 169.254.169.254, in 169.254.0.0/16 (loopback, link-local, metadata or other addresses no printer has) (use the printer's own address in a printer network of the stack)`,
       `units/wrogi.yaml:15:45: services.print.queues[2].deviceUri: "ipps://kubernetes.default.svc/ipp/print" names the cluster-internal host "kubernetes.default.svc" (a queue reaches a printer, never a cluster service: name it under wrogi.lodz.pl)`,
-      `units/wrogi.yaml:16:45: services.print.queues[3].deviceUri: "ipps://drukarka.css.lodz.pl/ipp/print" names host "drukarka.css.lodz.pl", outside the unit's zone wrogi.lodz.pl (name the unit's own printer under wrogi.lodz.pl)`,
-      `units/wrogi.yaml:17:45: services.print.queues[4].deviceUri: "socket://10.20.1.15:9100" points at 10.20.1.15, but the stack lists no printer networks (platform.print.printerNetworks) (use a printer's address in the printer networks, or its host name under wrogi.lodz.pl)`,
+      `units/wrogi.yaml:16:45: services.print.queues[3].deviceUri: "ipps://drukarka.css.lodz.pl/ipp/print" names host "drukarka.css.lodz.pl", outside the unit's zone wrogi.lodz.pl (name the unit's own printer under wrogi.lodz.pl, or give its address in 10.60.0.0/16)`,
+      `units/wrogi.yaml:17:45: services.print.queues[4].deviceUri: "socket://10.20.1.15:9100" points at 10.20.1.15, outside the stack's printer networks 10.60.0.0/16 (use a printer's address in the printer networks, or its host name under wrogi.lodz.pl)`,
+    ]);
+  });
+
+  it("WHEN the stack lists no printer network at all THEN its printing units are refused at the setting (the fence would let no job reach a printer)", async () => {
+    const root = project({
+      units: {
+        wrogi: unitYaml(
+          "wrogi",
+          `  print:\n    queues: [{ name: q, location: x, deviceUri: "ipps://drukarka.wrogi.lodz.pl/ipp/print" }]`,
+        ),
+      },
+      settings: (s) => {
+        s.platform.print.printerNetworks = [];
+      },
+    });
+    await expectRefused(root, program, [
+      `${settingAt(["platform", "print", "printerNetworks"], root)}: config["muni:settings"].platform.print.printerNetworks: units css, mpu, wrogi, zzm print, but the stack lists no printer networks: the print server may reach only those, so no job would ever reach a printer (list the CIDRs of the printers' networks (VLANs) under platform.print.printerNetworks, e.g. - 10.60.0.0/16)`,
     ]);
   });
 
