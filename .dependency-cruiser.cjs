@@ -40,8 +40,18 @@ module.exports = {
       comment:
         "only infra/5-components and infra/7-program register Pulumi resources; everything below is pure",
       severity: "error",
-      from: { path: "^infra/", pathNot: "^infra/(5-components|7-program)/" },
+      from: { path: "^infra/", pathNot: "^infra/(5-components|7-program|6-cli/automation)/" },
       to: { path: "node_modules/@pulumi/" },
+    },
+    {
+      // The one exception to the rule above (issue 15): `muni preview`, `up`, `migrate` and `dns` drive the
+      // Pulumi CLI through the Automation API, from this folder only, and load it lazily so that the other
+      // commands stay fast. It registers no resources: nothing of @pulumi/* but the Automation API.
+      name: "automation-api-only",
+      comment: "infra/6-cli/automation may import @pulumi/pulumi/automation and nothing else of @pulumi/*",
+      severity: "error",
+      from: { path: "^infra/6-cli/automation/" },
+      to: { path: "node_modules/@pulumi/", pathNot: "node_modules/@pulumi/pulumi/automation/" },
     },
     {
       name: "commander-only-in-cli",

@@ -14,6 +14,8 @@ export interface Measurement {
   wallS: number;
   /** Peak resident set size in MiB. */
   peakMiB: number;
+  /** CPU time, user + system, in seconds: what the process itself cost, less sensitive than wall time to other load on the machine. */
+  cpuS: number;
   /** Exit code; -1 when killed after the timeout. */
   code: number;
   timedOut: boolean;
@@ -39,7 +41,7 @@ export function measureNode(args: readonly string[], opts: MeasureOptions): Prom
   const timeFile = join(opts.scratch, `time-${process.pid}-${Date.now()}.txt`);
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(GNU_TIME, ["-f", "%e %M", "-o", timeFile, process.execPath, ...args], {
+    const child = spawn(GNU_TIME, ["-f", "%e %M %U %S", "-o", timeFile, process.execPath, ...args], {
       cwd: opts.cwd,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
@@ -68,10 +70,11 @@ export function measureNode(args: readonly string[], opts: MeasureOptions): Prom
       const report = existsSync(timeFile) ? readFileSync(timeFile, "utf8") : "";
       rmSync(timeFile, { force: true });
       // GNU time writes "Command exited with non-zero status N" first when the child fails.
-      const m = /([0-9.]+) ([0-9]+)\s*$/.exec(report);
+      const m = /([0-9.]+) ([0-9]+) ([0-9.]+) ([0-9.]+)\s*$/.exec(report);
       resolve({
         wallS,
         peakMiB: m ? Number(m[2]) / 1024 : Number.NaN,
+        cpuS: m ? Number(m[3]) + Number(m[4]) : Number.NaN,
         code: timedOut ? -1 : (code ?? -1),
         timedOut,
         stdout: Buffer.concat(out).toString("utf8"),

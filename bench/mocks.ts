@@ -11,6 +11,8 @@ export interface MockCounts {
   total: number;
   /** Registrations by type token. */
   byType: Record<string, number>;
+  /** With `largest`: the largest Kubernetes object registered, by the size of its inputs as JSON. */
+  largest?: { type: string; name: string; bytes: number };
 }
 
 /** Deterministic stand-in for a generated value, as the real providers return one. */
@@ -47,13 +49,18 @@ function generated(type: string, name: string, inputs: Record<string, unknown>):
 }
 
 /** Installs the mocks (before the program is loaded) and returns the live counts. */
-export function installBenchMocks(stack: string): MockCounts {
+export function installBenchMocks(stack: string, opts: { largest?: boolean } = {}): MockCounts {
   const counts: MockCounts = { total: 0, byType: {} };
   void pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         counts.total++;
         counts.byType[args.type] = (counts.byType[args.type] ?? 0) + 1;
+        if (opts.largest && args.type.startsWith("kubernetes:")) {
+          const bytes = Buffer.byteLength(JSON.stringify(args.inputs));
+          if (!counts.largest || bytes > counts.largest.bytes)
+            counts.largest = { type: args.type, name: args.name, bytes };
+        }
         return {
           id: `${args.name}-id`,
           state: { ...args.inputs, ...generated(args.type, args.name, args.inputs) },

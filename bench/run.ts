@@ -1,28 +1,34 @@
 /**
- * `npm run bench`: muni's cost curve. For each N it writes N synthetic units into a temporary project
- * root and measures, each as its own process under GNU time (wall time, peak RSS):
- *   - `muni validate units` and `muni plan --stack bench --out DIR` (the real CLI, bin/muni.js);
- *   - cdk8s synth of the same objects (the render-path reference);
- *   - muni's Pulumi program under the mock runtime, and a bare Pulumi program registering as many
- *     resources of the same types (the program's reference), as long as the program stays within the
- *     time budget (predicted from the previous N).
- * Prints the table and the targets, and writes both to the results file.
+ * `npm run bench`: muni's cost curve. For each city size N it writes N synthetic units (and the city's ledger)
+ * into a temporary project root and measures, each as its own process under GNU time (wall time, peak RSS,
+ * CPU time):
+ *   - `muni validate units` and `muni plan --stack bench --out DIR` (the real CLI, bin/muni.js) over the city;
+ *   - cdk8s synth of the same objects (the render-path reference), while within the time budget;
+ *   - one unit stack's program, `bench.<unit>`, as Pulumi runs it, under the mock runtime, repeated (the median
+ *     counts), and a bare Pulumi program registering the same resources of that unit (its reference);
+ *   - the platform stack's program, `bench.platform`, with the N units as its tenants (time, memory, largest object);
+ *   - `muni operator --stack bench --out DIR` (time, output size).
+ * Prints the tables and the targets, and writes both to the results file.
  *
- * Options: --sizes 10,100,1000,10000  --budget 300 (seconds per program run)  --out bench/results/latest.md
- *          --seed 2026  --keep (leave the temporary roots)
+ * Options: --sizes 10,100,1000,10000  --budget 300 (seconds per cdk8s run)  --repeats 3
+ *          --out bench/results/latest.md  --seed 2026  --keep (leave the temporary roots)
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../infra/2-manifest/project-root";
 import { haveGnuTime, type Measurement, measureNode } from "./measure";
+import type { MockCounts } from "./mocks";
 import { type Cell, type Row, table, verdictList, verdicts } from "./report";
 import { BENCH_STACK, writeSyntheticRoot } from "./synthetic";
 
 export interface BenchOptions {
   sizes: number[];
-  /** Most seconds one program run may take; larger N are skipped when the prediction exceeds it. */
+  /** Most seconds one cdk8s run may take; larger N are skipped when the prediction exceeds it. */
   budgetS: number;
+  /** Runs of the unit stack and its bare reference at each size; the median (by CPU time) counts. */
+  repeats: number;
   out: string;
   seed: number;
   keep: boolean;
@@ -34,6 +40,7 @@ export function parseArgs(argv: readonly string[], repo: string): BenchOptions {
   const opts: BenchOptions = {
     sizes: [10, 100, 1000, 10000],
     budgetS: 300,
+    repeats: 3,
     out: join(repo, "bench", "results", "latest.md"),
     seed: 2026,
     keep: false,
@@ -51,16 +58,19 @@ export function parseArgs(argv: readonly string[], repo: string): BenchOptions {
         .split(",")
         .map((x) => Number(x.replace(/_/g, "")));
     else if (a === "--budget") opts.budgetS = Number(next());
+    else if (a === "--repeats") opts.repeats = Number(next());
     else if (a === "--out") opts.out = next();
     else if (a === "--seed") opts.seed = Number(next());
     else if (a === "--keep") opts.keep = true;
     else
       throw new Error(
-        `unknown option ${a} (options: --sizes 10,100,1000,10000 --budget SECONDS --out FILE --seed N --keep)`,
+        `unknown option ${a} (options: --sizes 10,100,1000,10000 --budget SECONDS --repeats N --out FILE --seed N --keep)`,
       );
   }
   if (!opts.sizes.length || opts.sizes.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error("--sizes takes positive integers, e.g. 10,100,1000");
+  if (!Number.isInteger(opts.repeats) || opts.repeats < 1)
+    throw new Error("--repeats takes a positive integer");
   opts.sizes.sort((a, b) => a - b);
   return opts;
 }
@@ -78,30 +88,54 @@ function cellOf(what: string, m: Measurement, log: (l: string) => void): Cell {
       skipped: `FAILED with exit code ${m.code} after ${m.wallS.toFixed(1)} s: ${first.trim().slice(0, 200)}`,
     };
   }
-  return { wallS: m.wallS, peakMiB: m.peakMiB };
+  return { wallS: m.wallS, peakMiB: m.peakMiB, cpuS: m.cpuS };
 }
 
 /** Resources registered, read from a child's JSON line. */
-function countsOf(stdout: string): { total: number; byType: Record<string, number> } {
+function countsOf(stdout: string): MockCounts {
   const last = stdout.trim().split("\n").at(-1) ?? "{}";
-  return JSON.parse(last) as { total: number; byType: Record<string, number> };
+  return JSON.parse(last) as MockCounts;
 }
 
-/** Which of the slow runs fit the budget at this N (predicted linearly from the previous size). */
+/** Which of the slow runs fit the budget at this N (predicted linearly from the previous size), and the reference city. */
 interface Plan {
-  program: boolean;
   cdk8s: boolean;
+  /** A project root of the smallest size, kept for the whole run: the same unit's stack runs there alternately. */
+  reference: string;
+}
+
+/** The synthetic unit whose stack is measured at every size: the first shared-service centre (large, every service). */
+export const MEASURED_UNIT = 6;
+
+/** The median of numbers. */
+function medianOf(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+}
+
+/** The run of median CPU time among measurements, as a cell. */
+function medianCell(ms: readonly Measurement[]): Cell {
+  const m = [...ms].sort((a, b) => a.cpuS - b.cpuS)[(ms.length - 1) >> 1]!;
+  return { wallS: m.wallS, peakMiB: m.peakMiB, cpuS: m.cpuS };
+}
+
+/** Total bytes of the files under a folder. */
+function bytesUnder(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (n, e) => n + (e.isDirectory() ? bytesUnder(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+    0,
+  );
 }
 
 /** Measures one N. */
 async function measureSize(n: number, repo: string, opts: BenchOptions, run: Plan): Promise<Row> {
-  const root = mkdtempSync(join(tmpdir(), `muni-bench-${n}-`));
+  const root = mkdtempSync(join(tmpdir(), `muni-bench-${process.pid}-${n}-`));
   const dist = join(repo, "dist", "bench");
   const muni = join(repo, "bin", "muni.js");
   const m = (args: string[], timeoutS = 1800) => measureNode(args, { cwd: root, timeoutS, scratch: root });
   try {
-    opts.log(`[${n}] writing ${n} synthetic units to ${root}`);
-    writeSyntheticRoot(root, repo, n, opts.seed);
+    opts.log(`[${n}] writing ${n} synthetic units and the ledger to ${root}`);
+    const { ids } = writeSyntheticRoot(root, repo, n, opts.seed);
 
     opts.log(`[${n}] muni validate`);
     const validate = cellOf("muni validate", await m([muni, "validate", "units"]), opts.log);
@@ -127,36 +161,104 @@ async function measureSize(n: number, repo: string, opts: BenchOptions, run: Pla
         )
       : { skipped: `predicted over the ${opts.budgetS} s budget from the previous size` };
 
-    let program: Cell = { skipped: `predicted over the ${opts.budgetS} s budget from the previous size` };
-    let bare: Cell = program;
-    let resources: number | undefined;
-    if (run.program) {
-      opts.log(`[${n}] Pulumi program under the mock runtime`);
-      const run = await m([join(dist, "child-program.js"), ".", BENCH_STACK], opts.budgetS * 2);
-      program = cellOf("the program", run, opts.log);
-      if ("wallS" in program) {
-        const counts = countsOf(run.stdout);
-        resources = counts.total;
-        const countsFile = join(root, "counts.json");
-        writeFileSync(countsFile, JSON.stringify(counts));
-        opts.log(`[${n}] bare Pulumi program, ${resources} resources (reference)`);
-        const bareRun = await m([join(dist, "child-bare.js"), objectsFile, countsFile], opts.budgetS * 2);
-        bare = cellOf("the bare program", bareRun, opts.log);
-        if ("wallS" in bare && countsOf(bareRun.stdout).total !== resources)
+    const unit = ids[Math.min(MEASURED_UNIT, ids.length - 1)]!;
+    const stack = `${BENCH_STACK}.${unit}`;
+    // One run for the counts, then unit stack and bare reference alternately (ABAB...), so that a change in
+    // the machine's load hits both alike: each pair gives one ratio, their median is the size's figure.
+    opts.log(`[${n}] unit stack ${stack} under the mock runtime`);
+    const unitRun = () => m([join(dist, "child-stack.js"), ".", stack], 600);
+    const first = await unitRun();
+    let unitStack: Cell = cellOf(`unit stack ${stack}`, first, opts.log);
+    let unitBare: Cell = { skipped: "the unit stack was not measured" };
+    let unitResources: number | undefined;
+    let unitOverBare: number | undefined;
+    let unitOverSmallest: Row["unitOverSmallest"];
+    if ("wallS" in unitStack) {
+      const counts = countsOf(first.stdout);
+      unitResources = counts.total;
+      const unitObjects = join(root, "unit-objects.jsonl");
+      writeFileSync(
+        unitObjects,
+        readFileSync(objectsFile, "utf8")
+          .split("\n")
+          .filter((l) => l.startsWith(`{"unit":${JSON.stringify(unit)},`))
+          .join("\n"),
+      );
+      const countsFile = join(root, "unit-counts.json");
+      writeFileSync(countsFile, JSON.stringify({ total: counts.total, byType: counts.byType }));
+      opts.log(
+        `[${n}] unit stack and bare Pulumi program (${counts.total} resources of ${unit}) alternately, ${opts.repeats}×`,
+      );
+      const units: Measurement[] = [];
+      const bares: Measurement[] = [];
+      const smalls: Measurement[] = [];
+      // The same unit's stack in the smallest city, alternated too: how much the city's size costs, with the
+      // machine's load changing alike for both.
+      const smallRun = () =>
+        measureNode([join(dist, "child-stack.js"), ".", stack], {
+          cwd: run.reference,
+          timeoutS: 600,
+          scratch: root,
+        });
+      for (let i = 0; i < opts.repeats; i++) {
+        const u = await unitRun();
+        const b = await m([join(dist, "child-bare.js"), unitObjects, countsFile], 600);
+        const s = await smallRun();
+        if (!("wallS" in cellOf(`unit stack ${stack} in the smallest city`, s, opts.log))) break;
+        smalls.push(s);
+        const [uc, bc] = [
+          cellOf(`unit stack ${stack}`, u, opts.log),
+          cellOf("the bare program", b, opts.log),
+        ];
+        if (!("wallS" in uc)) unitStack = uc;
+        if (!("wallS" in bc)) unitBare = bc;
+        if (!("wallS" in uc) || !("wallS" in bc)) break;
+        if (countsOf(b.stdout).total !== counts.total)
           throw new Error(
-            `the bare program registered ${countsOf(bareRun.stdout).total} resources, the program ${resources}`,
+            `the bare program registered ${countsOf(b.stdout).total} resources, the unit stack ${counts.total}`,
           );
-      } else bare = { skipped: "the program was not measured" };
+        units.push(u);
+        bares.push(b);
+      }
+      if (units.length === opts.repeats) {
+        unitStack = medianCell(units);
+        unitBare = medianCell(bares);
+        unitOverBare = medianOf(units.map((u, i) => u.cpuS / bares[i]!.cpuS));
+        unitOverSmallest = {
+          cpu: medianOf(units.map((u, i) => u.cpuS / smalls[i]!.cpuS)),
+          wall: medianOf(units.map((u, i) => u.wallS / smalls[i]!.wallS)),
+          memory: medianOf(units.map((u, i) => u.peakMiB / smalls[i]!.peakMiB)),
+        };
+      }
     }
+
+    opts.log(`[${n}] platform stack ${BENCH_STACK}.platform with ${n} tenants`);
+    const p = await m([join(dist, "child-stack.js"), ".", `${BENCH_STACK}.platform`], 1800);
+    const platform = cellOf("the platform stack", p, opts.log);
+    const platformLargest = "wallS" in platform ? countsOf(p.stdout).largest : undefined;
+
+    opts.log(`[${n}] muni operator`);
+    const opOut = join(root, "operator-out");
+    const operator = cellOf(
+      "muni operator",
+      await m([muni, "operator", "--stack", BENCH_STACK, "--out", opOut]),
+      opts.log,
+    );
     return {
       units: n,
       validate,
       plan,
       cdk8s,
-      program,
-      bare,
+      unitStack,
+      unitBare,
+      ...(unitResources === undefined ? {} : { unitResources }),
+      ...(unitOverBare === undefined ? {} : { unitOverBare }),
+      ...(unitOverSmallest === undefined ? {} : { unitOverSmallest }),
+      platform,
+      ...(platformLargest ? { platformLargest } : {}),
+      operator,
+      ...("wallS" in operator ? { operatorBytes: bytesUnder(opOut) } : {}),
       objects,
-      ...(resources === undefined ? {} : { resources }),
       planWarned,
     };
   } finally {
@@ -174,17 +276,20 @@ export async function runBench(
   const started = new Date();
   const load = loadavg()[0]!.toFixed(2);
   const rows: Row[] = [];
+  const reference = mkdtempSync(join(tmpdir(), `muni-bench-${process.pid}-reference-`));
+  writeSyntheticRoot(reference, repo, opts.sizes[0]!, opts.seed);
   let last: Row | undefined;
   const fits = (n: number, c: Cell | undefined) =>
     c === undefined || ("wallS" in c && (c.wallS * n) / last!.units <= opts.budgetS);
-  for (const n of opts.sizes) {
-    const row = await measureSize(n, repo, opts, {
-      program: fits(n, last?.program),
-      cdk8s: fits(n, last?.cdk8s),
-    });
-    rows.push(row);
-    last = row;
-    opts.log(`[${n}] done: ${JSON.stringify(row)}`);
+  try {
+    for (const n of opts.sizes) {
+      const row = await measureSize(n, repo, opts, { cdk8s: fits(n, last?.cdk8s), reference });
+      rows.push(row);
+      last = row;
+      opts.log(`[${n}] done: ${JSON.stringify(row)}`);
+    }
+  } finally {
+    rmSync(reference, { recursive: true, force: true });
   }
   const text = resultsText(rows, {
     started,
@@ -215,8 +320,9 @@ export function resultsText(rows: readonly Row[], info: RunInfo): string {
     "# muni benchmark results",
     "",
     `Run ${info.started.toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, Node ${process.version}, commit ${info.commit}, load average ${info.load} at start; synthetic units seed ${info.seed}.`,
-    "Every figure is one run of a separate process: wall time (s) and peak resident memory (MiB, GNU time's maximum RSS).",
-    `The program (with its bare reference) and cdk8s synth run at a size while predicted, linearly from the previous size, to take at most ${info.budgetS} s.`,
+    "Every figure is a run of a separate process: wall time (s), peak resident memory (MiB, GNU time's maximum RSS) and CPU time (s).",
+    "Unit stack and bare reference: run alternately, the median of the repeated runs by CPU time (user + system), which other load on the machine disturbs less than wall time; their ratio is the median of the pairs' ratios.",
+    `cdk8s synth runs at a size while predicted, linearly from the previous size, to take at most ${info.budgetS} s.`,
     "",
     table(rows),
     "## Targets",
@@ -229,12 +335,10 @@ export function resultsText(rows: readonly Row[], info: RunInfo): string {
   ].join("\n");
 }
 
-/** The commit the benchmark ran on (from .git, no git process needed). */
+/** The commit the benchmark ran on (a worktree's .git is a file, so ask git). */
 function gitHead(repo: string): string {
   try {
-    const head = readFileSync(join(repo, ".git", "HEAD"), "utf8").trim();
-    const ref = /^ref: (.+)$/.exec(head)?.[1];
-    return (ref ? readFileSync(join(repo, ".git", ref), "utf8").trim() : head).slice(0, 12);
+    return execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
   } catch {
     return "unknown";
   }

@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
+import { ledgerText } from "../infra/5-plan/ledger";
 
 /** The stack the synthetic root holds. */
 export const BENCH_STACK = "bench";
@@ -288,11 +289,16 @@ export function benchSettings(repoRoot: string, n: number): Record<string, unkno
   return settings;
 }
 
-/** Writes a synthetic project root under `dir`: Pulumi.yaml, stacks/Pulumi.bench.yaml, units/<id>.yaml. */
+/**
+ * Writes a synthetic project root under `dir`: Pulumi.yaml, .pulumi.version, stacks/Pulumi.bench.yaml,
+ * units/<id>.yaml, and the stack's ledger recording every unit as active and provisioned in its own stack
+ * (the city's ledger as a unit stack reads it: 10,000 entries are ~0.9 MB).
+ */
 export function writeSyntheticRoot(dir: string, repoRoot: string, n: number, seed = 2026): { ids: string[] } {
   mkdirSync(join(dir, "units"), { recursive: true });
   mkdirSync(join(dir, "stacks"), { recursive: true });
   writeFileSync(join(dir, "Pulumi.yaml"), readFileSync(join(repoRoot, "Pulumi.yaml")));
+  writeFileSync(join(dir, ".pulumi.version"), readFileSync(join(repoRoot, ".pulumi.version")));
   writeFileSync(
     join(dir, "stacks", `Pulumi.${BENCH_STACK}.yaml`),
     stringify({ config: { "muni:settings": benchSettings(repoRoot, n) } }),
@@ -304,5 +310,18 @@ export function writeSyntheticRoot(dir: string, repoRoot: string, n: number, see
     const head = `# yaml-language-server: $schema=../schemas/unit.schema.json\n# Synthetic benchmark unit ${i + 1} of ${n} (seed ${seed}).\n`;
     writeFileSync(join(dir, "units", `${unit.id as string}.yaml`), head + stringify(unit, { lineWidth: 0 }));
   }
+  const file = join(dir, "stacks", `${BENCH_STACK}.units.yaml`);
+  const units = Object.fromEntries(
+    ids
+      .map(
+        (id, i) =>
+          [
+            id,
+            { state: "active" as const, wave: 1 + (i % 3), provisioned: true, file: `units/${id}.yaml` },
+          ] as const,
+      )
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  writeFileSync(file, ledgerText({ file, exists: true, units }, BENCH_STACK));
   return { ids };
 }

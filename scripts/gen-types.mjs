@@ -1,6 +1,9 @@
-// Generates infra/1-model/*.generated.ts from the JSON Schemas, the single source of truth for types.
+// Generates infra/1-model/*.generated.ts (the types) and infra/2-manifest/*-schema.generated.ts (the validators,
+// precompiled by ajv: nothing is compiled at run time, which a unit stack's program and every command would
+// otherwise pay for) from the JSON Schemas, the single source of truth.
 // `node scripts/gen-types.mjs --check` fails when a generated file is out of date (run by the tests).
 import { compile } from "json-schema-to-typescript";
+import { createRequire } from "node:module";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -74,6 +77,46 @@ for (const t of targets) {
   } else {
     writeFileSync(path, ts);
     console.log(`wrote ${t.out}`);
+  }
+}
+// The validators: ajv standalone code of each schema, with the options and formats createAjv uses
+// (infra/2-manifest/ajv-options.json, formats.ts). The formats are required from ./formats at run time; here
+// only their shape matters (an object with `validate`), so the Polish checksums are stand-ins.
+const require = createRequire(import.meta.url);
+const { default: Ajv2020 } = require("ajv/dist/2020");
+const { default: standalone } = require("ajv/dist/standalone");
+const { _ } = require("ajv");
+const { fullFormats } = require("ajv-formats/dist/formats");
+const options = JSON.parse(readFileSync(join(root, "infra/2-manifest/ajv-options.json"), "utf8"));
+const validators = [
+  { schema: "schemas/unit.schema.json", out: "infra/2-manifest/unit-schema.generated.ts" },
+  { schema: "schemas/stack.schema.json", out: "infra/2-manifest/stack-schema.generated.ts" },
+];
+for (const v of validators) {
+  const ajv = new Ajv2020({ ...options, code: { source: true, formats: _`require("./formats").FORMATS` } });
+  for (const [name, format] of Object.entries({
+    ...fullFormats,
+    nip: { type: "string", validate: () => true },
+    regon: { type: "string", validate: () => true },
+  }))
+    ajv.addFormat(name, format);
+  const code = standalone(ajv, ajv.compile(JSON.parse(readFileSync(join(root, v.schema), "utf8"))));
+  const text =
+    `// Generated from ${v.schema} by scripts/gen-types.mjs (ajv standalone). Do not edit: change the schema and run \`npm run gen:types\`.\n` +
+    "// @ts-nocheck\n" +
+    `${code}\n`;
+  const path = join(root, v.out);
+  let current = "";
+  try {
+    current = readFileSync(path, "utf8");
+  } catch {}
+  if (current === text) continue;
+  if (check) {
+    console.error(`${v.out} is out of date with ${v.schema}: run npm run gen:types`);
+    stale++;
+  } else {
+    writeFileSync(path, text);
+    console.log(`wrote ${v.out}`);
   }
 }
 process.exit(stale ? 1 : 0);

@@ -13,3 +13,4 @@ export * from "./mail-tenant";
 export * from "./tenancy";
 export * from "./net";
 export * from "./stack-names";
+export * from "./pulumi-stacks";

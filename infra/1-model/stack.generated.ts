@@ -664,4 +664,112 @@ export interface StackSettings {
      */
     site: number;
   };
+  /**
+   * How the city's Pulumi stacks are run: `<stack>.platform` (the shared servers) and `<stack>.<unit id>` (one unit each). The state backend and secrets provider every stack of the city uses, the credentials they need, the Git repository the Pulumi Kubernetes Operator deploys from, and the operator's settings (docs/operator.md). Needed by `muni operator`, `muni preview`, `muni up` and `muni migrate`; the Pulumi program itself does not read it.
+   */
+  pulumi?: {
+    /**
+     * State backend URL (`pulumi login` and PULUMI_BACKEND_URL): the city's self-managed S3-compatible store (MinIO, Ceph RGW) with its endpoint in the query, e.g. `s3://muni-state?endpoint=s3.dc.uml.lodz.pl&s3ForcePathStyle=true&region=pl-lodz-1`.
+     */
+    backend: string;
+    /**
+     * Secrets provider every stack of the city is created with (`pulumi stack init --secrets-provider`): HashiCorp Vault transit `hashivault://<key>`, a KMS the city runs, or `passphrase`.
+     */
+    secretsProvider: string;
+    /**
+     * The credentials of the state backend and the secrets provider, as environment variables: in CI repository secrets of the same names, for the operator one Kubernetes Secret holding one key per variable.
+     */
+    credentials: {
+      /**
+       * Name of the Kubernetes Secret, in the operator's namespace, holding one key per credential variable (the operator passes each to the stack's workspace). Default: muni-pulumi-credentials.
+       */
+      secretName: string;
+      /**
+       * The credential variables; unset: derived from backend and secretsProvider (s3: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; hashivault: VAULT_ADDR and VAULT_TOKEN; passphrase: PULUMI_CONFIG_PASSPHRASE; awskms, azurekeyvault, gcpkms: their SDKs' variables).
+       *
+       * @minItems 1
+       *
+       * Items: An environment variable name.
+       */
+      variables?: [string, ...string[]];
+    };
+    /**
+     * The Git repository of this project, which the Pulumi Kubernetes Operator clones for every stack (needed by `muni operator`).
+     */
+    repository?: {
+      /**
+       * Clone URL of the repository.
+       */
+      url: string;
+      /**
+       * The branch deployed: the operator polls it and runs each new commit. Default: main.
+       */
+      branch: string;
+      /**
+       * For a private repository over HTTPS: the name of a Secret in the operator's namespace whose key `accessToken` holds a read-only token; unset: the repository is cloned without credentials.
+       */
+      tokenSecret?: string;
+    };
+    /**
+     * The Pulumi Kubernetes Operator (v2) objects `muni operator` writes for this city (docs/operator.md).
+     */
+    operator: {
+      /**
+       * Namespace of the Stack objects, the provisioner's ServiceAccount and the stacks' workspace pods. Default: muni-system.
+       */
+      namespace: string;
+      /**
+       * The ServiceAccount every stack's workspace runs as; `muni operator` writes it and its RBAC (what the program registers, nothing more). Default: muni-provisioner.
+       */
+      serviceAccount: string;
+      /**
+       * deploy: apply every new commit of the branch, drift is reported by the nightly drift workflow and never set back; deploy-and-remediate: also refresh and apply every resync, setting drift back; preview: never apply, preview every commit and every resync (report-only drift in each Stack's status; engineers apply with `muni up`). Default: deploy.
+       */
+      mode: "deploy" | "deploy-and-remediate" | "preview";
+      /**
+       * How often the operator polls the branch for new commits (and, with deploy-and-remediate or preview, re-runs the stack on the same commit). Default: 600.
+       */
+      resyncFrequencySeconds: number;
+      /**
+       * A unit stack runs only when the platform stack succeeded within this duration (the operator's prerequisite), so tenants never land in platform namespaces that are not there. Default: 24h.
+       */
+      platformSucceededWithin: string;
+      /**
+       * The workspace pod each stack runs in.
+       */
+      workspace: {
+        /**
+         * Workspace image: the Pulumi CLI of .pulumi.version and Node.js 24 (the program refuses an older Node); `{pulumiVersion}` is replaced by the version pinned in .pulumi.version. Default: pulumi/pulumi-nodejs-24:{pulumiVersion}.
+         */
+        image: string;
+        /**
+         * Delete each workspace pod after a successful run (one pod per stack would otherwise stay: a city of 10,000 units) or Retain it. Default: Delete.
+         */
+        reclaim: "Delete" | "Retain";
+        /**
+         * Requests and limits of the workspace's Pulumi container.
+         */
+        resources: {
+          /**
+           * Requested CPU and memory (Kubernetes quantities).
+           */
+          requests?: {
+            /**
+             * A quantity.
+             */
+            [k: string]: string | undefined;
+          };
+          /**
+           * CPU and memory limits (Kubernetes quantities).
+           */
+          limits?: {
+            /**
+             * A quantity.
+             */
+            [k: string]: string | undefined;
+          };
+        };
+      };
+    };
+  };
 }

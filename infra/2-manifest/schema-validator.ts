@@ -1,7 +1,8 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
-import addFormats from "ajv-formats";
+import type Ajv2020 from "ajv/dist/2020";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020";
+import AJV_OPTIONS from "./ajv-options.json";
 import { closest, type Diagnostic, fieldPath, type PathSegment } from "./diagnostics";
-import { isValidNip, isValidRegon } from "./checksums";
+import { FORMATS } from "./formats";
 import type { YamlSource } from "./yaml-source";
 
 /** Subschema fields the messages read: the schema itself is the source of titles, examples and hints. */
@@ -18,21 +19,15 @@ interface SchemaNode {
 }
 
 /**
- * Builds the one ajv instance muni uses: JSON Schema 2020-12, every error, defaults filled in.
- * `verbose` puts the failing subschema on each error: titles, examples and hints are read from it.
+ * Builds the one ajv instance muni uses: JSON Schema 2020-12, every error, defaults filled in
+ * (ajv-options.json, which scripts/gen-types.mjs precompiles the schemas with too). `verbose` puts the
+ * failing subschema on each error: titles, examples and hints are read from it. ajv itself is loaded only
+ * here: the unit and stack schemas run from their precompiled validators, without it.
  */
 export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    useDefaults: true,
-    verbose: true,
-    strict: true,
-    strictTypes: false,
-    strictRequired: false,
-  });
-  addFormats(ajv);
-  ajv.addFormat("nip", { type: "string", validate: isValidNip });
-  ajv.addFormat("regon", { type: "string", validate: isValidRegon });
+  const { default: Ajv } = require("ajv/dist/2020") as typeof import("ajv/dist/2020");
+  const ajv = new Ajv(AJV_OPTIONS);
+  for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
   return ajv;
 }
 
@@ -44,12 +39,13 @@ export class SchemaValidator<T> {
   private readonly validateFn: ValidateFunction;
 
   constructor(
-    ajv: Ajv2020,
+    /** An ajv to compile `schema` with, or the schema's validator precompiled (scripts/gen-types.mjs). */
+    compiler: Ajv2020 | ValidateFunction,
     private readonly schema: object,
     /** Path prefix of the validated value inside its file, e.g. `["config", "muni:settings"]`. */
     private readonly basePath: readonly PathSegment[] = [],
   ) {
-    this.validateFn = ajv.compile(schema);
+    this.validateFn = typeof compiler === "function" ? compiler : compiler.compile(schema);
   }
 
   /** The value typed as T when valid, and the diagnostics (empty when valid). */

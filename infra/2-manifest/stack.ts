@@ -3,7 +3,8 @@ import { isAbsolute, join, relative } from "node:path";
 import stackSchema from "../../schemas/stack.schema.json";
 import type { StackSettings } from "../1-model";
 import type { Diagnostic, PathSegment } from "./diagnostics";
-import { createAjv, SchemaValidator } from "./schema-validator";
+import type { ValidateFunction } from "ajv/dist/2020";
+import { SchemaValidator } from "./schema-validator";
 import { readYamlFile, type YamlSource } from "./yaml-source";
 
 /** Where the settings live in a stack file: `config: { "muni:settings": {...} }`. */
@@ -25,17 +26,27 @@ export class UnknownStackError extends Error {
 
 let validator: SchemaValidator<StackSettings> | undefined;
 function stackValidator(): SchemaValidator<StackSettings> {
-  return (validator ??= new SchemaValidator<StackSettings>(createAjv(), stackSchema, SETTINGS_PATH));
+  // Precompiled from the schema by scripts/gen-types.mjs (npm run gen:types): ajv compiles nothing at run time.
+  return (validator ??= new SchemaValidator<StackSettings>(
+    require("./stack-schema.generated") as ValidateFunction,
+    stackSchema,
+    SETTINGS_PATH,
+  ));
 }
 
-/** Names of the stacks in `<root>/stacks`. */
+/**
+ * Names of the stacks in `<root>/stacks`: the cities' settings files. A Pulumi stack's own file
+ * `Pulumi.<city>.<unit id>.yaml` or `Pulumi.<city>.platform.yaml` (what `pulumi stack init` writes there:
+ * secrets provider, encrypted key) is not a city, and is left out.
+ */
 export function listStacks(root: string): string[] {
   const dir = join(root, "stacks");
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  const names = readdirSync(dir)
     .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
-    .filter((s): s is string => Boolean(s))
-    .sort();
+    .filter((s): s is string => Boolean(s));
+  const all = new Set(names);
+  return names.filter((n) => !(n.includes(".") && all.has(n.slice(0, n.lastIndexOf("."))))).sort();
 }
 
 /** Display path: relative to the working directory when inside it. */

@@ -105,6 +105,15 @@ function policy(p: PolicySpec): Desired[] {
   ];
 }
 
+/** The names of the five policies (each binding is named like its policy): the only ones the provisioner may change. */
+export const ADMISSION_POLICY_NAMES = [
+  "muni-unit-ingress",
+  "muni-unit-certificate",
+  "muni-unit-service",
+  "muni-unit-volume-claim",
+  "muni-unit-pod",
+] as const;
+
 /** The five policies and their bindings, from the stack's settings. Cluster-scoped: the platform render. */
 export function buildAdmissionPolicies(settings: StackSettings): Desired[] {
   const ingressClasses = allowedIngressClasses(settings);

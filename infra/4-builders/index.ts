@@ -23,3 +23,4 @@ export * as web from "./web";
 export * as vm from "./vm";
 export * as enrollment from "./enrollment";
 export * as print from "./print";
+export * as operator from "./operator";

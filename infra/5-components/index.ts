@@ -1,3 +1,3 @@
 export { Unit, type UnitArgs } from "./unit";
 export { Platform, type PlatformArgs } from "./platform";
-export { registerObject, registerDesired, type RegisterOptions } from "./register";
+export { registerObject, registerDesired, type RegisterOptions, REGISTRABLE } from "./register";

@@ -37,6 +37,9 @@ const TYPED: Record<string, Ctor> = {
 /** API groups whose kinds are custom resources, registered as `apiextensions.CustomResource`. */
 const CUSTOM_GROUPS = new Set(["cert-manager.io", "kubevirt.io", "cdi.kubevirt.io"]);
 
+/** What registerObject can register: the typed kinds (`apiVersion/kind`) and the custom resource groups (the operator's RBAC must cover them). */
+export const REGISTRABLE = { typed: Object.keys(TYPED), customGroups: [...CUSTOM_GROUPS] } as const;
+
 /**
  * Registers one object under its typed class (or as a CustomResource for a CRD kind). `shape` gives
  * the kind statically; `object` may be an Output when built from generated secrets.

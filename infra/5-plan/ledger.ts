@@ -23,16 +23,25 @@ export function nextLedger(
     if (!now.has(id) && (e.provisioned || e.state === "decommissioned")) units[id] = e;
   for (const u of current) {
     const retained = retainedData(u.unit, settings).map((r) => `${r.kind} ${r.namespace}/${r.name}`);
+    // Where the unit's resources live and where they came from (muni migrate) stay as recorded.
+    const was = previous.units[u.unit.id];
     units[u.unit.id] = {
       state: u.unit.lifecycle.state,
       wave: u.unit.lifecycle.wave,
       provisioned: notProvisionedReason(u.unit, settings) === undefined,
       file: relative(root, u.file).split(sep).join("/"),
       ...(retained.length ? { retained } : {}),
+      ...(was?.stack !== undefined ? { stack: was.stack } : {}),
+      ...(was?.movedFrom !== undefined ? { movedFrom: was.movedFrom } : {}),
     };
   }
   const sorted = Object.fromEntries(Object.entries(units).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { file: previous.file, exists: previous.exists, units: sorted };
+  return {
+    file: previous.file,
+    exists: previous.exists,
+    units: sorted,
+    ...(previous.platform ? { platform: previous.platform } : {}),
+  };
 }
 
 /** The ledger file's text: a header saying what it is, then the entries, stable order. */
@@ -41,7 +50,10 @@ export function ledgerText(ledger: Ledger, stackName: string): string {
     `# muni ledger of stack ${stackName}: every unit this stack takes or has provisioned, with its last recorded state.\n` +
     `# Written by \`muni ledger --stack ${stackName} --write\` with each change; muni refuses to deploy a change\n` +
     "# that drops a provisioned unit from here without decommissioning. Never delete an entry by hand.\n" +
-    stringify({ units: ledger.units }, { lineWidth: 0 })
+    stringify(
+      { ...(ledger.platform ? { platform: ledger.platform } : {}), units: ledger.units },
+      { lineWidth: 0 },
+    )
   );
 }
 

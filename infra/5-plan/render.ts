@@ -15,8 +15,11 @@ import type { PlannedObject, PlannedStack, PlannedUnit } from "./types";
 /** The name of the platform component in the program (stack.ts): its objects are `platform-<key>`. */
 export const PLATFORM = "platform";
 
-/** Above this many Pulumi resources in one stack, the plan warns (previews and updates grow slow and fragile). */
+/** Above this many Pulumi resources in one Pulumi stack, the plan warns (previews and updates grow slow and fragile). */
 export const RESOURCE_WARNING_THRESHOLD = 1000;
+
+/** Resources every Pulumi stack of a city holds besides its objects: the root stack, the cluster provider, the component. */
+export const STACK_OVERHEAD = 3;
 
 /**
  * The desired state of a validated project, rendered through the same path as the Pulumi program:
@@ -39,7 +42,7 @@ export function planProject(
     units,
     platform,
     resources,
-    warnings: resourceWarnings(project.stack.name, resources),
+    warnings: resourceWarnings(project.stack.name, units, platform),
   };
 }
 
@@ -48,29 +51,49 @@ export function planPlatform(settings: StackSettings, provisioned: readonly Unit
   return renderPlatform(settings, provisioned).map((d) => planObject(PLATFORM, d, undefined));
 }
 
+type Counted = Pick<PlannedUnit, "id" | "provisioned" | "secrets"> & { objects: readonly unknown[] };
+
+/** Pulumi resources of one provisioned unit's stack `<city>.<unit id>`: the overhead, its objects and generated secrets. */
+export function unitStackResources(u: Omit<Counted, "id" | "provisioned">): number {
+  return STACK_OVERHEAD + u.objects.length + u.secrets.length;
+}
+
 /**
- * Pulumi resources the program registers: the stack, one provider, the platform component and its
- * objects, and per provisioned unit its component, objects and secrets.
+ * Pulumi resources the city's programs register, over all its stacks (one per provisioned unit and the
+ * platform's): each stack's root, provider and component, then its objects and generated secrets.
  */
-export function resourceCount(
-  units: ReadonlyArray<Pick<PlannedUnit, "provisioned" | "secrets"> & { objects: readonly unknown[] }>,
-  platform: readonly unknown[],
-): number {
+export function resourceCount(units: readonly Counted[], platform: readonly unknown[]): number {
   return (
-    3 +
+    STACK_OVERHEAD +
     platform.length +
-    units.filter((u) => u.provisioned).reduce((n, u) => n + 1 + u.objects.length + u.secrets.length, 0)
+    units.filter((u) => u.provisioned).reduce((n, u) => n + unitStackResources(u), 0)
   );
 }
 
-/** The warning of a stack over RESOURCE_WARNING_THRESHOLD Pulumi resources. */
-export function resourceWarnings(stack: string, resources: number): string[] {
-  return resources > RESOURCE_WARNING_THRESHOLD
-    ? [
-        `stack ${stack} would hold ${resources} Pulumi resources, over ${RESOURCE_WARNING_THRESHOLD}: ` +
-          "previews and updates slow down and one failure blocks every unit; split the units across stacks (settings units.ids, units.waves or units.labels)",
-      ]
-    : [];
+/**
+ * The warning of a Pulumi stack over RESOURCE_WARNING_THRESHOLD resources: the platform's, or a unit's (a unit
+ * so large it should be split into units of its own). The city as a whole is never one stack any more.
+ */
+export function resourceWarnings(
+  city: string,
+  units: readonly Counted[],
+  platform: readonly unknown[],
+): string[] {
+  const sizes: Array<[string, number]> = [
+    [`${city}.platform`, STACK_OVERHEAD + platform.length],
+    ...units
+      .filter((u) => u.provisioned)
+      .map((u): [string, number] => [`${city}.${u.id}`, unitStackResources(u)]),
+  ];
+  return sizes
+    .filter(([, n]) => n > RESOURCE_WARNING_THRESHOLD)
+    .map(
+      ([stack, n]) =>
+        `Pulumi stack ${stack} would hold ${n} Pulumi resources, over ${RESOURCE_WARNING_THRESHOLD}: previews and updates slow down; ` +
+        (stack.endsWith(".platform")
+          ? "the platform's tenants should live outside its stack (tenant discovery)"
+          : "split the unit into smaller units"),
+    );
 }
 
 /** One unit's part of the plan. */

@@ -65,7 +65,7 @@ export function streamPlan(
     units,
     platform: platform.map(objectRef),
     resources,
-    warnings: resourceWarnings(head.stack.name, resources),
+    warnings: resourceWarnings(head.stack.name, units, platform),
   };
   if (!base) return { summary };
   const platformDiff = diffPlatform(

@@ -51,7 +51,7 @@ export interface PlannedStack {
   units: PlannedUnit[];
   /** The shared platform's objects (mail and print servers: infra/platform), named `platform-<key>`. */
   platform: PlannedObject[];
-  /** Pulumi resources the program would register: the stack, the provider, and per unit its component, objects and secrets. */
+  /** Pulumi resources the city's stacks would hold in all: per stack (the platform's, one per provisioned unit) its root, provider and component, then its objects and secrets. */
   resources: number;
   warnings: string[];
 }

@@ -10,6 +10,10 @@ import { registerPlan } from "./plan";
 import { registerValidate } from "./validate";
 import { registerLedger } from "./ledger";
 import { registerReport } from "./report";
+import { registerOperator } from "./operator";
+import { registerPreview } from "./preview";
+import { registerUp } from "./up";
+import { registerMigrate } from "./migrate";
 
 /** Each command registers itself here; `done` receives its exit code. */
 const COMMANDS: Array<(program: Command, io: CliIO, done: (code: number) => void) => void> = [
@@ -20,6 +24,10 @@ const COMMANDS: Array<(program: Command, io: CliIO, done: (code: number) => void
   registerDrift,
   registerLedger,
   registerDns,
+  registerOperator,
+  registerPreview,
+  registerUp,
+  registerMigrate,
 ];
 
 /**

@@ -3,38 +3,46 @@ import { join } from "node:path";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { parse } from "yaml";
 import { loadProject } from "../../infra/3-rules/project";
-import { planProject } from "../../infra/5-plan/render";
+import { planProject, resourceCount, resourceWarnings } from "../../infra/5-plan/render";
 import { redactObject } from "../../infra/5-plan/redact";
 import type { PlannedObject } from "../../infra/5-plan/types";
 import { installMocks, type Registered, settle, unwrap } from "../helpers/pulumi";
-import { generatedProject, REPO_ROOT } from "./project";
+import { generatedProject } from "./project";
+import { migratedRepo } from "../7-program/migrated";
 
 // The generated units' decommissioning approvals are dated 2027-05-10: check them as of a later day.
 process.env.MUNI_TODAY = "2027-06-01";
 // The mock runtime is installed before the program is imported.
-const mocks = installMocks("lodz-prod");
-let stackModule: typeof import("../../infra/7-program/stack");
+const mocks = installMocks("lodz-prod.css");
+let programs: typeof import("../../infra/7-program/programs");
 beforeAll(async () => {
-  stackModule = await import("../../infra/7-program/stack");
+  programs = await import("../../infra/7-program/programs");
 });
 
-const settingsOf = (root: string, stack: string) =>
-  (
-    parse(readFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as {
-      config: Record<string, unknown>;
-    }
-  ).config["muni:settings"];
-
-/** Every Kubernetes object the program registers for a stack, by Pulumi resource name. */
-async function registeredObjects(root: string, stack: string): Promise<Map<string, Registered>> {
-  mocks.registered.length = 0;
-  const outputs = stackModule.defineStack({ root, stack, settings: settingsOf(root, stack) });
-  await unwrap(outputs.namespaces);
-  await settle();
-  const k8s = mocks.registered.filter(
-    (r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes",
-  );
-  return new Map(k8s.map((r) => [r.name, { ...r, inputs: unsecret(r.inputs) as Record<string, unknown> }]));
+/**
+ * Every Kubernetes object the city's Pulumi stacks register (the platform's and one per unit the city takes),
+ * by Pulumi resource name, and how many resources each stack registered.
+ */
+async function registeredObjects(root: string, stack: string) {
+  const project = loadProject(root, stack);
+  const names = [`${stack}.platform`, ...project.units.map((u) => `${stack}.${u.unit.id}`)];
+  const all: Registered[] = [];
+  const perStack: Record<string, number> = {};
+  for (const name of names) {
+    mocks.registered.length = 0;
+    const outputs = programs.defineProgram({ root, stack: name });
+    await unwrap(outputs as unknown as Record<string, unknown>);
+    await settle();
+    perStack[name] = mocks.registered.length;
+    all.push(...mocks.registered);
+  }
+  const k8s = all.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes");
+  return {
+    objects: new Map(
+      k8s.map((r) => [r.name, { ...r, inputs: unsecret(r.inputs) as Record<string, unknown> }]),
+    ),
+    perStack,
+  };
 }
 
 /** Pulumi's wire form of a secret value (`{<sig key>: <secret sig>, value}`), as the mock monitor receives it. */
@@ -59,11 +67,15 @@ function unsecret(v: unknown): unknown {
   return v;
 }
 
-function plannedObjects(root: string, stack: string): Map<string, PlannedObject> {
+function plannedObjects(root: string, stack: string) {
   const project = loadProject(root, stack);
   expect(project.diagnostics).toStrictEqual([]);
   const plan = planProject({ stack: project.stack!, units: project.units });
-  return new Map([...plan.units.flatMap((u) => u.objects), ...plan.platform].map((o) => [o.resource, o]));
+  return {
+    objects: new Map([...plan.units.flatMap((u) => u.objects), ...plan.platform].map((o) => [o.resource, o])),
+    resources: plan.resources,
+    provisioned: plan.units.filter((u) => u.provisioned).length,
+  };
 }
 
 /** Every string leaf of a value. */
@@ -74,8 +86,8 @@ function strings(v: unknown): string[] {
 }
 
 const cases: Array<[string, () => string, string]> = [
-  ["lodz-prod", () => REPO_ROOT, "lodz-prod"],
-  ["lodz-staging", () => REPO_ROOT, "lodz-staging"],
+  ["lodz-prod", () => migratedRepo(), "lodz-prod"],
+  ["lodz-staging", () => migratedRepo(), "lodz-staging"],
   ["40 generated units with every service and lifecycle state", () => generatedProject(40), "gen"],
 ];
 
@@ -83,15 +95,26 @@ describe.each(cases)("plan and program agree: %s", (_title, rootOf, stack) => {
   let root: string;
   let registered: Map<string, Registered>;
   let planned: Map<string, PlannedObject>;
+  let run: Awaited<ReturnType<typeof registeredObjects>>;
+  let plan: ReturnType<typeof plannedObjects>;
   beforeAll(async () => {
     root = rootOf();
-    registered = await registeredObjects(root, stack);
-    planned = plannedObjects(root, stack);
+    run = await registeredObjects(root, stack);
+    registered = run.objects;
+    plan = plannedObjects(root, stack);
+    planned = plan.objects;
   });
 
-  it("GIVEN the stack WHEN the program runs under the mock runtime and the plan renders THEN they hold exactly the same resource names", () => {
+  it("GIVEN the city WHEN each of its Pulumi stacks runs under the mock runtime and the plan renders THEN they hold exactly the same resource names", () => {
     expect(registered.size).toBeGreaterThan(50);
     expect([...planned.keys()].sort()).toStrictEqual([...registered.keys()].sort());
+  });
+
+  it("THEN the plan's count of Pulumi resources is what the stacks register, each with its root stack resource", () => {
+    // A stack of a unit not provisioned registers nothing (no provider, no component): it holds no resources.
+    const used = Object.values(run.perStack).filter((n) => n > 0);
+    expect(used.length).toBe(plan.provisioned + 1);
+    expect(used.reduce((s, n) => s + n + 1, 0)).toBe(plan.resources);
   });
 
   it("THEN each registered object, redacted exactly as the plan redacts it, equals the planned object, kind and type alike", () => {
@@ -132,5 +155,29 @@ describe("the generated project covers what the consistency test must see", () =
     const objects = provisioned.flatMap((u) => u.objects);
     expect(objects.some((o) => o.object.kind === "Secret")).toBe(true);
     expect(objects.some((o) => o.usesSecrets && o.object.kind !== "Secret")).toBe(true);
+  });
+});
+
+describe("the plan's warning about large Pulumi stacks, now one per unit", () => {
+  const unit = (id: string, objects: number, secrets = 0) => ({
+    id,
+    provisioned: true,
+    secrets: Array.from({ length: secrets }, (_, i) => `s${i}`),
+    objects: Array.from({ length: objects }),
+  });
+
+  it("GIVEN 10,000 units of 80 resources each THEN no warning: no Pulumi stack holds more than one unit", () => {
+    const units = Array.from({ length: 10000 }, (_, i) => unit(`u${i}`, 60, 17));
+    expect(resourceCount(units, new Array(12))).toBe(3 + 12 + 10000 * 80);
+    expect(resourceWarnings("krakow", units, new Array(12))).toStrictEqual([]);
+  });
+
+  it("GIVEN one unit whose stack would pass 1,000 resources, and a huge platform THEN each is named with what to do", () => {
+    expect(
+      resourceWarnings("krakow", [unit("big", 900, 100), unit("small", 10)], new Array(998)),
+    ).toStrictEqual([
+      "Pulumi stack krakow.platform would hold 1001 Pulumi resources, over 1000: previews and updates slow down; the platform's tenants should live outside its stack (tenant discovery)",
+      "Pulumi stack krakow.big would hold 1003 Pulumi resources, over 1000: previews and updates slow down; split the unit into smaller units",
+    ]);
   });
 });

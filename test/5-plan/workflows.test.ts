@@ -1,28 +1,50 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { listStacks } from "../../infra/2-manifest/stack";
+import { credentialVariables, type PulumiSettings } from "../../infra/1-model";
+import { listStacks, loadStack } from "../../infra/2-manifest/stack";
 import { runCli } from "../helpers/manifests";
 
 const ROOT = join(__dirname, "..", "..");
-type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown> };
+type Step = {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+};
+type Job = {
+  steps: Step[];
+  needs?: string | string[];
+  if?: string;
+  env?: Record<string, string>;
+  outputs?: Record<string, string>;
+  strategy?: { matrix: { stack?: string[] } | string };
+};
 type Workflow = {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
-  jobs: Record<string, { steps: Step[]; strategy?: { matrix: { stack: string[] } } }>;
+  jobs: Record<string, Job>;
 };
 const workflow = (name: string) =>
   parse(readFileSync(join(ROOT, ".github", "workflows", name), "utf8")) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
+const runs = (j: Job) => j.steps.map((s) => s.run ?? "").join("\n");
 
 /** Every `npx muni <command> [args]` the workflow runs, as argument lists (workflow expressions kept as words). */
 function muniCalls(w: Workflow): string[][] {
   return steps(w)
     .flatMap((s) => (s.run ?? "").split("\n"))
-    .map((l) => /npx muni (.*?)(?:\s*[>|].*)?$/.exec(l.trim())?.[1])
-    .filter((c): c is string => Boolean(c))
+    .flatMap((l) => [...l.matchAll(/npx muni ([^>|;)"]*)/g)].map((m) => m[1]!.trim()))
     .map((c) => c.split(/\s+/));
 }
+
+/** Jobs that run the Pulumi CLI (directly, or through muni preview / up / dns / migrate). */
+const pulumiJobs = (w: Workflow) =>
+  Object.entries(w.jobs).filter(([, j]) =>
+    /(^|\s)pulumi |npx muni (preview --stack .* --units|up|migrate|dns)/m.test(runs(j)),
+  );
 
 describe.each(["pr.yml", "drift.yml"])("workflow %s", (name) => {
   const w = workflow(name);
@@ -49,30 +71,51 @@ describe.each(["pr.yml", "drift.yml"])("workflow %s", (name) => {
     expect(steps(w).some((s) => s.run === "npm ci")).toBe(true);
   });
 
-  it("THEN its stack matrix is exactly the repository's stacks", () => {
-    const matrices = Object.values(w.jobs).flatMap((j) => (j.strategy ? [j.strategy.matrix.stack] : []));
-    expect(matrices.length).toBeGreaterThan(0);
-    for (const m of matrices) expect([...m].sort()).toStrictEqual(listStacks(ROOT));
+  it("THEN every job that runs Pulumi installs the CLI pinned in .pulumi.version (the one place), logs in to the city's own state store, and gets every credential the cities' settings need", () => {
+    const jobs = pulumiJobs(w);
+    expect(jobs.length).toBeGreaterThan(0);
+    const needed = listStacks(ROOT).flatMap((city) =>
+      credentialVariables(loadStack(ROOT, city).stack!.settings.pulumi as PulumiSettings),
+    );
+    for (const [id, j] of jobs) {
+      const install = j.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+      expect({ id, with: install.map((s) => s.with) }).toStrictEqual({
+        id,
+        with: [{ "pulumi-version-file": ".pulumi.version" }],
+      });
+      expect(runs(j)).toContain(
+        'pulumi login "$(npx muni preview --stack ${{ matrix.city }} --print-backend)"',
+      );
+      for (const v of [...new Set(needed)])
+        expect({ id, v, env: j.env?.[v] }).toStrictEqual({ id, v, env: `\${{ secrets.${v} }}` });
+    }
+    // A self-managed backend: no Pulumi Cloud token, no version pinned anywhere else.
+    const text = readFileSync(join(ROOT, ".github", "workflows", name), "utf8");
+    expect(text).not.toContain("PULUMI_ACCESS_TOKEN");
+    expect(text).not.toMatch(/pulumi-version:/);
+    expect(readFileSync(join(ROOT, ".pulumi.version"), "utf8")).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
 
 describe("the pull-request workflow", () => {
   const w = workflow("pr.yml");
 
-  it("GIVEN a pull request THEN it tests, validates, and plans against the PR base in Markdown, posted as a sticky comment", () => {
+  it("GIVEN a pull request THEN it tests, validates every city, and plans each against the PR base in Markdown, posted as a sticky comment", () => {
     expect(Object.keys(w.on)).toStrictEqual(["pull_request"]);
-    const runs = steps(w).map((s) => s.run ?? "");
-    expect(runs).toContain("npm test");
-    const lines = runs.flatMap((r) => r.split("\n"));
-    expect(lines).toEqual(
+    const all = steps(w).map((s) => s.run ?? "");
+    expect(all).toContain("npm test");
+    expect(all.flatMap((r) => r.split("\n"))).toEqual(
       expect.arrayContaining([
         "npx muni validate",
         "npx muni validate --stack lodz-prod",
         "npx muni validate --stack lodz-staging",
       ]),
     );
-    expect(runs.join("\n")).toContain(
+    expect(all.join("\n")).toContain(
       "npx muni plan --stack ${{ matrix.stack }} --base origin/${{ github.base_ref }} --out plan-out/${{ matrix.stack }} --format markdown > plan.md",
+    );
+    expect((w.jobs.plan!.strategy!.matrix as { stack: string[] }).stack.sort()).toStrictEqual(
+      listStacks(ROOT),
     );
     const checkout = w.jobs.plan!.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!;
     expect(checkout.with).toStrictEqual({ "fetch-depth": 0 });
@@ -81,33 +124,54 @@ describe("the pull-request workflow", () => {
     expect(w.permissions).toStrictEqual({ contents: "read", "pull-requests": "write" });
   });
 
-  it("THEN pulumi preview with comment-on-pr runs only when the repository holds Pulumi credentials", () => {
-    const preview = steps(w).find((s) => s.uses === "pulumi/actions@v6")!;
-    expect(preview.with).toMatchObject({ command: "preview", "comment-on-pr": true });
-    expect(preview.if).toBe("env.PULUMI_ACCESS_TOKEN != '' && env.KUBECONFIG_CONTENT != ''");
+  it("THEN only the stacks the change touches are previewed, as a matrix from muni preview --matrix against the base", () => {
+    const changes = w.jobs.changes!;
+    expect(changes.steps.find((s) => s.uses?.startsWith("actions/checkout@"))!.with).toStrictEqual({
+      "fetch-depth": 0,
+    });
+    expect(runs(changes)).toContain(
+      "npx muni preview --changed-since origin/${{ github.base_ref }} --matrix",
+    );
+    expect(changes.outputs).toStrictEqual({
+      matrix: "${{ steps.matrix.outputs.matrix }}",
+      any: "${{ steps.matrix.outputs.any }}",
+    });
+    const preview = w.jobs.preview!;
+    expect([preview.needs, preview.if, preview.strategy!.matrix]).toStrictEqual([
+      "changes",
+      "needs.changes.outputs.any == 'true'",
+      "${{ fromJSON(needs.changes.outputs.matrix) }}",
+    ]);
+    expect(runs(preview)).toContain(
+      "npx muni preview --stack ${{ matrix.city }} --units ${{ matrix.units }} --refresh --concurrency 4 > preview.txt",
+    );
+    // Without credentials (a fork's pull request) the live steps are skipped, never failed.
+    for (const s of preview.steps.filter((s) => /pulumi login|muni preview --stack/.test(s.run ?? "")))
+      expect(s.if).toBe("env.AWS_ACCESS_KEY_ID != '' && env.KUBECONFIG_CONTENT != ''");
   });
 });
 
 describe("the drift workflow", () => {
   const w = workflow("drift.yml");
 
-  it("GIVEN the nightly schedule THEN each stack is previewed with refresh expecting no changes, and muni drift reports it", () => {
+  it("GIVEN the nightly schedule THEN every stack of every city is refreshed and previewed in parallel expecting no changes, and muni drift reports each per unit", () => {
     expect(w.on).toStrictEqual({ schedule: [{ cron: "17 2 * * *" }], workflow_dispatch: null });
-    const runs = steps(w)
+    expect(runs(w.jobs.stacks!)).toContain('echo "matrix=$(npx muni preview --matrix)" >> "$GITHUB_OUTPUT"');
+    const drift = w.jobs.drift!;
+    expect(drift.strategy!.matrix).toBe("${{ fromJSON(needs.stacks.outputs.matrix) }}");
+    expect(runs(drift)).toContain(
+      "npx muni preview --stack ${{ matrix.city }} --units ${{ matrix.units }} --refresh --expect-no-changes --json-dir drift --concurrency 4 > preview.txt",
+    );
+    expect(runs(drift)).toContain('npx muni drift "$events" --format markdown >> drift.md');
+    // It reports and never remediates: no pulumi up, refresh or destroy, no muni up.
+    const all = steps(w)
       .map((s) => s.run ?? "")
       .join("\n");
-    expect(runs).toContain(
-      "pulumi preview --stack ${{ matrix.stack }} --refresh --expect-no-changes --non-interactive --json > preview.json",
-    );
-    expect(runs).toContain(
-      "npx muni drift preview.json --stack ${{ matrix.stack }} --format markdown > drift.md",
-    );
-    // It reports and never remediates: no pulumi up or refresh that writes.
-    expect(runs).not.toMatch(/pulumi (up|refresh|destroy)/);
+    expect(all).not.toMatch(/pulumi (up|refresh|destroy)|muni up/);
     expect(
       steps(w)
         .filter((s) => s.uses?.startsWith("pulumi/actions@"))
         .map((s) => s.with),
-    ).toStrictEqual([undefined]);
+    ).toStrictEqual([{ "pulumi-version-file": ".pulumi.version" }]);
   });
 });

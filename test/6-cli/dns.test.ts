@@ -1,40 +1,47 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { installMocks, settle, unwrap } from "../helpers/pulumi";
+import { migratedRepo } from "../7-program/migrated";
+import { installStandIn } from "./stand-in";
 import { runCli } from "../helpers/manifests";
 
 // GIVEN the mock runtime before the program is imported (DKIM keys come from the mocked @pulumi/tls).
-installMocks("lodz-prod");
-const ROOT = join(__dirname, "..", "..");
-const settings = (
-  parse(readFileSync(join(ROOT, "stacks", "Pulumi.lodz-prod.yaml"), "utf8")) as {
-    config: Record<string, unknown>;
-  }
-).config["muni:settings"];
+installMocks("lodz-prod.css");
 const CHECKZONE = "/usr/bin/named-checkzone";
+const UNITS = ["css", "mpu", "zzm"];
 
-describe("muni dns: one zone snippet per unit from the stack's mailDns output", () => {
+describe("muni dns: one zone snippet per unit from the unit stacks' mailDns outputs", () => {
   let dir: string;
-  let outputsFile: string;
-  let mailDns: Record<string, Array<{ name: string; type: string; ttl: number; value: string }>>;
+  let root: string;
+  /** Per unit stack, what `pulumi stack output --json --show-secrets` prints: every output of the stack. */
+  const outputs: Record<string, Record<string, unknown>> = {};
+  const files: string[] = [];
+  let mailDns: Record<string, Array<{ name: string; type: string; ttl: number; value: string }>> = {};
   beforeAll(async () => {
-    const { defineStack } = await import("../../infra/7-program/stack");
-    const outputs = defineStack({ root: ROOT, stack: "lodz-prod", settings });
-    mailDns = (await unwrap(outputs.mailDns)) as unknown as typeof mailDns;
+    root = migratedRepo();
+    const { defineProgram } = await import("../../infra/7-program/programs");
+    dir = mkdtempSync(join(tmpdir(), `muni-dns-${process.pid}-`));
+    for (const u of UNITS) {
+      const o = defineProgram({ root, stack: `lodz-prod.${u}` }) as unknown as Record<string, unknown>;
+      outputs[u] = (await unwrap(o)) as Record<string, unknown>;
+      mailDns = { ...mailDns, ...(outputs[u]!.mailDns as typeof mailDns) };
+      const f = join(dir, `lodz-prod.${u}.json`);
+      writeFileSync(f, JSON.stringify(outputs[u]));
+      files.push(f);
+    }
     await settle();
-    dir = mkdtempSync(join(tmpdir(), "muni-dns-"));
-    outputsFile = join(dir, "outputs.json");
-    // What `pulumi stack output --json` prints: every output of the stack.
-    writeFileSync(outputsFile, JSON.stringify({ mailDns, bipRegistry: [], namespaces: {} }));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
-  it("GIVEN the outputs WHEN muni dns --out runs THEN each unit gets <id>.zone with its MX, SPF, DKIM and DMARC", async () => {
+  it("GIVEN each unit stack's outputs WHEN muni dns --out runs THEN each unit gets <id>.zone with its MX, SPF, DKIM and DMARC", async () => {
     // WHEN
     const out = join(dir, "zones");
-    const run = await runCli(["dns", "--outputs", outputsFile, "--out", out]);
+    const run = await runCli(["dns", "--outputs", ...files, "--out", out]);
     // THEN
     expect(run).toStrictEqual({
       code: 0,
@@ -77,29 +84,122 @@ describe("muni dns: one zone snippet per unit from the stack's mailDns output", 
     }
   });
 
-  it("GIVEN bad --outputs WHEN muni dns runs THEN a clear message and exit 2", async () => {
-    const notJson = join(dir, "bad.json");
-    writeFileSync(notJson, "mailDns: [");
-    const noDns = join(dir, "none.json");
-    writeFileSync(noDns, JSON.stringify([1, 2]));
+  it("GIVEN --stack lodz-prod THEN it reads every unit stack's outputs through the Automation API (stand-in pulumi on PATH) and writes the same zones", async () => {
+    const standIn = installStandIn();
+    try {
+      writeFileSync(join(root, ".pulumi.version"), "3.270.0\n");
+      standIn.setStacks(
+        Object.fromEntries(UNITS.map((u) => [`lodz-prod.${u}`, { secretsProvider: "x", resources: [] }])),
+      );
+      standIn.setScenario(Object.fromEntries(UNITS.map((u) => [`lodz-prod.${u}`, { outputs: outputs[u] }])));
+      const out = join(dir, "zones-from-stacks");
+      const run = await runCli(["dns", "--stack", "lodz-prod", "--out", out, "--root", root]);
+      expect(run).toStrictEqual({
+        code: 0,
+        out: [`wrote 3 zone snippets to ${out}: css.zone, mpu.zone, zzm.zone`],
+        err: [],
+      });
+      for (const u of UNITS)
+        expect(readFileSync(join(out, `${u}.zone`), "utf8")).toBe(
+          readFileSync(join(dir, "zones", `${u}.zone`), "utf8"),
+        );
+      expect(
+        standIn
+          .calls()
+          .filter((c) => c.argv.includes("lodz-prod.css"))
+          .map((c) => c.argv.join(" ")),
+      ).toStrictEqual([
+        "stack select --stack lodz-prod.css --non-interactive",
+        "stack output --json --stack lodz-prod.css --non-interactive",
+        "stack output --json --show-secrets --stack lodz-prod.css --non-interactive",
+      ]);
+      // A unit stack that was never deployed: input muni dns cannot use, exit 1, nothing written.
+      standIn.setStacks({ "lodz-prod.css": { secretsProvider: "x", resources: [] } });
+      const missing = await runCli([
+        "dns",
+        "--stack",
+        "lodz-prod",
+        "--out",
+        join(dir, "none"),
+        "--root",
+        root,
+      ]);
+      expect(missing.code).toBe(1);
+      expect(missing.err).toStrictEqual([
+        "muni dns: stack lodz-prod.mpu: error: no stack named 'lodz-prod.mpu' found",
+        "muni dns: stack lodz-prod.zzm: error: no stack named 'lodz-prod.zzm' found",
+        "muni dns: 2 input(s) it cannot use; nothing was written",
+      ]);
+      expect(existsSync(join(dir, "none"))).toBe(false);
+    } finally {
+      standIn.restore();
+    }
+  });
+
+  it("GIVEN input it cannot use WHEN muni dns runs THEN a message naming the input and exit 1; an unreadable file exit 2", async () => {
+    const bad = (name: string, text: string) => {
+      const f = join(dir, name);
+      writeFileSync(f, text);
+      return f;
+    };
+    const cases: Array<[string, string, string]> = [
+      ["not-json.json", "mailDns: [", "is not JSON ("],
+      ["empty.json", "{}", "holds no mailDns output: pass pulumi stack output --json --show-secrets"],
+      ["list.json", "[1, 2]", "holds no mailDns output"],
+      [
+        "secret.json",
+        JSON.stringify({ mailDns: "[secret]" }),
+        ": mailDns is [secret]: pass pulumi stack output --json --show-secrets",
+      ],
+      ["unit-secret.json", JSON.stringify({ mailDns: { css: "[secret]" } }), ": mailDns.css is [secret]"],
+      [
+        "no-records.json",
+        JSON.stringify({ mailDns: { css: [] } }),
+        ": mailDns.css is not a list of {name, type, ttl, value} records",
+      ],
+      [
+        "bad-record.json",
+        JSON.stringify({
+          mailDns: { css: [{ name: "css.lodz.pl.", type: "A", ttl: 3600, value: "1.2.3.4" }] },
+        }),
+        ": mailDns.css is not a list of {name, type, ttl, value} records",
+      ],
+    ];
+    for (const [name, text, message] of cases) {
+      const r = await runCli(["dns", "--outputs", bad(name, text), "--out", join(dir, "never")]);
+      expect({ name, code: r.code, first: r.err[0]!.includes(message), out: r.out }).toStrictEqual({
+        name,
+        code: 1,
+        first: true,
+        out: [],
+      });
+    }
+    // The same unit in two inputs with different records (two stacks claiming it).
+    const other = bad(
+      "other.json",
+      JSON.stringify({ mailDns: { css: [{ name: "x.", type: "MX", ttl: 60, value: "10 y." }] } }),
+    );
+    const twice = await runCli(["dns", "--outputs", files[0]!, other]);
+    expect([twice.code, twice.err[0]]).toStrictEqual([
+      1,
+      `muni dns: ${other}: mailDns.css differs from ${files[0]}'s: give each stack's outputs once (a unit lives in one stack)`,
+    ]);
+    expect(existsSync(join(dir, "never"))).toBe(false);
     expect(await runCli(["dns", "--outputs", join(dir, "missing.json")])).toStrictEqual({
       code: 2,
       out: [],
       err: [`muni: cannot read --outputs ${join(dir, "missing.json")}: ENOENT`],
     });
-    const a = await runCli(["dns", "--outputs", notJson]);
-    expect([a.code, a.err[0]]).toStrictEqual([
-      2,
-      expect.stringMatching(
-        /^muni: .*bad\.json is not JSON \(.*\): pass the output of pulumi stack output --json$/,
-      ),
-    ]);
-    expect(await runCli(["dns", "--outputs", noDns])).toStrictEqual({
-      code: 2,
+    expect((await runCli(["dns"])).code).toBe(2);
+  });
+
+  it("GIVEN a unit stack without mail (mailDns {}) THEN nothing to publish, said plainly, exit 0", async () => {
+    const f = join(dir, "no-mail.json");
+    writeFileSync(f, JSON.stringify({ unit: "x", mailDns: {}, namespaces: { x: "unit-x" } }));
+    expect(await runCli(["dns", "--outputs", f])).toStrictEqual({
+      code: 0,
       out: [],
-      err: [
-        `muni: ${noDns} holds no mailDns output: pass pulumi stack output --json (or mailDns --json) of a muni stack`,
-      ],
+      err: [`muni dns: no unit in ${f} is enrolled in mail: no records to publish`],
     });
   });
 });

@@ -1,27 +1,33 @@
 import { incrementalMs, perUnitMs, type Row, verdicts } from "../../bench/report";
 
-/** A row where every command took `t(n)` seconds and 100 MiB per 1,000 units. */
-function row(units: number, t: (n: number) => number, extra: Partial<Row> = {}): Row {
-  const cell = { wallS: t(units), peakMiB: 100 + units / 10 };
+/** A row where the city commands took `t(n)` seconds, and one unit stack `u` seconds of CPU and `mib` MiB. */
+function row(units: number, t: (n: number) => number, extra: Partial<Row> = {}, u = 1.2, mib = 220): Row {
+  const cell = { wallS: t(units), peakMiB: 100 + units / 10, cpuS: t(units) };
   return {
     units,
     validate: cell,
     plan: cell,
     cdk8s: cell,
-    program: cell,
-    bare: cell,
-    objects: units * 40,
-    resources: units * 60,
-    planWarned: units * 60 > 1000,
+    unitStack: { wallS: u + 0.1, peakMiB: mib, cpuS: u },
+    unitBare: { wallS: 1.1, peakMiB: 180, cpuS: 1 },
+    unitResources: 94,
+    platform: { wallS: 1 + units / 2000, peakMiB: 200, cpuS: 1 },
+    platformLargest: {
+      type: "kubernetes:core/v1:ConfigMap",
+      name: "platform-print-config",
+      bytes: 100 * units,
+    },
+    operator: cell,
+    operatorBytes: 3000 * units,
+    objects: units * 50,
+    planWarned: false,
     ...extra,
   };
 }
 
 describe("the benchmark's targets", () => {
   it("GIVEN a start-up of 0.5 s and 0.3 ms per unit WHEN costs per unit are taken THEN the incremental one leaves start-up out", () => {
-    // GIVEN
     const rows = [10, 100, 1000, 10000].map((n) => row(n, (x) => 0.5 + 0.0003 * x));
-    // WHEN / THEN
     expect(perUnitMs(rows, (r) => r.validate, 100)).toBeCloseTo(5.3, 9);
     expect(perUnitMs(rows, (r) => r.validate, 10000)).toBeCloseTo(0.35, 9);
     expect(incrementalMs(rows, (r) => r.validate, 100)).toBeCloseTo(0.3, 9);
@@ -29,68 +35,107 @@ describe("the benchmark's targets", () => {
     expect(incrementalMs(rows, (r) => r.validate, 10)).toBeUndefined();
   });
 
-  it("GIVEN linear costs within every limit WHEN judged THEN every target holds", () => {
-    // GIVEN
+  it("GIVEN linear city costs and a unit stack that does not grow with the city WHEN judged THEN every target holds", () => {
     const rows = [10, 100, 1000, 10000].map((n) => row(n, (x) => 0.5 + 0.0003 * x));
-    // WHEN
     const v = verdicts(rows);
-    // THEN
-    expect(v.map((x) => x.holds)).toStrictEqual([true, true, true, true, true, true, true, true]);
+    expect(v.map((x) => [x.target, x.holds])).toStrictEqual([
+      ["validate 10,000 units ≤ 5 s", true],
+      ["plan 10,000 units ≤ 20 s", true],
+      ["plan 10,000 units ≤ 1.5 GiB peak", true],
+      ["validate: per-unit cost at 10,000 ≤ 1.5× that at 100", true],
+      ["plan: per-unit cost at 10,000 ≤ 1.5× that at 100", true],
+      ["one unit stack's CPU time in a city of 10,000 ≤ 1.2× in a city of 10", true],
+      ["one unit stack's wall time in a city of 10,000 ≤ 1.2× in a city of 10", true],
+      ["one unit stack's peak memory in a city of 10,000 ≤ 1.2× in a city of 10", true],
+      ["one unit stack ≤ 300 MiB", true],
+      [
+        "one unit stack ≤ 1.3× the bare registration of the same resources (CPU time, median over the sizes)",
+        true,
+      ],
+      ["the platform stack's largest object ≤ 1.5 MiB (the API server's limit)", true],
+      ["the plan warns when one Pulumi stack would exceed 1,000 resources", true],
+    ]);
     expect(v[0]).toStrictEqual({
       target: "validate 10,000 units ≤ 5 s",
       measured: "3.50 s (0.70× the limit)",
       holds: true,
     });
-  });
-
-  it("GIVEN quadratic validation, a slow program and a silent plan WHEN judged THEN exactly those targets miss", () => {
-    // GIVEN validate grows with n², the program takes twice the bare reference, the plan never warns
-    const rows = [10, 100, 1000, 10000].map((n) => {
-      const r = row(n, (x) => 0.5 + 0.0003 * x, { planWarned: false });
-      return {
-        ...r,
-        validate: { wallS: 0.5 + 1e-7 * n * n, peakMiB: 100 },
-        program: { wallS: 2 * (0.5 + 0.0003 * n), peakMiB: 100 },
-      };
-    });
-    // WHEN
-    const v = verdicts(rows);
-    // THEN
-    expect(v.map((x) => [x.target, x.holds])).toStrictEqual([
-      ["validate 10,000 units ≤ 5 s", false],
-      ["plan 10,000 units ≤ 20 s", true],
-      ["plan 10,000 units ≤ 1.5 GiB peak", true],
-      ["validate: per-unit cost at 10,000 ≤ 1.5× that at 100", false],
-      ["plan: per-unit cost at 10,000 ≤ 1.5× that at 100", true],
-      ["program: per-unit cost at 10,000 ≤ 1.5× that at 100", true],
-      ["program ≤ 1.3× the bare-registration reference", false],
-      ["the plan warns when one stack would exceed 1,000 resources", false],
-    ]);
-  });
-
-  it("GIVEN the program skipped past 100 units WHEN judged THEN its targets are not measured rather than held", () => {
-    // GIVEN
-    const rows = [10, 100, 1000].map((n) =>
-      n > 100
-        ? row(n, (x) => 1 + x / 1000, {
-            program: { skipped: "budget" },
-            bare: { skipped: "budget" },
-            resources: undefined,
-          })
-        : row(n, (x) => 1 + x / 1000),
+    expect(v[9]!.measured).toBe(
+      "1.20×; 1.20× at 10, 1.20× at 100, 1.20× at 1,000, 1.20× at 10,000 (worst 1.20×)",
     );
-    // WHEN
+  });
+
+  it("GIVEN a unit stack that loads the whole city (its cost grows with N) and a slow one THEN exactly those targets miss", () => {
+    const rows = [10, 100, 1000, 10000].map((n) =>
+      row(n, (x) => 0.5 + 0.0003 * x, {}, 1.5 + n / 5000, 200 + n / 50),
+    );
     const v = verdicts(rows);
-    // THEN
-    expect(v.find((x) => x.target.startsWith("program:"))).toStrictEqual({
-      target: "program: per-unit cost at 10,000 ≤ 1.5× that at 100",
-      measured: "not measured beyond 100 units",
-      holds: undefined,
-    });
+    expect(v.filter((x) => x.holds === false).map((x) => x.target)).toStrictEqual([
+      "one unit stack's CPU time in a city of 10,000 ≤ 1.2× in a city of 10",
+      "one unit stack's wall time in a city of 10,000 ≤ 1.2× in a city of 10",
+      "one unit stack's peak memory in a city of 10,000 ≤ 1.2× in a city of 10",
+      "one unit stack ≤ 300 MiB",
+      "one unit stack ≤ 1.3× the bare registration of the same resources (CPU time, median over the sizes)",
+    ]);
+    expect(v[5]!.measured).toBe("2.33×; medians 3.50 s vs 1.50 s");
+  });
+
+  it("GIVEN a unit stack measured only at 10 units and a plan not run at 10,000 THEN those targets are not measured rather than held", () => {
+    const rows = [10, 100].map((n) => row(n, (x) => 1 + x / 1000));
+    const v = verdicts(rows);
     expect(v.find((x) => x.target.startsWith("validate 10,000"))).toStrictEqual({
       target: "validate 10,000 units ≤ 5 s",
       measured: "not run at 10,000 units",
       holds: undefined,
     });
+    expect(v.find((x) => x.target.startsWith("one unit stack's CPU"))!.holds).toBeUndefined();
+  });
+
+  it("GIVEN alternated runs against the smallest city THEN their median ratio judges the flatness, not the medians of separate runs", () => {
+    const rows = [10, 10000].map((n) =>
+      row(
+        n,
+        (x) => 0.5 + 0.0003 * x,
+        n === 10000 ? { unitOverSmallest: { cpu: 1.04, wall: 1.03, memory: 1.01 } } : {},
+        n === 10 ? 1 : 1.4,
+      ),
+    );
+    expect(verdicts(rows).find((x) => x.target.startsWith("one unit stack's CPU"))).toStrictEqual({
+      target: "one unit stack's CPU time in a city of 10,000 ≤ 1.2× in a city of 10",
+      measured: "1.04× (median of alternated runs); medians 1.40 s vs 1.00 s",
+      holds: true,
+    });
+  });
+
+  it("GIVEN one noisy size among steady ones THEN the median ratio counts, the worst is shown", () => {
+    const rows = [10, 100, 1000, 10000].map((n) =>
+      row(n, (x) => 0.5 + 0.0003 * x, {}, n === 100 ? 1.45 : 1.2),
+    );
+    const v = verdicts(rows).find((x) => x.target.startsWith("one unit stack ≤ 1.3×"))!;
+    expect([v.holds, v.measured]).toStrictEqual([
+      true,
+      "1.20×; 1.20× at 10, 1.45× at 100, 1.20× at 1,000, 1.20× at 10,000 (worst 1.45×)",
+    ]);
+  });
+
+  it("GIVEN a platform object over 1.5 MiB, or a unit stack over 1,000 resources the plan did not warn about THEN those miss", () => {
+    const rows = [10, 10000].map((n) =>
+      row(n, (x) => 0.5 + 0.0003 * x, {
+        unitResources: 1200,
+        platformLargest: {
+          type: "kubernetes:core/v1:Secret",
+          name: "platform-mail-tenants",
+          bytes: 2 * 2 ** 20,
+        },
+      }),
+    );
+    expect(
+      verdicts(rows)
+        .filter((x) => x.holds === false)
+        .map((x) => x.target),
+    ).toStrictEqual([
+      "the platform stack's largest object ≤ 1.5 MiB (the API server's limit)",
+      "the plan warns when one Pulumi stack would exceed 1,000 resources",
+    ]);
   });
 });

@@ -14,7 +14,7 @@ function ensureBuilt(): void {
       const out = join(REPO, "dist", "bench", f.replace(/\.ts$/, ".js"));
       return !existsSync(out) || statSync(out).mtimeMs < statSync(join(REPO, "bench", f)).mtimeMs;
     });
-  if (stale || !existsSync(join(REPO, "dist", "infra", "cli", "main.js")))
+  if (stale || !existsSync(join(REPO, "dist", "infra", "6-cli", "main.js")))
     spawnSync("npm", ["run", "build"], { cwd: REPO, stdio: "ignore" });
 }
 
@@ -22,24 +22,36 @@ describe("npm run bench (smoke, 10 units)", () => {
   const out = join(mkdtempSync(join(tmpdir(), "muni-bench-smoke-")), "results.md");
   afterAll(() => rmSync(join(out, ".."), { recursive: true, force: true }));
 
-  it("GIVEN 10 synthetic units WHEN the harness runs THEN every command and both references are measured and the table is written", async () => {
+  it("GIVEN 10 synthetic units WHEN the harness runs THEN every command, the unit and platform stacks, the operator and both references are measured and the tables written", async () => {
     // GIVEN
     ensureBuilt();
     const log: string[] = [];
     // WHEN
     const { rows, text } = await runBench(
-      { sizes: [10], budgetS: 120, out, seed: 2026, keep: false, log: (l) => log.push(l) },
+      { sizes: [10], budgetS: 120, repeats: 1, out, seed: 2026, keep: false, log: (l) => log.push(l) },
       REPO,
     );
     // THEN one row, every cell measured, and the bare reference registered exactly as many resources
     expect(rows).toHaveLength(1);
     const [r] = rows;
-    for (const k of ["validate", "plan", "cdk8s", "program", "bare"] as const)
-      expect(r![k]).toStrictEqual({ wallS: expect.any(Number), peakMiB: expect.any(Number) });
+    for (const k of ["validate", "plan", "cdk8s", "unitStack", "unitBare", "platform", "operator"] as const)
+      expect(r![k]).toStrictEqual({
+        wallS: expect.any(Number),
+        peakMiB: expect.any(Number),
+        cpuS: expect.any(Number),
+      });
     expect(r!.objects).toBeGreaterThan(10 * 10);
-    expect(r!.resources).toBeGreaterThan(r!.objects);
+    // One unit's stack: its component, objects, secrets and the provider (the bare reference registered as many).
+    expect(r!.unitResources).toBeGreaterThan(r!.objects / 10);
+    expect(r!.platformLargest).toStrictEqual({
+      type: expect.stringMatching(/^kubernetes:/),
+      name: expect.stringMatching(/^platform-/),
+      bytes: expect.any(Number),
+    });
+    expect(r!.operatorBytes).toBeGreaterThan(10 * 1000);
     expect(readFileSync(out, "utf8")).toBe(text);
     expect(text).toMatch(/^\| 10 \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \|/m);
+    expect(text).toContain("### The Pulumi stacks");
     expect(text).toContain("## Targets");
     expect(log.at(-1)).toBe(`[10] done: ${JSON.stringify(r)}`);
   }, 180_000);

@@ -26,11 +26,14 @@ const FILES: Record<string, string> = {
     "v1.34.1-standalone-strict/validatingadmissionpolicy-admissionregistration-v1.json",
   "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding":
     "v1.34.1-standalone-strict/validatingadmissionpolicybinding-admissionregistration-v1.json",
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding":
+    "v1.34.1-standalone-strict/clusterrolebinding-rbac-v1.json",
   "policy/v1/PodDisruptionBudget": "v1.34.1-standalone-strict/poddisruptionbudget-policy-v1.json",
   "cert-manager.io/v1/Certificate": "crds-root-strict/cert-manager.io/certificate_v1.json",
   "cert-manager.io/v1/Issuer": "crds-root-strict/cert-manager.io/issuer_v1.json",
   "cert-manager.io/v1/ClusterIssuer": "crds-root-strict/cert-manager.io/clusterissuer_v1.json",
   "kubevirt.io/v1/VirtualMachine": "crds-root-strict/kubevirt.io/virtualmachine_v1.json",
+  "pulumi.com/v1/Stack": "crds-root-strict/pulumi.com/stack_v1.json",
 };
 
 const ajv = new Ajv({ strict: false, validateSchema: false, allErrors: true });

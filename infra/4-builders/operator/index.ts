@@ -1,0 +1,2 @@
+export * from "./rbac";
+export * from "./stacks";

@@ -1,0 +1,3 @@
+export * from "./orchestrate";
+export * from "./progress";
+export * from "./pulumi";
