@@ -1,4 +1,10 @@
-import { KEY_FAMILIES, namespaceOf, reservedNamespace, vmNamespaceOf } from "../1-model";
+import {
+  KEY_FAMILIES,
+  namespaceOf,
+  PLATFORM_STACK_SUFFIX,
+  reservedNamespace,
+  vmNamespaceOf,
+} from "../1-model";
 import { fieldPath } from "../2-manifest/diagnostics";
 import { SETTINGS_PATH } from "../2-manifest/stack";
 import { type Finding, finding, type Locate, type StackCheck, type UnitInput } from "./finding";
@@ -23,6 +29,22 @@ export function checkVmSuffix({ file, unit }: UnitInput): Finding[] {
       ["id"],
       `id "${unit.id}" ends in "-vm": a unit's VM namespace is <namespace>-vm, so this unit's namespace would be the VM namespace of a unit "${other}"`,
       "choose an id that does not end in -vm",
+    ),
+  ];
+}
+
+/**
+ * A unit's Pulumi stack is `<city>.<id>` and the platform's `<city>.platform`: a unit with id `platform` would be
+ * the platform's stack, and its `pulumi up` would delete the shared servers. Refused whatever the stack.
+ */
+export function checkPlatformId({ file, unit }: UnitInput): Finding[] {
+  if (unit.id !== PLATFORM_STACK_SUFFIX) return [];
+  return [
+    finding(
+      file,
+      ["id"],
+      `id "${unit.id}" is reserved: the Pulumi stack <city>.${PLATFORM_STACK_SUFFIX} holds the shared servers, and a unit's stack is <city>.<id>`,
+      "choose another id",
     ),
   ];
 }

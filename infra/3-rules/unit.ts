@@ -1,7 +1,7 @@
 import type { PathSegment } from "../2-manifest/diagnostics";
 import { type Finding, finding, type UnitInput } from "./finding";
 import { checkSystemSubjects } from "./identities";
-import { checkVmSuffix } from "./names";
+import { checkPlatformId, checkVmSuffix } from "./names";
 import { checkText } from "./text";
 
 /**
@@ -12,6 +12,7 @@ import { checkText } from "./text";
 export function checkUnit({ file, unit }: UnitInput): Finding[] {
   const out: Finding[] = [
     ...checkVmSuffix({ file, unit }),
+    ...checkPlatformId({ file, unit }),
     ...checkSystemSubjects({ file, unit }),
     ...checkText({ file, unit }),
   ];

@@ -51,6 +51,13 @@ describe("GIVEN a hostile unit that tries to take another unit's names", () => {
     ]);
   });
 
+  it("WHEN its id is platform (its Pulumi stack <city>.platform would be the shared servers' stack) THEN validate, plan and the program refuse it at the id", async () => {
+    const root = project({ units: { platform: unitYaml("platform") } });
+    await expectRefused(root, program, [
+      'units/platform.yaml:1:5: id: id "platform" is reserved: the Pulumi stack <city>.platform holds the shared servers, and a unit\'s stack is <city>.<id> (choose another id)',
+    ]);
+  });
+
   it.each([
     ["mpu-vmns", "vmns"],
     ["mpu-netpol", "netpol"],
