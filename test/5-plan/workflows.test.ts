@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { loadProject } from "../../infra/3-rules";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { credentialVariables, type PulumiSettings } from "../../infra/1-model";
@@ -46,7 +48,7 @@ const pulumiJobs = (w: Workflow) =>
     /(^|\s)pulumi |npx muni (preview --stack .* --units|up|migrate|dns)/m.test(runs(j)),
   );
 
-describe.each(["pr.yml", "drift.yml"])("workflow %s", (name) => {
+describe.each(["pr.yml", "drift.yml", "deploy.yml"])("workflow %s", (name) => {
   const w = workflow(name);
 
   it("GIVEN the workflow THEN every muni command and option it runs exists in the CLI", async () => {
@@ -73,7 +75,9 @@ describe.each(["pr.yml", "drift.yml"])("workflow %s", (name) => {
 
   it("THEN every job that runs Pulumi installs the CLI pinned in .pulumi.version (the one place), logs in to the city's own state store, and gets every credential the cities' settings need", () => {
     const jobs = pulumiJobs(w);
-    expect(jobs.length).toBeGreaterThan(0);
+    // The deploy workflow hands the stacks to the operator and never runs Pulumi itself.
+    if (name === "deploy.yml") expect(jobs).toStrictEqual([]);
+    else expect(jobs.length).toBeGreaterThan(0);
     const needed = listStacks(ROOT).flatMap((city) =>
       credentialVariables(loadStack(ROOT, city).stack!.settings.pulumi as PulumiSettings),
     );
@@ -173,5 +177,40 @@ describe("the drift workflow", () => {
         .filter((s) => s.uses?.startsWith("pulumi/actions@"))
         .map((s) => s.with),
     ).toStrictEqual([{ "pulumi-version-file": ".pulumi.version" }]);
+  });
+});
+
+describe("the deploy workflow", () => {
+  const w = workflow("deploy.yml");
+
+  it("GIVEN a merge to main that touches units or stacks THEN every city's operator objects are regenerated and applied server-side, never pruned, one city after another's failure unaffected", () => {
+    expect(w.on).toStrictEqual({
+      push: { branches: ["main"], paths: ["units/**", "stacks/**"] },
+      workflow_dispatch: null,
+    });
+    const job = w.jobs["operator-objects"]!;
+    expect((job.strategy!.matrix as { city: string[] }).city.sort()).toStrictEqual(listStacks(ROOT));
+    expect(runs(job)).toContain(
+      "npx muni operator --stack ${{ matrix.city }} --out deploy/${{ matrix.city }}",
+    );
+    expect(runs(job)).toContain(
+      "kubectl apply --server-side --field-manager=muni-deploy -R -f deploy/${{ matrix.city }}",
+    );
+    expect(runs(job)).not.toMatch(/--prune|kubectl delete/);
+    expect(w.permissions).toStrictEqual({ contents: "read" });
+  });
+
+  it("WHEN the workflow's operator command runs for each city THEN it writes the platform's Stack and one per unit the city takes", async () => {
+    for (const city of listStacks(ROOT)) {
+      const dir = mkdtempSync(join(tmpdir(), "muni-deploy-"));
+      const out = await runCli(["operator", "--stack", city, "--out", dir]);
+      const units = loadProject(ROOT, city).units.map((u) => `${city}-${u.unit.id}.yaml`);
+      expect({ city, code: out.code, stacks: readdirSync(join(dir, "stacks")).sort() }).toStrictEqual({
+        city,
+        code: 0,
+        stacks: [`${city}-platform.yaml`, ...units].sort(),
+      });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
