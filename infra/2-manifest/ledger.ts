@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "./diagnostics";
 import { readYamlFile, type YamlSource } from "./yaml-source";
-import type { LifecycleState } from "../1-model";
+import type { DataHistory, LifecycleState } from "../1-model";
+import { checkData } from "./ledger-data";
 
 /** One unit in a stack's ledger: its last recorded state. */
 export interface LedgerEntry {
@@ -22,6 +23,11 @@ export interface LedgerEntry {
   stack?: string;
   /** The Pulumi stack the unit's resources were moved from by `muni migrate` (the record of the move). */
   movedFrom?: string;
+  /**
+   * What holds the unit's data (namespaces that held any, VMs, sites, mailboxes with their incarnations) and
+   * what was retired from it (what, when, where the data is kept). Absent: nothing recorded yet.
+   */
+  data?: DataHistory;
 }
 
 /** Where the platform's resources live: `stack` and `movedFrom` as for a unit (LedgerEntry). */
@@ -42,7 +48,7 @@ export interface Ledger {
 }
 
 const STATES: readonly LifecycleState[] = ["planned", "active", "decommissioning", "decommissioned"];
-const FIELDS = ["state", "wave", "provisioned", "file", "retained", "stack", "movedFrom"];
+const FIELDS = ["state", "wave", "provisioned", "file", "retained", "stack", "movedFrom", "data"];
 const PLATFORM_FIELDS = ["stack", "movedFrom"];
 /** A Pulumi stack name (as Pulumi accepts it). */
 const STACK_NAME = /^[A-Za-z0-9._-]+$/;
@@ -143,6 +149,7 @@ export function checkEntry(
   )
     out.push(source.diagnostic([...at, "retained"], "must be a list of `Kind namespace/name` strings", hint));
   checkStackFields(source, at, e, out);
+  const data = e.data === undefined ? undefined : checkData(source, at, e.data, out);
   if (out.length !== before) return undefined;
   return {
     state: e.state as LifecycleState,
@@ -152,6 +159,7 @@ export function checkEntry(
     ...(e.retained ? { retained: e.retained as string[] } : {}),
     ...(e.stack !== undefined ? { stack: e.stack as string } : {}),
     ...(e.movedFrom !== undefined ? { movedFrom: e.movedFrom as string } : {}),
+    ...(data ? { data } : {}),
   };
 }
 

@@ -30,7 +30,7 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
   const m = settings.platform.mail;
   const ns = m.namespace;
   const layout = platformMailLayout(mxHostOf(settings));
-  const tenants = units.map(mailTenant).filter((t) => t !== undefined);
+  const tenants = units.map((u) => mailTenant(u)).filter((t) => t !== undefined);
   const labels = platformLabels(COMPONENT);
   const podLabels = { ...labels, ...(m.podLabels as Record<string, string>) };
   const main = `${renderPostfixMainCf(layout)}smtpd_milters = inet:127.0.0.1:8891\nnon_smtpd_milters = $smtpd_milters\n`;
