@@ -169,7 +169,7 @@ describe("removing a VM from an active unit", () => {
       expect(mpu[vm]).toBe(
         "    ~ VirtualMachine unit-mpu-vm/archiwum-planow [mpu-vm-archiwum-planow] (data-bearing: retained on the cluster)",
       );
-      expect(mpu[vm + 1]).toBe('      spec.runStrategy: "Always" → "Halted"');
+      expect(mpu[vm + 1]).toBe('        spec.runStrategy: "Always" → "Halted"');
       expect(r.out).toContain(
         `  mpu: retires vm archiwum-planow on ${TODAY} (halted), its data kept: VirtualMachine unit-mpu-vm/archiwum-planow, PersistentVolumeClaim unit-mpu-vm/archiwum-planow-system`,
       );
@@ -193,5 +193,177 @@ describe("removing a VM from an active unit", () => {
       ]);
       editUnit(root, "mpu", (d) => d.deleteIn(["services", "servers", "vms", 1]));
     });
+  });
+});
+
+describe("removing a site from an active unit", () => {
+  let root: string;
+  beforeAll(() => {
+    // GIVEN mpu's BIP site deleted from its manifest
+    root = copyOfRepo();
+    gitInit(root);
+    editUnit(root, "mpu", (d) => d.deleteIn(["services", "web", "sites", 1]));
+  });
+
+  it("WHEN validated THEN refused at the site list with the command; once retired, the plan removes the site but keeps its content volume", async () => {
+    const refused = await runCli(["validate", "--root", root, "--stack", "lodz-prod"]);
+    expect(refused.code).toBe(1);
+    expect(problems(root, refused.out.concat(refused.err))).toStrictEqual([
+      `${at(root, "units/mpu.yaml", "- hostname: mpu.lodz.pl")}: services.web.sites: site "bip.mpu.lodz.pl" of unit "mpu" holds data (per ledger stacks/lodz-prod.units.yaml) and is no longer in the manifest: removing it is a retirement the ledger must record (its content volume is kept, the site's workload and Ingress go)${PROTECTED} (to retire it run \`npx muni ledger --stack lodz-prod --retire mpu/site/bip.mpu.lodz.pl --write\` and commit the ledger with this change; or put the site back)`,
+    ]);
+    const retire = ["--stack", "lodz-prod", "--retire", "mpu/site/bip.mpu.lodz.pl", "--write"];
+    expect((await runCli(["ledger", "--root", root, ...retire])).code).toBe(0);
+    expect((ledgerData(root, "mpu").retired as unknown[])[0]).toStrictEqual({
+      kind: "site",
+      name: "bip.mpu.lodz.pl",
+      retiredOn: TODAY,
+      kept: ["PersistentVolumeClaim unit-mpu/bip-mpu-lodz-pl-content"],
+      site: { kind: "bip", storage: "10Gi" },
+    });
+    const r = await runCli(["plan", "--root", root, "--out", join(root, "plan-out"), "--base", "main"]);
+    expect(r.code).toBe(0);
+    const removed = r.out.filter((l) => l.startsWith("    - ")).map((l) => l.replace(/ \[.*$/, ""));
+    expect(removed).toStrictEqual([
+      "    - ConfigMap unit-mpu/bip-mpu-lodz-pl-nginx",
+      "    - Deployment unit-mpu/bip-mpu-lodz-pl",
+      "    - Service unit-mpu/bip-mpu-lodz-pl",
+      "    - Certificate unit-mpu/bip-mpu-lodz-pl",
+      "    - Ingress unit-mpu/bip-mpu-lodz-pl",
+      "    - PodDisruptionBudget unit-mpu/bip-mpu-lodz-pl",
+    ]);
+    expect(r.out.filter((l) => l.startsWith("    ") && l.includes("bip-mpu-lodz-pl-content"))).toStrictEqual(
+      [],
+    );
+  });
+});
+
+describe("removing the last VM, site and mailbox: the whole service", () => {
+  it("GIVEN mpu's servers, web and mail services deleted WHEN validated THEN every item is refused, located at `services`; once all are retired the data namespaces stay recorded and retained", async () => {
+    const root = copyOfRepo();
+    gitInit(root);
+    editUnit(root, "mpu", (d) => {
+      for (const s of ["servers", "web", "mail"]) d.deleteIn(["services", s]);
+    });
+    const r = await runCli(["validate", "--root", root, "--stack", "lodz-prod"]);
+    expect(r.code).toBe(1);
+    const found = problems(root, r.out.concat(r.err));
+    const items = [
+      "mpu/vm/gis",
+      "mpu/vm/archiwum-planow",
+      "mpu/site/mpu.lodz.pl",
+      "mpu/site/bip.mpu.lodz.pl",
+      "mpu/mailbox/sekretariat@mpu.lodz.pl",
+      "mpu/mailbox/dyrektor@mpu.lodz.pl",
+      "mpu/mailbox/anna.wisniewska@mpu.lodz.pl",
+      "mpu/mailbox/piotr.zielinski@mpu.lodz.pl",
+      "mpu/mailbox/postmaster@mpu.lodz.pl",
+    ];
+    expect(found.length).toBe(items.length);
+    for (const f of found) expect(f).toMatch(/^units\/mpu\.yaml:\d+:\d+: services: /);
+    for (const item of items) expect(found.some((f) => f.includes(`--retire ${item} --write`))).toBe(true);
+    const w = await runCli([
+      "ledger",
+      "--root",
+      root,
+      "--stack",
+      "lodz-prod",
+      "--retire",
+      ...items,
+      "--write",
+    ]);
+    expect(w.code).toBe(0);
+    const data = ledgerData(root, "mpu");
+    expect([data.namespaces, data.vms, data.sites, data.mailboxes]).toStrictEqual([
+      ["unit-mpu", "unit-mpu-vm"],
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect((data.retired as Array<{ kept: string[] }>).flatMap((x) => x.kept)).toStrictEqual([
+      "VirtualMachine unit-mpu-vm/gis",
+      "PersistentVolumeClaim unit-mpu-vm/gis-system",
+      "VirtualMachine unit-mpu-vm/archiwum-planow",
+      "PersistentVolumeClaim unit-mpu-vm/archiwum-planow-system",
+      "PersistentVolumeClaim unit-mpu/mpu-lodz-pl-content",
+      "PersistentVolumeClaim unit-mpu/bip-mpu-lodz-pl-content",
+      "Maildir platform-mail/mpu.lodz.pl/sekretariat",
+      "Maildir platform-mail/mpu.lodz.pl/dyrektor",
+      "Maildir platform-mail/mpu.lodz.pl/anna.wisniewska",
+      "Maildir platform-mail/mpu.lodz.pl/piotr.zielinski",
+      "Maildir platform-mail/mpu.lodz.pl/postmaster",
+    ]);
+    // The VM namespace stays (the halted VMs are in it): no namespace is removed by the plan.
+    const plan = await runCli(["plan", "--root", root, "--out", join(root, "plan-out"), "--base", "main"]);
+    expect(plan.code).toBe(0);
+    expect(
+      plan.out.filter((l) => /^    - (Namespace|VirtualMachine|PersistentVolumeClaim) /.test(l)),
+    ).toStrictEqual([]);
+    expect((await runCli(["validate", "--root", root, "--stack", "lodz-prod"])).code).toBe(0);
+  });
+});
+
+describe("removing a mailbox and re-creating its address", () => {
+  it("GIVEN mpu's mailbox dyrektor removed WHEN refused, retired, then re-added THEN the new mailbox gets incarnation 2 (a new, empty directory) and the old one stays listed", async () => {
+    const root = copyOfRepo();
+    gitInit(root);
+    editUnit(root, "mpu", (d) => d.deleteIn(["services", "mail", "mailboxes", 1]));
+    const refused = await runCli(["validate", "--root", root, "--stack", "lodz-prod"]);
+    expect(problems(root, refused.out.concat(refused.err))).toStrictEqual([
+      `${at(root, "units/mpu.yaml", "- localPart: sekretariat")}: services.mail.mailboxes: mailbox "dyrektor@mpu.lodz.pl" of unit "mpu" holds data (per ledger stacks/lodz-prod.units.yaml) and is no longer in the manifest: removing it is a retirement the ledger must record (its mail is moved aside, kept on the mail volume; the address may be re-created empty)${PROTECTED} (to retire it run \`npx muni ledger --stack lodz-prod --retire mpu/mailbox/dyrektor@mpu.lodz.pl --write\` and commit the ledger with this change; or put the mailbox back)`,
+    ]);
+    const retire = ["--stack", "lodz-prod", "--retire", "mpu/mailbox/dyrektor@mpu.lodz.pl", "--write"];
+    expect((await runCli(["ledger", "--root", root, ...retire])).code).toBe(0);
+    // WHEN the address is declared again (a new director)
+    editUnit(root, "mpu", (d) =>
+      d.addIn(["services", "mail", "mailboxes"], { localPart: "dyrektor", displayName: "Nowy Dyrektor MPU" }),
+    );
+    // THEN the ledger is stale until written; written, it gives the address its second incarnation
+    expect((await runCli(["ledger", "--root", root, "--stack", "lodz-prod", "--check"])).code).toBe(1);
+    expect((await runCli(["ledger", "--root", root, "--stack", "lodz-prod", "--write"])).code).toBe(0);
+    const data = ledgerData(root, "mpu");
+    expect((data.mailboxes as Record<string, number>)["dyrektor@mpu.lodz.pl"]).toBe(2);
+    expect(data.retired).toStrictEqual([
+      {
+        kind: "mailbox",
+        name: "dyrektor@mpu.lodz.pl",
+        retiredOn: TODAY,
+        kept: ["Maildir platform-mail/mpu.lodz.pl/dyrektor"],
+        incarnation: 1,
+      },
+    ]);
+    expect((await runCli(["validate", "--root", root, "--stack", "lodz-prod"])).code).toBe(0);
+  });
+
+  it("GIVEN a retired site WHEN the unit declares its hostname again THEN refused: the kept content volume has that name", async () => {
+    const root = copyOfRepo();
+    let site: unknown;
+    editUnit(root, "zzm", (d) => {
+      site = d.getIn(["services", "web", "sites", 0]);
+      d.deleteIn(["services", "web", "sites", 0]);
+    });
+    const retire = ["--stack", "lodz-prod", "--retire", "zzm/site/zzm.lodz.pl", "--write"];
+    expect((await runCli(["ledger", "--root", root, ...retire])).code).toBe(0);
+    editUnit(root, "zzm", (d) => d.addIn(["services", "web", "sites"], site));
+    const r = await runCli(["validate", "--root", root, "--stack", "lodz-prod"]);
+    expect(r.code).toBe(1);
+    expect(problems(root, r.out.concat(r.err))).toStrictEqual([
+      `${at(root, "units/zzm.yaml", "- hostname: bip.zzm.lodz.pl")}: services.web.sites: site "zzm.lodz.pl" of unit "zzm" was retired on ${TODAY} (per ledger stacks/lodz-prod.units.yaml) and its data is kept under that name (PersistentVolumeClaim unit-zzm/zzm-lodz-pl-content): it cannot be declared again (give the new site another hostname)`,
+    ]);
+  });
+});
+
+describe("a staging stack records its own names", () => {
+  it("GIVEN mpu's www site removed WHEN validated against lodz-staging THEN the command names the staging host; lodz-staging does not protect data, so no pulumi-up warning", async () => {
+    const root = copyOfRepo();
+    editUnit(root, "mpu", (d) => d.deleteIn(["services", "web", "sites", 0]));
+    const r = await runCli(["validate", "--root", root, "--stack", "lodz-staging"]);
+    expect(r.code).toBe(1);
+    const found = problems(root, r.out.concat(r.err));
+    expect(found).toStrictEqual([
+      `${at(root, "units/mpu.yaml", "- hostname: bip.mpu.lodz.pl")}: services.web.sites: site "mpu.staging.lodz.pl" of unit "mpu" holds data (per ledger stacks/lodz-staging.units.yaml) and is no longer in the manifest: removing it is a retirement the ledger must record (its content volume is kept, the site's workload and Ingress go) (to retire it run \`npx muni ledger --stack lodz-staging --retire mpu/site/mpu.staging.lodz.pl --write\` and commit the ledger with this change; or put the site back)`,
+    ]);
+    const retire = ["--stack", "lodz-staging", "--retire", "mpu/site/mpu.staging.lodz.pl", "--write"];
+    expect((await runCli(["ledger", "--root", root, ...retire])).code).toBe(0);
+    expect((await runCli(["validate", "--root", root, "--stack", "lodz-staging"])).code).toBe(0);
   });
 });
