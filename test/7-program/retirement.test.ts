@@ -153,11 +153,11 @@ describe("the unit stack after a partial removal (mock runtime)", () => {
 
     it("THEN the re-created address gets a new, empty maildir: its Dovecot home and Postfix mailbox path carry incarnation 2", () => {
       const files = byName("mpu-mail-tenant")!.inputs.stringData as Record<string, string>;
-      expect(files.vmailbox.split("\n").filter((l) => l.startsWith("dyrektor@"))).toStrictEqual([
+      expect(files.vmailbox!.split("\n").filter((l) => l.startsWith("dyrektor@"))).toStrictEqual([
         "dyrektor@mpu.lodz.pl mpu.lodz.pl/dyrektor~2/",
       ]);
-      const users = files.users
-        .split("\n")
+      const users = files
+        .users!.split("\n")
         .filter((l) => l.startsWith("dyrektor@") || l.startsWith("sekretariat@"));
       expect(users.map((l) => l.split(":").slice(4, 7))).toStrictEqual([
         ["", "", ""],
