@@ -58,7 +58,7 @@ export function streamPlan(
     for (const id of baseOrder)
       if (!headIds.has(id))
         diffs.push(diffUnit(id, planBase(base.side, baseUnits.get(id), baseProvisioned), undefined));
-  const platform = planPlatform(settings, provisioned);
+  const platform = planPlatform(settings, provisioned, head.histories);
   sink.platform(platform);
   const resources = resourceCount(units, platform);
   const summary: PlanSummary = {
@@ -75,6 +75,7 @@ export function streamPlan(
       ? planPlatform(
           base.side.stack.settings,
           baseOrder.filter((id) => baseProvisioned.has(id)).map((id) => baseProvisioned.get(id)!),
+          base.side.histories,
         )
       : undefined,
     platform,
