@@ -165,4 +165,33 @@ describe("the unit stack after a partial removal (mock runtime)", () => {
       ]);
     });
   });
+
+  it("GIVEN a unit whose namespaces held data (per its ledger record) but renders nothing data-bearing now WHEN its Unit component registers THEN its namespace stays retained and protected (without the record it would not be)", async () => {
+    const { Unit } = await import("../../infra/5-components/unit");
+    const { loadProject } = await import("../../infra/3-rules/project");
+    const p = loadProject(join(__dirname, "..", ".."), "lodz-prod");
+    const mpu = p.units.find((u) => u.unit.id === "mpu")!.unit;
+    // No sites, no VMs: nothing of a data-holding kind is rendered in the unit's namespace any more.
+    const bare = { ...mpu, services: { ...mpu.services, web: undefined, servers: undefined } } as typeof mpu;
+    const history = { namespaces: ["unit-mpu"], vms: {}, sites: {}, mailboxes: {}, retired: [] };
+    mocks.registered.length = 0;
+    const opts = new Map<string, pulumi.CustomResourceOptions>();
+    await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation((a) => {
+        opts.set(a.name, a.opts as pulumi.CustomResourceOptions);
+        return undefined;
+      });
+      new Unit("mpu", { unit: bare, settings: p.stack!.settings, history });
+      new Unit("mpu-nohistory", { unit: { ...bare, id: "mpu" }, settings: p.stack!.settings });
+    });
+    await settle();
+    const pick = (n: string) => ({
+      protect: opts.get(n)?.protect,
+      retainOnDelete: opts.get(n)?.retainOnDelete,
+    });
+    expect([pick("mpu-namespace"), pick("mpu-nohistory-namespace")]).toStrictEqual([
+      RETAINED,
+      { protect: undefined, retainOnDelete: undefined },
+    ]);
+  });
 });
