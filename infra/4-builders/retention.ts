@@ -1,6 +1,6 @@
 import { renderUnit } from "./render";
 import type { Desired, K8sObject } from "./types";
-import { type DataHistory, EMPTY_HISTORY, type StackSettings, type Unit } from "../1-model";
+import { type DataHistory, EMPTY_HISTORY, maildirOf, type StackSettings, type Unit } from "../1-model";
 import { REDACTED_SECRETS } from "./secrets";
 
 /**
@@ -73,8 +73,9 @@ export interface RetainedObject {
  * The unit's retained data: what its retired VMs, sites and mailboxes keep (from its ledger record
  * `history`, in any state: a retired VM stays halted, a retired site's content volume and a retired
  * mailbox's directory stay), and for a decommissioned unit also what it left in the cluster: the
- * data-bearing objects of its last render (decommissioning) and, when there are any, the namespace that
- * holds them. Each object once, in that order.
+ * data-bearing objects of its last render (decommissioning), the namespaces that hold them (per the
+ * render or the record), and the directories of the mailboxes it still had on the mail volume (`Maildir
+ * <mail namespace>/<maildir>`, from its ledger record). Each object once, in that order.
  */
 export function retainedData(
   unit: Unit,
@@ -88,14 +89,20 @@ export function retainedData(
   const last: Unit = { ...unit, lifecycle: { ...unit.lifecycle, state: "decommissioning" } };
   const desired = renderUnit(last, settings, REDACTED_SECRETS, history);
   const kept = desired.filter(isDataBearing);
-  if (!kept.length) return [...out.values()];
-  const ns = desired.find((d) => d.object.kind === "Namespace");
-  const left = [...(ns ? [ns] : []), ...kept].map((d) => ({
+  // Every namespace holding data now or per the record (the VM namespace too): deleting it deletes its data.
+  const holding = new Set([...namespacesHoldingData(desired), ...history.namespaces]);
+  const ns = desired.filter((d) => d.object.kind === "Namespace" && holding.has(d.object.metadata.name));
+  const left = [...ns, ...kept].map((d) => ({
     unit: unit.id,
     namespace: d.object.metadata.namespace ?? d.object.metadata.name,
     kind: d.object.kind,
     name: d.object.metadata.name,
   }));
+  for (const [address, incarnation] of Object.entries(history.mailboxes)) {
+    const at = address.lastIndexOf("@");
+    const dir = maildirOf(address.slice(at + 1), address.slice(0, at), incarnation);
+    left.push({ unit: unit.id, namespace: settings.platform.mail.namespace, kind: "Maildir", name: dir });
+  }
   return [
     ...new Map([...left, ...out.values()].map((o) => [`${o.kind} ${o.namespace}/${o.name}`, o])).values(),
   ];

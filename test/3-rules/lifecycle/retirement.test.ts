@@ -6,6 +6,7 @@ import { checkRetirements, unknownRetirements } from "../../../infra/3-rules/lif
 import { nextHistory, retireRef } from "../../../infra/5-plan/data-record";
 import { renderUnit } from "../../../infra/4-builders/render";
 import { buildMailServer } from "../../../infra/4-builders/mail/server";
+import { retainedData } from "../../../infra/4-builders/retention";
 
 // The retirement guard and the ledger's data record, pure, over the Łódź units as lodz-prod serves them.
 const project = loadProject(join(__dirname, "..", "..", ".."), "lodz-prod");
@@ -194,5 +195,40 @@ describe("nextHistory and the renders that follow it", () => {
       retired: [{ kind: "mailbox", name: "dyrektor@mpu.lodz.pl", on: TODAY, kept: [], incarnation: 1 }],
     };
     expect(hash({ mpu: again })).not.toStrictEqual(first);
+  });
+
+  it("GIVEN a VM retired earlier WHEN the unit is later decommissioned THEN retainedData lists both namespaces, every VM with its disk (the halted retired VM's too), every site volume and every mailbox directory", () => {
+    const gone = without(mpu, new Set(["vm/archiwum-planow"]));
+    const after = nextHistory(before, gone, settings, {
+      today: TODAY,
+      retiring: new Set(["mpu/vm/archiwum-planow"]),
+    });
+    const approval = {
+      approvedBy: "Jan Kowalski",
+      approvedOn: "2027-01-10",
+      reference: "DI.1",
+      expiresOn: "2027-12-31",
+    };
+    const decommissioned = {
+      ...gone,
+      lifecycle: { ...gone.lifecycle, state: "decommissioned" as const, approval },
+    };
+    const listed = retainedData(decommissioned, settings, after).map(
+      (r) => `${r.kind} ${r.namespace}/${r.name}`,
+    );
+    expect(listed).toStrictEqual([
+      "Namespace unit-mpu/unit-mpu",
+      "Namespace unit-mpu-vm/unit-mpu-vm",
+      "PersistentVolumeClaim unit-mpu/mpu-lodz-pl-content",
+      "PersistentVolumeClaim unit-mpu/bip-mpu-lodz-pl-content",
+      "VirtualMachine unit-mpu-vm/gis",
+      "VirtualMachine unit-mpu-vm/archiwum-planow",
+      "Maildir platform-mail/mpu.lodz.pl/sekretariat",
+      "Maildir platform-mail/mpu.lodz.pl/dyrektor",
+      "Maildir platform-mail/mpu.lodz.pl/anna.wisniewska",
+      "Maildir platform-mail/mpu.lodz.pl/piotr.zielinski",
+      "Maildir platform-mail/mpu.lodz.pl/postmaster",
+      "PersistentVolumeClaim unit-mpu-vm/archiwum-planow-system",
+    ]);
   });
 });
