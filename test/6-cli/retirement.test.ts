@@ -352,6 +352,20 @@ describe("removing a mailbox and re-creating its address", () => {
   });
 });
 
+describe("renaming is removing", () => {
+  it("GIVEN mpu's VM gis renamed to gis-nowy (same disk size and image) WHEN validated THEN the old name needs its retirement: a rename would otherwise orphan the old disk", async () => {
+    const root = copyOfRepo();
+    editUnit(root, "mpu", (d) => d.setIn(["services", "servers", "vms", 0, "name"], "gis-nowy"));
+    const r = await runCli(["validate", "--root", root, "--stack", "lodz-prod"]);
+    expect(r.code).toBe(1);
+    expect(problems(root, r.out.concat(r.err))).toStrictEqual([
+      expect.stringContaining(
+        `${at(root, "units/mpu.yaml", "- name: gis-nowy")}: services.servers.vms: VM "gis" of unit "mpu" holds data`,
+      ),
+    ]);
+  });
+});
+
 describe("a staging stack records its own names", () => {
   it("GIVEN mpu's www site removed WHEN validated against lodz-staging THEN the command names the staging host; lodz-staging does not protect data, so no pulumi-up warning", async () => {
     const root = copyOfRepo();
