@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "./diagnostics";
 import { readYamlFile, type YamlSource } from "./yaml-source";
+import { DEFAULT_LIMITS, type YamlLimits } from "./yaml-structure";
 import type { DataHistory, LifecycleState } from "../1-model";
 import { checkData } from "./ledger-data";
 
@@ -59,10 +60,17 @@ export function ledgerPath(stackFile: string, stackName: string): string {
   return join(dirname(stackFile), `${stackName}.units.yaml`);
 }
 
+/**
+ * The YAML limits of a ledger: a unit manifest's, but up to 64 MiB. The ledger is written by muni and owned
+ * by the central administrators, and each provisioned unit's data record (its VMs, sites and mailboxes) makes
+ * a city's ledger pass a unit manifest's 1 MiB at a few thousand units.
+ */
+export const LEDGER_LIMITS: YamlLimits = { ...DEFAULT_LIMITS, maxBytes: 64 * 1024 * 1024 };
+
 /** Reads and checks a ledger; a missing file is an empty ledger (a stack that has provisioned nothing yet). */
 export function readLedger(file: string): { ledger?: Ledger; diagnostics: Diagnostic[] } {
   if (!existsSync(file)) return { ledger: { file, exists: false, units: {} }, diagnostics: [] };
-  const parsed = readYamlFile(file);
+  const parsed = readYamlFile(file, LEDGER_LIMITS);
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   return checkLedger(file, parsed.source, parsed.value);
 }

@@ -7,6 +7,10 @@ import { nextHistory, retireRef } from "../../../infra/5-plan/data-record";
 import { renderUnit } from "../../../infra/4-builders/render";
 import { buildMailServer } from "../../../infra/4-builders/mail/server";
 import { retainedData } from "../../../infra/4-builders/retention";
+import { readLedger } from "../../../infra/2-manifest/ledger";
+import { readLedgerPart } from "../../../infra/2-manifest/ledger-entry";
+import { writeTempFile } from "../../helpers/manifests";
+import { stringify } from "yaml";
 
 // The retirement guard and the ledger's data record, pure, over the Łódź units as lodz-prod serves them.
 const project = loadProject(join(__dirname, "..", "..", ".."), "lodz-prod");
@@ -230,5 +234,27 @@ describe("nextHistory and the renders that follow it", () => {
       "Maildir platform-mail/mpu.lodz.pl/postmaster",
       "PersistentVolumeClaim unit-mpu-vm/archiwum-planow-system",
     ]);
+  });
+
+  it("GIVEN a city whose ledger passes a unit manifest's 1 MiB (data records of thousands of units) WHEN read whole or one entry THEN it reads", () => {
+    const units = Object.fromEntries(
+      Array.from({ length: 2500 }, (_, i) => [
+        `u${i}`,
+        {
+          state: "active",
+          wave: 1,
+          provisioned: true,
+          file: `units/u${i}.yaml`,
+          data: JSON.parse(JSON.stringify({ ...before, retired: [] })) as unknown,
+        },
+      ]),
+    );
+    const text = stringify({ units }, { lineWidth: 0 });
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    const file = writeTempFile("big.units.yaml", text);
+    const whole = readLedger(file);
+    expect([whole.diagnostics, Object.keys(whole.ledger!.units).length]).toStrictEqual([[], 2500]);
+    const part = readLedgerPart(file, { unit: "u2499" });
+    expect([part.diagnostics, part.ledger!.units.u2499!.data!.vms]).toStrictEqual([[], before.vms]);
   });
 });
