@@ -2,6 +2,7 @@ import type { MailService } from "./services";
 import type { Unit } from "./unit.generated";
 import { bytes } from "./quantity";
 import type { SecretRequest } from "./secrets";
+import { type DataHistory, EMPTY_HISTORY, mailboxIncarnation, maildirOf } from "./data-history";
 
 /** The account muni creates in every tenant domain (RFC 5321 requires postmaster@ to exist). */
 export const POSTMASTER = "postmaster";
@@ -20,6 +21,10 @@ export interface MailAccount {
   quotaBytes: number;
   /** Created by muni (postmaster), not listed in the manifest. */
   implicit: boolean;
+  /** Which mailbox of this address it is (the ledger records it): 1, then one more each time the address is retired and re-created. */
+  incarnation: number;
+  /** Its directory under the platform's mail root, `<domain>/<local part>` (`~<n>` appended from the 2nd incarnation: a re-created address starts empty). */
+  maildir: string;
   password: SecretRequest;
   salt: SecretRequest;
 }
@@ -56,8 +61,11 @@ export function quotaSumBytes(tenant: MailTenant): number {
   return tenant.accounts.reduce((s, a) => s + a.quotaBytes, 0);
 }
 
-/** The tenant of a unit enrolled in mail; undefined otherwise. Pure: no secret is read here. */
-export function mailTenant(unit: Unit): MailTenant | undefined {
+/**
+ * The tenant of a unit enrolled in mail; undefined otherwise. `history` (the unit's ledger entry; default:
+ * none) gives each mailbox its incarnation. Pure: no secret is read here.
+ */
+export function mailTenant(unit: Unit, history: DataHistory = EMPTY_HISTORY): MailTenant | undefined {
   const mail = unit.services.mail;
   if (!mail) return undefined;
   const { domain } = mail;
@@ -72,6 +80,8 @@ export function mailTenant(unit: Unit): MailTenant | undefined {
     displayName,
     quotaBytes: bytes(quota),
     implicit,
+    incarnation: mailboxIncarnation(history, `${localPart}@${domain}`),
+    maildir: maildirOf(domain, localPart, mailboxIncarnation(history, `${localPart}@${domain}`)),
     password: { id: `mail-${localPart}-password`, kind: "password", length: PASSWORD_LENGTH },
     salt: { id: `mail-${localPart}-salt`, kind: "salt", length: SALT_LENGTH },
   });

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { checkLedger, type Ledger, readLedger } from "./ledger";
+import { checkLedger, LEDGER_LIMITS, type Ledger, readLedger } from "./ledger";
 import { parseYaml } from "./yaml-source";
 
 /** Which parts of a ledger to read. */
@@ -54,7 +54,7 @@ export function readLedgerPart(file: string, part: LedgerPart): ReturnType<typeo
     kept += "\n".repeat(at - line) + b.text;
     line = at + (b.text.match(/\n/g)?.length ?? 0);
   }
-  const parsed = parseYaml(file, Buffer.from(kept, "utf8"));
+  const parsed = parseYaml(file, Buffer.from(kept, "utf8"), LEDGER_LIMITS);
   // A shape the scan does not understand (an alias to an anchor elsewhere, say): read it whole.
   if (!parsed.ok) return narrowed(readLedger(file), part);
   return narrowed(checkLedger(file, parsed.source, parsed.value), part);

@@ -2,7 +2,9 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "./diagnostics";
 import { readYamlFile, type YamlSource } from "./yaml-source";
-import type { LifecycleState } from "../1-model";
+import { DEFAULT_LIMITS, type YamlLimits } from "./yaml-structure";
+import type { DataHistory, LifecycleState } from "../1-model";
+import { checkData } from "./ledger-data";
 
 /** One unit in a stack's ledger: its last recorded state. */
 export interface LedgerEntry {
@@ -22,6 +24,11 @@ export interface LedgerEntry {
   stack?: string;
   /** The Pulumi stack the unit's resources were moved from by `muni migrate` (the record of the move). */
   movedFrom?: string;
+  /**
+   * What holds the unit's data (namespaces that held any, VMs, sites, mailboxes with their incarnations) and
+   * what was retired from it (what, when, where the data is kept). Absent: nothing recorded yet.
+   */
+  data?: DataHistory;
 }
 
 /** Where the platform's resources live: `stack` and `movedFrom` as for a unit (LedgerEntry). */
@@ -42,7 +49,7 @@ export interface Ledger {
 }
 
 const STATES: readonly LifecycleState[] = ["planned", "active", "decommissioning", "decommissioned"];
-const FIELDS = ["state", "wave", "provisioned", "file", "retained", "stack", "movedFrom"];
+const FIELDS = ["state", "wave", "provisioned", "file", "retained", "stack", "movedFrom", "data"];
 const PLATFORM_FIELDS = ["stack", "movedFrom"];
 /** A Pulumi stack name (as Pulumi accepts it). */
 const STACK_NAME = /^[A-Za-z0-9._-]+$/;
@@ -53,10 +60,17 @@ export function ledgerPath(stackFile: string, stackName: string): string {
   return join(dirname(stackFile), `${stackName}.units.yaml`);
 }
 
+/**
+ * The YAML limits of a ledger: a unit manifest's, but up to 64 MiB. The ledger is written by muni and owned
+ * by the central administrators, and each provisioned unit's data record (its VMs, sites and mailboxes) makes
+ * a city's ledger pass a unit manifest's 1 MiB at a few thousand units.
+ */
+export const LEDGER_LIMITS: YamlLimits = { ...DEFAULT_LIMITS, maxBytes: 64 * 1024 * 1024 };
+
 /** Reads and checks a ledger; a missing file is an empty ledger (a stack that has provisioned nothing yet). */
 export function readLedger(file: string): { ledger?: Ledger; diagnostics: Diagnostic[] } {
   if (!existsSync(file)) return { ledger: { file, exists: false, units: {} }, diagnostics: [] };
-  const parsed = readYamlFile(file);
+  const parsed = readYamlFile(file, LEDGER_LIMITS);
   if (!parsed.ok) return { diagnostics: parsed.diagnostics };
   return checkLedger(file, parsed.source, parsed.value);
 }
@@ -143,6 +157,7 @@ export function checkEntry(
   )
     out.push(source.diagnostic([...at, "retained"], "must be a list of `Kind namespace/name` strings", hint));
   checkStackFields(source, at, e, out);
+  const data = e.data === undefined ? undefined : checkData(source, at, e.data, out);
   if (out.length !== before) return undefined;
   return {
     state: e.state as LifecycleState,
@@ -152,6 +167,7 @@ export function checkEntry(
     ...(e.retained ? { retained: e.retained as string[] } : {}),
     ...(e.stack !== undefined ? { stack: e.stack as string } : {}),
     ...(e.movedFrom !== undefined ? { movedFrom: e.movedFrom as string } : {}),
+    ...(data ? { data } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { buildVms } from "./vm/vm-namespace";
 import { buildEnrollment } from "./enrollment/enrollment";
 import { buildMailServer } from "./mail/server";
 import { buildPrintServer } from "./print/server";
-import type { SecretSource } from "../1-model";
+import { type DataHistory, EMPTY_HISTORY, type SecretSource } from "../1-model";
 import { REDACTED_SECRETS } from "./secrets";
 import type { BuildContext, Desired, UnitBuilder } from "./types";
 import { applyLifecycle } from "./lifecycle";
@@ -37,17 +37,30 @@ export function buildContext(
   unit: Unit,
   settings: StackSettings,
   secrets: SecretSource = REDACTED_SECRETS,
+  history: DataHistory = EMPTY_HISTORY,
 ): BuildContext {
-  return { unit, settings, namespace: namespaceOf(unit, settings), labels: unitLabels(unit), secrets };
+  return {
+    unit,
+    settings,
+    namespace: namespaceOf(unit, settings),
+    labels: unitLabels(unit),
+    secrets,
+    history,
+  };
 }
 
-/** All objects of one unit. Pure: the same unit, settings and secrets give the same objects. */
+/**
+ * All objects of one unit. Pure: the same unit, settings, secrets and history give the same objects.
+ * `history` is the unit's ledger record (default: none): its retired VMs (halted) and retired sites' content
+ * volumes stay rendered, and its mailboxes get their incarnations.
+ */
 export function renderUnit(
   unit: Unit,
   settings: StackSettings,
   secrets: SecretSource = REDACTED_SECRETS,
+  history: DataHistory = EMPTY_HISTORY,
 ): Desired[] {
-  const ctx = buildContext(unit, settings, secrets);
+  const ctx = buildContext(unit, settings, secrets, history);
   const out = UNIT_BUILDERS.flatMap((b) => b(ctx));
   const seen = new Set<string>();
   for (const d of out) {
@@ -62,9 +75,13 @@ export function renderUnit(
  * Every platform object of a stack: the shared mail and print servers, for the units they serve, and the
  * tenant isolation that is cluster-wide or in platform namespaces (tenancy.ts). Pure.
  */
-export function renderPlatform(settings: StackSettings, units: readonly Unit[]): Desired[] {
+export function renderPlatform(
+  settings: StackSettings,
+  units: readonly Unit[],
+  histories: Readonly<Record<string, DataHistory | undefined>> = {},
+): Desired[] {
   return [
-    ...buildMailServer(settings, units),
+    ...buildMailServer(settings, units, histories),
     ...buildPrintServer(settings, units),
     ...buildTenancy(settings),
   ];

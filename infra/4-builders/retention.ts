@@ -1,6 +1,7 @@
 import { renderUnit } from "./render";
 import type { Desired, K8sObject } from "./types";
-import type { StackSettings, Unit } from "../1-model";
+import { type DataHistory, EMPTY_HISTORY, maildirOf, type StackSettings, type Unit } from "../1-model";
+import { REDACTED_SECRETS } from "./secrets";
 
 /**
  * Whether an object holds a unit's records by its kind, whatever its builder said: deleting it loses
@@ -69,20 +70,48 @@ export interface RetainedObject {
 }
 
 /**
- * What a decommissioned unit left in the cluster: the data-bearing objects of its last render
- * (decommissioning) and, when there are any, the namespace that holds them. Empty for other states.
+ * The unit's retained data: what its retired VMs, sites and mailboxes keep (from its ledger record
+ * `history`, in any state: a retired VM stays halted, a retired site's content volume and a retired
+ * mailbox's directory stay), and for a decommissioned unit also what it left in the cluster: the
+ * data-bearing objects of its last render (decommissioning), the namespaces that hold them (per the
+ * render or the record), and the directories of the mailboxes it still had on the mail volume (`Maildir
+ * <mail namespace>/<maildir>`, from its ledger record). Each object once, in that order.
  */
-export function retainedData(unit: Unit, settings: StackSettings): RetainedObject[] {
-  if (unit.lifecycle.state !== "decommissioned") return [];
+export function retainedData(
+  unit: Unit,
+  settings: StackSettings,
+  history: DataHistory = EMPTY_HISTORY,
+): RetainedObject[] {
+  const out = new Map<string, RetainedObject>();
+  const add = (o: RetainedObject) => out.set(`${o.kind} ${o.namespace}/${o.name}`, o);
+  for (const r of history.retired) for (const k of r.kept) add(parseKept(unit.id, k));
+  if (unit.lifecycle.state !== "decommissioned") return [...out.values()];
   const last: Unit = { ...unit, lifecycle: { ...unit.lifecycle, state: "decommissioning" } };
-  const desired = renderUnit(last, settings);
+  const desired = renderUnit(last, settings, REDACTED_SECRETS, history);
   const kept = desired.filter(isDataBearing);
-  if (!kept.length) return [];
-  const ns = desired.find((d) => d.object.kind === "Namespace");
-  return [...(ns ? [ns] : []), ...kept].map((d) => ({
+  // Every namespace holding data now or per the record (the VM namespace too): deleting it deletes its data.
+  const holding = new Set([...namespacesHoldingData(desired), ...history.namespaces]);
+  const ns = desired.filter((d) => d.object.kind === "Namespace" && holding.has(d.object.metadata.name));
+  const left = [...ns, ...kept].map((d) => ({
     unit: unit.id,
     namespace: d.object.metadata.namespace ?? d.object.metadata.name,
     kind: d.object.kind,
     name: d.object.metadata.name,
   }));
+  for (const [address, incarnation] of Object.entries(history.mailboxes)) {
+    const at = address.lastIndexOf("@");
+    const dir = maildirOf(address.slice(at + 1), address.slice(0, at), incarnation);
+    left.push({ unit: unit.id, namespace: settings.platform.mail.namespace, kind: "Maildir", name: dir });
+  }
+  return [
+    ...new Map([...left, ...out.values()].map((o) => [`${o.kind} ${o.namespace}/${o.name}`, o])).values(),
+  ];
+}
+
+/** `Kind namespace/name` (as the ledger writes it) as a RetainedObject; the name may hold slashes (a maildir). */
+export function parseKept(unit: string, kept: string): RetainedObject {
+  const space = kept.indexOf(" ");
+  const rest = kept.slice(space + 1);
+  const slash = rest.indexOf("/");
+  return { unit, kind: kept.slice(0, space), namespace: rest.slice(0, slash), name: rest.slice(slash + 1) };
 }

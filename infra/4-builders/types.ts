@@ -1,4 +1,4 @@
-import type { SecretSource, ServiceName, StackSettings, Unit } from "../1-model";
+import type { DataHistory, SecretSource, ServiceName, StackSettings, Unit } from "../1-model";
 
 /** Metadata every object muni emits carries: an explicit name, labels, annotations. */
 export interface ObjectMeta {
@@ -38,6 +38,8 @@ export interface BuildContext {
   /** Labels every object of the unit carries. */
   labels: Record<string, string>;
   secrets: SecretSource;
+  /** What the stack's ledger knows of the unit's data (retired VMs and sites stay rendered; mailbox incarnations). */
+  history: DataHistory;
 }
 
 /** A pure function from a unit to its objects. No Pulumi, no I/O. */

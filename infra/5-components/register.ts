@@ -72,6 +72,8 @@ export interface RegisterOptions {
   name: string;
   /** Options of data-bearing objects, and of the namespaces that hold them. */
   retain: RetentionOptions;
+  /** Namespaces that have held data before (the unit's ledger record): retained even when nothing data-bearing is rendered in them now. Default: none. */
+  retainNamespaces?: readonly string[];
   /** What every object other than a namespace waits for, besides the component's own namespaces. */
   dependsOn?: pulumi.Resource[];
   /** The object to send for a key, when it differs from the rendered one (built from generated secrets). */
@@ -84,7 +86,7 @@ export interface RegisterOptions {
  * waiting for the namespaces; data-bearing objects retained. Returns the namespaces.
  */
 export function registerDesired(desired: readonly Desired[], o: RegisterOptions): pulumi.CustomResource[] {
-  const dataNamespaces = namespacesHoldingData(desired);
+  const dataNamespaces = new Set([...namespacesHoldingData(desired), ...(o.retainNamespaces ?? [])]);
   const namespaces = desired
     .filter((d) => d.object.kind === "Namespace")
     .map((d) =>

@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import type { SecretRequest, StackSettings, Unit as UnitManifest } from "../1-model";
+import {
+  type DataHistory,
+  EMPTY_HISTORY,
+  type SecretRequest,
+  type StackSettings,
+  type Unit as UnitManifest,
+} from "../1-model";
 import {
   type K8sObject,
   objectName,
@@ -20,6 +26,8 @@ export interface UnitArgs {
   settings: StackSettings;
   /** Platform namespaces the unit's tenant objects (mail tenant Secret, print queues) are created in; they wait for them. Default: none. */
   platformNamespaces?: pulumi.Resource[];
+  /** The unit's record in the stack's ledger: retired VMs and sites stay (halted, volume kept), mailboxes get their incarnations, namespaces that held data stay retained. Default: none. */
+  history?: DataHistory;
 }
 
 /**
@@ -39,7 +47,8 @@ export class Unit extends pulumi.ComponentResource {
   constructor(name: string, args: UnitArgs, opts?: pulumi.ComponentResourceOptions) {
     super("muni:unit:Unit", name, {}, opts);
     const recorder = new RecordingSecrets();
-    const desired = renderUnit(args.unit, args.settings, recorder);
+    const history = args.history ?? EMPTY_HISTORY;
+    const desired = renderUnit(args.unit, args.settings, recorder, history);
     const generated = this.generateSecrets(name, recorder.requests);
     // Objects built from generated secrets are rendered again once the values exist; only those objects
     // are kept from that render (the others were registered from the first one).
@@ -47,7 +56,7 @@ export class Unit extends pulumi.ComponentResource {
       ? pulumi.all(generated).apply(
           (values) =>
             new Map(
-              renderUnit(args.unit, args.settings, secretsFromValues(values))
+              renderUnit(args.unit, args.settings, secretsFromValues(values), history)
                 .filter((d) => d.usesSecrets)
                 .map((d) => [d.key, d.object]),
             ),
@@ -58,6 +67,7 @@ export class Unit extends pulumi.ComponentResource {
       parent: this,
       name,
       retain: retentionOptions(args.unit, args.settings),
+      retainNamespaces: history.namespaces,
       ...(args.platformNamespaces ? { dependsOn: args.platformNamespaces } : {}),
       objectOf: (d) => (d.usesSecrets ? real!.apply((byKey) => secretObject(byKey, d.key)) : d.object),
     });

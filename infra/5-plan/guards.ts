@@ -2,6 +2,8 @@ import { shouldProvision, todayOf } from "../1-model";
 import { type Diagnostic, formatDiagnostic } from "../2-manifest/diagnostics";
 import type { LoadedStack } from "../2-manifest/stack";
 import type { LoadedUnit } from "../2-manifest/units";
+import type { Ledger } from "../2-manifest/ledger";
+import { checkRetirements } from "../3-rules/lifecycle";
 import {
   checkTransitions,
   type Finding,
@@ -72,4 +74,21 @@ export function runPlanGuards(
       typeof f === "string" ? f : formatDiagnostic("path" in f ? locateFindings([f], sources)[0]! : f),
     ),
   );
+}
+
+/**
+ * The retirement guard against the committed ledger (`muni plan` with or without a base): a VM, site or
+ * mailbox removed from a provisioned unit that the ledger does not record as retired, with the exact
+ * command that records it; where the stack protects data, that `pulumi up` would fail halfway without it.
+ */
+export function retirementFindings(
+  committed: Pick<Ledger, "file" | "units">,
+  current: readonly LoadedUnit[],
+  stack: LoadedStack,
+): string[] {
+  const findings = checkRetirements(committed.units, current, stack.settings, {
+    previousSource: `ledger ${committed.file}`,
+    stack,
+  });
+  return locateFindings(findings, sourcesOf(stack, current)).map(formatDiagnostic);
 }

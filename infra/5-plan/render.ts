@@ -1,5 +1,7 @@
 import {
   cupsName,
+  type DataHistory,
+  EMPTY_HISTORY,
   effectiveQuota,
   namespaceOf,
   notProvisionedReason,
@@ -47,8 +49,12 @@ export function planProject(
 }
 
 /** The shared platform's objects (mail and print servers) for the provisioned units, named `platform-<key>`. */
-export function planPlatform(settings: StackSettings, provisioned: readonly Unit[]): PlannedObject[] {
-  return renderPlatform(settings, provisioned).map((d) => planObject(PLATFORM, d, undefined));
+export function planPlatform(
+  settings: StackSettings,
+  provisioned: readonly Unit[],
+  histories: Readonly<Record<string, DataHistory | undefined>> = {},
+): PlannedObject[] {
+  return renderPlatform(settings, provisioned, histories).map((d) => planObject(PLATFORM, d, undefined));
 }
 
 type Counted = Pick<PlannedUnit, "id" | "provisioned" | "secrets"> & { objects: readonly unknown[] };
@@ -97,13 +103,17 @@ export function resourceWarnings(
 }
 
 /** One unit's part of the plan. */
-export function planUnit(loaded: Pick<LoadedUnit, "file" | "unit">, settings: StackSettings): PlannedUnit {
+export function planUnit(
+  loaded: Pick<LoadedUnit, "file" | "unit">,
+  settings: StackSettings,
+  history: DataHistory = EMPTY_HISTORY,
+): PlannedUnit {
   const { unit } = loaded;
   const why = notProvisionedReason(unit, settings);
   const provisioned = why === undefined;
   const recorder = new RecordingSecrets();
-  const desired = provisioned ? renderUnit(unit, settings, recorder) : [];
-  const probe = desired.some((d) => d.usesSecrets) ? probeRender(loaded, settings) : undefined;
+  const desired = provisioned ? renderUnit(unit, settings, recorder, history) : [];
+  const probe = desired.some((d) => d.usesSecrets) ? probeRender(loaded, settings, history) : undefined;
   const objects = desired.map((d) => planObject(unit.id, d, probe));
   const s = unit.services;
   return {
@@ -125,9 +135,13 @@ export function planUnit(loaded: Pick<LoadedUnit, "file" | "unit">, settings: St
 }
 
 /** The unit rendered with the probe placeholders, or null when a builder refuses them (then the conservative mask applies). */
-function probeRender(loaded: Pick<LoadedUnit, "unit">, settings: StackSettings): Map<string, Desired> | null {
+function probeRender(
+  loaded: Pick<LoadedUnit, "unit">,
+  settings: StackSettings,
+  history: DataHistory,
+): Map<string, Desired> | null {
   try {
-    return byKey(renderUnit(loaded.unit, settings, PROBE_SECRETS));
+    return byKey(renderUnit(loaded.unit, settings, PROBE_SECRETS, history));
   } catch {
     return null;
   }

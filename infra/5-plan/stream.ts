@@ -1,6 +1,6 @@
 import type { LoadedStack } from "../2-manifest/stack";
 import type { LoadedUnit } from "../2-manifest/units";
-import type { Unit } from "../1-model";
+import type { DataHistory, Unit } from "../1-model";
 import { diffPlatform, diffTotals, diffUnit, type PlanDiff, type UnitDiff } from "./diff";
 import { planPlatform, planUnit, resourceCount, resourceWarnings } from "./render";
 import { objectRef, type PlannedObject, type PlannedUnit, type PlanSummary, unitSummary } from "./types";
@@ -9,6 +9,8 @@ import { objectRef, type PlannedObject, type PlannedUnit, type PlanSummary, unit
 export interface PlanSide {
   stack: Pick<LoadedStack, "name" | "file" | "settings">;
   units: Array<Pick<LoadedUnit, "file" | "unit">>;
+  /** Each unit's data as that side's ledger records it (retired VMs and sites, mailbox incarnations); default none. */
+  histories?: Readonly<Record<string, DataHistory | undefined>>;
 }
 
 /** What the streamed plan hands over as it goes: each unit as rendered, then the platform, to write and drop. */
@@ -43,7 +45,7 @@ export function streamPlan(
   for (let i = 0; i < loaded.length; i++) {
     const u = loaded[i]!;
     loaded[i] = undefined as never; // released once rendered
-    const planned = planUnit(u, settings);
+    const planned = planUnit(u, settings, head.histories?.[u.unit.id]);
     if (planned.provisioned) provisioned.push(u.unit);
     sink.unit(planned);
     if (base)
@@ -56,7 +58,7 @@ export function streamPlan(
     for (const id of baseOrder)
       if (!headIds.has(id))
         diffs.push(diffUnit(id, planBase(base.side, baseUnits.get(id), baseProvisioned), undefined));
-  const platform = planPlatform(settings, provisioned);
+  const platform = planPlatform(settings, provisioned, head.histories);
   sink.platform(platform);
   const resources = resourceCount(units, platform);
   const summary: PlanSummary = {
@@ -73,6 +75,7 @@ export function streamPlan(
       ? planPlatform(
           base.side.stack.settings,
           baseOrder.filter((id) => baseProvisioned.has(id)).map((id) => baseProvisioned.get(id)!),
+          base.side.histories,
         )
       : undefined,
     platform,
@@ -88,7 +91,7 @@ function planBase(
   provisioned: Map<string, Unit>,
 ): PlannedUnit | undefined {
   if (!side || !u) return undefined;
-  const planned = planUnit(u, side.stack.settings);
+  const planned = planUnit(u, side.stack.settings, side.histories?.[u.unit.id]);
   if (planned.provisioned) provisioned.set(u.unit.id, u.unit);
   return planned;
 }

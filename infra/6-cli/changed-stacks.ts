@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { posix } from "node:path";
 import { parse } from "yaml";
 import { notProvisionedReason, PLATFORM_STACK_SUFFIX } from "../1-model";
@@ -97,7 +98,12 @@ export function changedStacks(
           units?: Record<string, unknown>;
           platform?: unknown;
         };
-        const now = { units: ledger?.units ?? {}, platform: ledger?.platform };
+        // Compared as written (the parsed entries normalise a unit's data record, the file at ref is raw).
+        const raw = (existsSync(ledgerFile) ? (parse(readFileSync(ledgerFile, "utf8")) ?? {}) : {}) as {
+          units?: Record<string, unknown>;
+          platform?: unknown;
+        };
+        const now = { units: raw.units ?? {}, platform: raw.platform };
         for (const u of new Set([...Object.keys(before.units ?? {}), ...Object.keys(now.units)]))
           if (JSON.stringify(before.units?.[u]) !== JSON.stringify(now.units[u]) && known.has(u))
             touched.add(u);

@@ -6,6 +6,8 @@ import { listStacks } from "../2-manifest/stack";
 import { ledgerPath, readLedger } from "../2-manifest/ledger";
 import { cachedUnitSets, type UnitSetLoader } from "../3-rules/project";
 import { ledgerChanges, ledgerText, nextLedger, writeLedger } from "../5-plan/ledger";
+import { unknownRetirements } from "../3-rules/lifecycle/retirement";
+import { todayOf } from "../1-model";
 
 export interface LedgerOptions {
   /** One stack (stacks/Pulumi.<stack>.yaml); default: every stack of the project. */
@@ -18,6 +20,8 @@ export interface LedgerOptions {
   allowMassRemoval?: boolean;
   /** Project root (the folder with Pulumi.yaml); default: found from the working directory up. */
   root?: string;
+  /** Items removed from their unit's manifest that this run retires, `<unit>/<vm|site|mailbox>/<name>` (needs `stack`). Default: none. */
+  retire?: string[];
 }
 
 /** The command that brings every ledger up to date, as printed to whoever has to run it. */
@@ -31,6 +35,16 @@ export const LEDGER_FIX = "npx muni ledger --write";
  * (exit 1) to record a change the guards refuse; then no ledger is written.
  */
 export function runLedger(io: CliIO, opts: LedgerOptions, env: NodeJS.ProcessEnv = process.env): number {
+  if (opts.retire?.length && !opts.stack) {
+    io.err(
+      paint(
+        io,
+        "red",
+        "muni ledger: --retire needs --stack (each stack records its own retirements, under its own host names)",
+      ),
+    );
+    return EXIT.usage;
+  }
   const root = projectRootOf(opts.root);
   const names = opts.stack ? [opts.stack] : listStacks(root);
   const loadSet = cachedUnitSets();
@@ -99,14 +113,33 @@ function ledgerOf(
   env: NodeJS.ProcessEnv,
   loadSet: UnitSetLoader,
 ): StackLedger {
+  const retiring = new Set(opts.retire ?? []);
   const project = withLedgerGuards(
     loadStackProject(root, name, loadSet),
     opts.allowMassRemoval ? { ...env, MUNI_ALLOW_MASS_REMOVAL: "1" } : env,
+    retiring,
   );
   if (project.diagnostics.length || !project.stack) return { name, diagnostics: project.diagnostics };
   const stack = project.stack;
   const { ledger: before } = readLedger(ledgerPath(stack.file, stack.name));
-  const after = nextLedger(before!, project.units, stack.settings);
+  // A --retire that names nothing removed is refused: a retirement is recorded only for what is gone.
+  const unknown = unknownRetirements([...retiring], before!.units, project.units);
+  if (unknown.length)
+    return {
+      name,
+      diagnostics: unknown.map((message) => ({
+        file: before!.file,
+        line: 1,
+        col: 1,
+        field: "--retire",
+        message,
+        hint: "name an item the ledger records and the manifest no longer declares: <unit>/<vm|site|mailbox>/<name>",
+      })),
+    };
+  const after = nextLedger(before!, project.units, stack.settings, {
+    today: todayOf(stack.settings, env),
+    retiring,
+  });
   return {
     name,
     diagnostics: [],
@@ -140,6 +173,12 @@ export function registerLedger(program: Command, io: CliIO, done: (code: number)
       new Option(
         "--allow-mass-removal",
         "allow more than the stack's maxRemovalShare of units to leave in this run",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--retire <unit/kind/name...>",
+        "record the retirement of a VM, site or mailbox removed from its unit's manifest (vm|site|mailbox; needs --stack)",
       ),
     )
     .addOption(

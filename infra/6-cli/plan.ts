@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type Command, Option } from "commander";
+import type { DataHistory } from "../1-model";
 import { type Ledger, ledgerPath, readLedger } from "../2-manifest/ledger";
 import { type LoadedStack, UnknownStackError } from "../2-manifest/stack";
 import type { LoadedUnit } from "../2-manifest/units";
@@ -10,7 +11,7 @@ import { planJson } from "../5-plan/json";
 import { ledgerChanges, ledgerText, nextLedger } from "../5-plan/ledger";
 import type { LedgerPreview, NotTakenUnit, PlanReport } from "../5-plan/report";
 import { LEDGER_FIX } from "./ledger";
-import { previousUnits, runPlanGuards } from "../5-plan/guards";
+import { previousUnits, retirementFindings, runPlanGuards } from "../5-plan/guards";
 import { type PlanSide, streamPlan } from "../5-plan/stream";
 import { PlanDirError, PlanWriter } from "../5-plan/write";
 import { type CliIO, EXIT, paint, printDiagnostics, UsageError } from "./io";
@@ -49,9 +50,12 @@ export function runPlan(io: CliIO, opts: PlanOptions): number {
     );
     return EXIT.invalid;
   }
+  // Rendered with each unit's data as the committed ledger records it (what the program reads).
+  const { ledger: committed } = readLedger(ledgerPath(project.stack.file, project.stack.name));
   const head: PlanSide = {
     stack: project.stack,
     units: project.units.map(({ file, unit }) => ({ file, unit })),
+    histories: historiesOf(committed),
   };
   const extra: Pick<PlanReport, "baseCommit" | "baseNote" | "guardFindings" | "notTaken" | "ledger"> = {};
   let base: PlanSide | undefined;
@@ -68,8 +72,12 @@ export function runPlan(io: CliIO, opts: PlanOptions): number {
       base = {
         stack: loaded.project.stack,
         units: loaded.project.units.map(({ file, unit }) => ({ file, unit })),
+        histories: historiesOf(loaded.ledger),
       };
   }
+  // A VM, site or mailbox removed without the ledger recording its retirement: refused, with the command.
+  const unretired = committed ? retirementFindings(committed, project.units, project.stack) : [];
+  if (unretired.length) extra.guardFindings = [...(extra.guardFindings ?? []), ...unretired];
   const ledger = ledgerPreview(project.stack, project.units, loaded && (loaded.ledger ?? { units: {} }));
   if (ledger) extra.ledger = ledger;
   const notTaken = notTakenUnits(
@@ -175,6 +183,11 @@ function ledgerPreview(
     upToDate: committed.exists && ledgerText(committed, stack.name) === ledgerText(after, stack.name),
     fix: LEDGER_FIX,
   };
+}
+
+/** Each unit's `data:` record in a ledger. */
+function historiesOf(ledger: Pick<Ledger, "units"> | undefined): Record<string, DataHistory | undefined> {
+  return Object.fromEntries(Object.entries(ledger?.units ?? {}).map(([id, e]) => [id, e.data]));
 }
 
 /** Runs `f`, turning an unknown stack, an unreadable base or a refused --out into a usage error (exit 2). */

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { notProvisionedReason } from "../1-model";
+import { EMPTY_HISTORY, notProvisionedReason } from "../1-model";
+import { ledgerPath, readLedger } from "../2-manifest/ledger";
 import { loadProject } from "../3-rules/project";
 import { withLedgerGuards } from "../3-rules/lifecycle/ledger-guards";
 import { retainedData } from "../4-builders/retention";
@@ -33,6 +34,8 @@ export function defineStack(args: StackArgs): StackOutputs {
   withLedgerGuards(project);
   if (!project.stack || project.diagnostics.length) refuse(args.stack, project.diagnostics);
   const { settings } = project.stack!;
+  const { ledger } = readLedger(ledgerPath(project.stack!.file, project.stack!.name));
+  const historyOf = (id: string) => ledger?.units[id]?.data ?? EMPTY_HISTORY;
   const provider = clusterProvider(settings);
   const namespaces: Record<string, pulumi.Output<string>> = {};
   const notProvisioned: Record<string, string> = {};
@@ -44,12 +47,17 @@ export function defineStack(args: StackArgs): StackOutputs {
       return reason === undefined;
     });
   // The shared mail and print servers; units' tenant objects live in their namespaces (docs/mail-and-print.md).
-  const platform = new Platform("platform", { settings, units: provisioned }, { providers: [provider] });
+  const histories = Object.fromEntries(provisioned.map((u) => [u.id, ledger?.units[u.id]?.data]));
+  const platform = new Platform(
+    "platform",
+    { settings, units: provisioned, histories },
+    { providers: [provider] },
+  );
   const mailDns: Record<string, pulumi.Output<DnsRecord[]>> = {};
   for (const unit of provisioned) {
     const component = new Unit(
       unit.id,
-      { unit, settings, platformNamespaces: platform.namespaces },
+      { unit, settings, platformNamespaces: platform.namespaces, history: historyOf(unit.id) },
       { providers: [provider] },
     );
     namespaces[unit.id] = component.namespace;
@@ -58,7 +66,7 @@ export function defineStack(args: StackArgs): StackOutputs {
   return {
     namespaces,
     notProvisioned,
-    retainedData: project.units.flatMap(({ unit }) => retainedData(unit, settings)),
+    retainedData: project.units.flatMap(({ unit }) => retainedData(unit, settings, historyOf(unit.id))),
     bipRegistry: bipRegistry(
       project.units.filter(({ unit }) => namespaces[unit.id] !== undefined).map(({ unit }) => unit),
     ),

@@ -1,13 +1,26 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { notProvisionedReason, type StackSettings, todayOf, unitForStack, unitStackName } from "../1-model";
+import {
+  type DataHistory,
+  EMPTY_HISTORY,
+  notProvisionedReason,
+  type StackSettings,
+  todayOf,
+  unitForStack,
+  unitStackName,
+} from "../1-model";
 import { type Diagnostic, sortDiagnostics } from "../2-manifest/diagnostics";
 import { ledgerPath } from "../2-manifest/ledger";
 import { readLedgerPart } from "../2-manifest/ledger-entry";
 import { displayPath, type LoadedStack, SETTINGS_PATH } from "../2-manifest/stack";
 import { type LoadedUnit, loadUnitFile } from "../2-manifest/units";
 import { type Finding, finding, locateFindings, locator } from "../3-rules/finding";
-import { checkTransitions, massRemovalAllowedByEnv, previousFromLedger } from "../3-rules/lifecycle";
+import {
+  checkRetirements,
+  checkTransitions,
+  massRemovalAllowedByEnv,
+  previousFromLedger,
+} from "../3-rules/lifecycle";
 import { sourcesOf } from "../3-rules/sources";
 import { selection } from "../3-rules/project";
 import { checkStackQuantities, checkUnitQuantities } from "../3-rules/quantities";
@@ -23,6 +36,8 @@ export interface LoadedUnitStack {
   stack?: LoadedStack;
   /** The unit's manifest, when it was found and passed the schema. */
   unit?: LoadedUnit;
+  /** The unit's data as its ledger entry records it (retired VMs and sites, mailbox incarnations). */
+  history?: DataHistory;
   diagnostics: Diagnostic[];
 }
 
@@ -108,11 +123,24 @@ export function loadUnitStack(root: string, city: string, unitId: string): Loade
       previousSource: `ledger ${ledger.file}`,
       stack,
     });
+    // On the unit as the stack serves it: the ledger records the stack's own host names and addresses.
+    const servedUnit = unit && taken ? [{ ...unit, unit: unitForStack(unit.unit, settings) }] : [];
+    guards.push(
+      ...checkRetirements(ledger.units, servedUnit, settings, {
+        previousSource: `ledger ${ledger.file}`,
+        stack,
+      }),
+    );
     diagnostics.push(...locateFindings(guards, sourcesOf(stack, unit ? [unit] : [])));
   }
   // The unit as this stack serves it (a staging stack renames its hosts and mail domain: dnsRewrite).
   const served = unit ? { unit: { ...unit, unit: unitForStack(unit.unit, settings) } } : {};
-  return { stack, ...served, diagnostics: sortDiagnostics(diagnostics) };
+  return {
+    stack,
+    ...served,
+    ...(entry?.data ? { history: entry.data } : {}),
+    diagnostics: sortDiagnostics(diagnostics),
+  };
 }
 
 /** The manifests named after the unit in the settings' directories (the file name is the unit id). */
@@ -143,11 +171,16 @@ export function defineUnitStack(args: { root: string; city: string; unit: string
     refuse(unitStackName(args.city, args.unit), loaded.diagnostics);
   const { settings } = loaded.stack!;
   const unit = loaded.unit!.unit;
+  const history = loaded.history ?? EMPTY_HISTORY;
   const reason = notProvisionedReason(unit, settings);
   const namespaces: StackOutputs["namespaces"] = {};
   const mailDns: StackOutputs["mailDns"] = {};
   if (reason === undefined) {
-    const component = new Unit(unit.id, { unit, settings }, { providers: [clusterProvider(settings)] });
+    const component = new Unit(
+      unit.id,
+      { unit, settings, history },
+      { providers: [clusterProvider(settings)] },
+    );
     namespaces[unit.id] = component.namespace;
     if (unit.services.mail) mailDns[unit.id] = component.mailDns;
   }
@@ -155,7 +188,7 @@ export function defineUnitStack(args: { root: string; city: string; unit: string
     unit: unit.id,
     namespaces,
     notProvisioned: reason === undefined ? {} : { [unit.id]: reason },
-    retainedData: retainedData(unit, settings),
+    retainedData: retainedData(unit, settings, history),
     bipRegistry: reason === undefined ? bipRegistry([unit]) : [],
     mailDns,
   };

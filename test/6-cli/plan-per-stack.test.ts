@@ -79,6 +79,7 @@ describe("the plan of a pull request adding a unit, per stack: what it adds, or 
       "This change records:",
       "",
       "- mops: new, active, wave 2, provisioned",
+      "- mops: holds 0 VMs, 1 site, 0 mailboxes; data in stg-mops",
       "",
       "> [!IMPORTANT]",
       "> Not recorded yet: run `npx muni ledger --write` and commit the ledger (CI's ledger check fails until then).",

@@ -220,11 +220,13 @@ describe("muni plan --base", () => {
       true,
     );
     expect(r.out[start + 2 + mops.objects.length]).toMatch(/^  \(platform\) \(changed\): \d+ to change$/);
-    expect(r.out.slice(-5)).toStrictEqual([
+    expect(r.out.slice(-6)).toStrictEqual([
       "  unchanged: css, mpu, zzm",
       "",
       `Ledger ${join(root, "stacks", "lodz-prod.units.yaml")} records:`,
       "  mops: new, active, wave 1, provisioned",
+      // What holds the new unit's data: from now on removing any of it is a retirement (docs/lifecycle.md).
+      "  mops: holds 2 VMs (gis, archiwum-planow), 2 sites, 5 mailboxes; data in unit-mops, unit-mops-vm",
       "  not recorded yet: run npx muni ledger --write and commit it",
     ]);
   });

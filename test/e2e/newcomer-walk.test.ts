@@ -142,6 +142,12 @@ describe("the newcomer's walk: from muni new-unit to lodz-prod, with only the RE
       wave: 1,
       provisioned: true,
       file: "units/mops.yaml",
+      // What holds MOPS's data from now on: removing any of it is a retirement (docs/lifecycle.md).
+      data: {
+        namespaces: ["unit-mops"],
+        sites: { "bip.mops.lodz.pl": { kind: "bip", storage: "1Gi" } },
+        mailboxes: { "sekretariat@mops.lodz.pl": 1, "postmaster@mops.lodz.pl": 1 },
+      },
     });
     expect(sh(work, "muni ledger --check").status).toBe(0);
     expect(sh(work, "git log origin/main --format=%s -1").out.trim()).toBe("Merge unit/mops");

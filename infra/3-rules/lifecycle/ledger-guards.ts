@@ -7,6 +7,7 @@ import { type Finding, locateFindings, type ProjectView } from "../finding";
 import { sourcesOf } from "../sources";
 import { checkApproval } from "./approval";
 import { checkTransitions, type PreviousUnit } from "./transitions";
+import { checkRetirements } from "./retirement";
 
 /** Whether the environment allows a mass removal for this one run (MUNI_ALLOW_MASS_REMOVAL=1). */
 export function massRemovalAllowedByEnv(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -42,13 +43,15 @@ export function previousFromLedger(ledger: Ledger): PreviousUnit[] {
 }
 
 /**
- * Every transition guard of checkTransitions against the stack's ledger (stacks/<stack>.units.yaml).
- * Run by the Pulumi program (before it registers anything), `muni validate --stack` and `muni ledger`.
+ * Every transition guard of checkTransitions, and the retirement guard (checkRetirements), against the
+ * stack's ledger (stacks/<stack>.units.yaml). Run by the Pulumi program (before it registers anything),
+ * `muni validate --stack` and `muni ledger` (whose `--retire` requests are `retiring`).
  */
 export function checkLedger(
   stack: LoadedStack,
   units: readonly LoadedUnit[],
   env: NodeJS.ProcessEnv = process.env,
+  retiring?: ReadonlySet<string>,
 ): Diagnostic[] {
   const today = todayOf(stack.settings, env);
   const { ledger, diagnostics } = readLedger(ledgerPath(stack.file, stack.name));
@@ -59,6 +62,13 @@ export function checkLedger(
     previousSource: `ledger ${ledger.file}`,
     stack,
   });
+  findings.push(
+    ...checkRetirements(ledger.units, units, stack.settings, {
+      previousSource: `ledger ${ledger.file}`,
+      stack,
+      ...(retiring ? { retiring } : {}),
+    }),
+  );
   return locateFindings(findings, sourcesOf(stack, units));
 }
 
@@ -69,8 +79,8 @@ export function checkLedger(
  */
 export function withLedgerGuards<
   P extends { stack?: LoadedStack; units: LoadedUnit[]; diagnostics: Diagnostic[] },
->(project: P, env: NodeJS.ProcessEnv = process.env): P {
+>(project: P, env: NodeJS.ProcessEnv = process.env, retiring?: ReadonlySet<string>): P {
   if (project.stack && project.diagnostics.length === 0)
-    project.diagnostics.push(...checkLedger(project.stack, project.units, env));
+    project.diagnostics.push(...checkLedger(project.stack, project.units, env, retiring));
   return project;
 }

@@ -15,7 +15,7 @@ export const TENANT_LABEL = "muni.lodz.pl/mail-tenant";
  * - `mail-dns` — ConfigMap with the records the city must publish, as a zone snippet and JSON.
  */
 export function buildMail(ctx: BuildContext): Desired[] {
-  const tenant = mailTenant(ctx.unit);
+  const tenant = mailTenant(ctx.unit, ctx.history);
   if (!tenant) return [];
   const labels = { ...ctx.labels, [LABEL.service]: "mail" };
   const selector = ctx.settings.platform.mail.dkimSelector;

@@ -31,12 +31,20 @@ export type TenantFileName = (typeof TENANT_FILES)[number];
 /** Where a tenant's files are mounted on the platform: `<TENANTS_DIR>/<unit id>/<file>`. */
 export const TENANTS_DIR = "/run/muni/tenants";
 
-/** The tenant's files, with real hashes and key when `secrets` supplies real values. */
+/** The platform's mail root (platformMailLayout): a mailbox lives in `<MAIL_ROOT>/<its maildir>`. */
+export const MAIL_ROOT = "/srv/mail";
+
+/**
+ * The tenant's files, with real hashes and key when `secrets` supplies real values. A mailbox's directory is
+ * its model `maildir`; from its 2nd incarnation on, its Dovecot home is set to `<mailRoot>/<maildir>` (the
+ * first keeps Dovecot's default `<mailRoot>/<domain>/<local part>`), so a re-created address starts empty.
+ */
 export function renderTenantFiles(
   tenant: MailTenant,
   secrets: SecretSource,
   selector: string,
   tenantsDir: string = TENANTS_DIR,
+  mailRoot: string = MAIL_ROOT,
 ): Record<TenantFileName, string> {
   const head = `# muni mail tenant ${tenant.unitId} (${tenant.domain}): generated from units/${tenant.unitId}.yaml, do not edit\n`;
   const lines = (rows: string[]) => head + rows.map((r) => `${r}\n`).join("");
@@ -48,12 +56,13 @@ export function renderTenantFiles(
       isPlaceholder(password) || isPlaceholder(salt)
         ? `{SHA512-CRYPT}<hash:${a.password.id}>`
         : dovecotSha512Crypt(password, salt);
-    return `${a.address}:${hash}:${VMAIL_ID}:${VMAIL_ID}::::userdb_quota_rule=*:bytes=${a.quotaBytes}`;
+    const home = a.incarnation > 1 ? `${mailRoot}/${a.maildir}` : "";
+    return `${a.address}:${hash}:${VMAIL_ID}:${VMAIL_ID}::${home}::userdb_quota_rule=*:bytes=${a.quotaBytes}`;
   });
   const keyName = `${selector}._domainkey.${tenant.domain}`;
   return {
     users: lines(users),
-    vmailbox: lines(tenant.accounts.map((a) => `${a.address} ${tenant.domain}/${a.localPart}/`)),
+    vmailbox: lines(tenant.accounts.map((a) => `${a.address} ${a.maildir}/`)),
     virtual: lines(tenant.aliases.map((a) => `${a.address} ${a.targets.join(", ")}`)),
     domains: lines([`${tenant.domain} ${tenant.unitId}`]),
     "dkim.key": ensureNewline(secrets.get(tenant.dkimKey)),

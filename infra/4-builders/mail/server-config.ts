@@ -1,4 +1,4 @@
-import { TENANT_FILES, type TenantFileName, TENANTS_DIR, VMAIL_ID } from "./files";
+import { MAIL_ROOT, TENANT_FILES, type TenantFileName, TENANTS_DIR, VMAIL_ID } from "./files";
 
 /**
  * Where the mail server keeps things. The platform uses PLATFORM_MAIL_LAYOUT; the real-daemon tests
@@ -35,7 +35,7 @@ export function platformMailLayout(hostname: string): MailLayout {
   return {
     hostname,
     tablesDir: "/etc/muni/mail",
-    mailRoot: "/srv/mail",
+    mailRoot: MAIL_ROOT,
     listen: "*",
     imapPort: 143,
     imapsPort: 993,

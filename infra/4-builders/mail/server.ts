@@ -2,7 +2,7 @@ import { TENANT_FILES, TENANTS_DIR } from "./files";
 import { mxHostOf } from "./dns";
 import { assembleScript, platformMailLayout, renderDovecotConf, renderPostfixMainCf } from "./server-config";
 import type { Desired } from "../types";
-import { mailTenant, type StackSettings, tenantSecretName, type Unit } from "../../1-model";
+import { type DataHistory, mailTenant, type StackSettings, tenantSecretName, type Unit } from "../../1-model";
 import { contentHash, platformLabels, platformNamespace, retainedClaim } from "../platform-objects";
 
 const COMPONENT = "mail";
@@ -24,13 +24,18 @@ UserID opendkim
  * The shared mail server: its namespace, configuration (rendered by the same functions the real-daemon
  * tests load), a retained volume for every tenant's mailboxes, the StatefulSet (Postfix, Dovecot,
  * OpenDKIM; an init step assembles the tables from every tenant Secret) and its Service.
- * `units` are the provisioned units; those enrolled in mail are the tenants.
+ * `units` are the provisioned units; those enrolled in mail are the tenants. `histories` (each unit's ledger
+ * data record) give re-created addresses their incarnation, so the pod rolls when one moves to a new maildir.
  */
-export function buildMailServer(settings: StackSettings, units: readonly Unit[]): Desired[] {
+export function buildMailServer(
+  settings: StackSettings,
+  units: readonly Unit[],
+  histories: Readonly<Record<string, DataHistory | undefined>> = {},
+): Desired[] {
   const m = settings.platform.mail;
   const ns = m.namespace;
   const layout = platformMailLayout(mxHostOf(settings));
-  const tenants = units.map(mailTenant).filter((t) => t !== undefined);
+  const tenants = units.map((u) => mailTenant(u, histories[u.id])).filter((t) => t !== undefined);
   const labels = platformLabels(COMPONENT);
   const podLabels = { ...labels, ...(m.podLabels as Record<string, string>) };
   const main = `${renderPostfixMainCf(layout)}smtpd_milters = inet:127.0.0.1:8891\nnon_smtpd_milters = $smtpd_milters\n`;
@@ -45,7 +50,10 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
     config,
     tenants: tenants.map((t) => ({
       d: t.domain,
-      a: t.accounts.map((a) => [a.address, a.quotaBytes]),
+      // A re-created address (incarnation 2+) moves to a new maildir: the tables must be assembled again.
+      a: t.accounts.map((a) =>
+        a.incarnation > 1 ? [a.address, a.quotaBytes, a.maildir] : [a.address, a.quotaBytes],
+      ),
       x: t.aliases,
     })),
   });

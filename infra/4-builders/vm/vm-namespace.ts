@@ -1,4 +1,14 @@
-import { ANNOTATION, type Identity, LABEL, serviceUseLabels, vmNamespaceOf, vmShare } from "../../1-model";
+import {
+  ANNOTATION,
+  bytes,
+  type Identity,
+  LABEL,
+  retiredVms,
+  serviceUseLabels,
+  type Vm,
+  vmNamespaceOf,
+  vmShare,
+} from "../../1-model";
 import { buildVmNetworkPolicies } from "../network-policies";
 import { type RoleRef, roleBinding } from "../rbac";
 import { UNIT_VIEW_ROLE } from "../tenant-roles";
@@ -42,10 +52,15 @@ export const VM_OPERATIONS_RULES = [
  */
 export function buildVmNamespace(ctx: BuildContext): Desired[] {
   const vms = ctx.unit.services.servers?.vms ?? [];
-  if (vms.length === 0) return [];
+  const retired = retiredVmsOf(ctx);
+  if (vms.length === 0 && retired.length === 0) return [];
   const { unit, settings } = ctx;
   const ns = vmNamespaceOf(unit, settings);
   const share = vmShare(ctx);
+  // Retired VMs stay, halted: no pod, but their disks and VM objects still count in the namespace.
+  share.storage += retired.reduce((s, vm) => s + bytes(vm.disk), 0);
+  share.volumes += retired.length;
+  share.vms += retired.length;
   const meta = (name: string) => ({ name, namespace: ns, labels: ctx.labels });
   const operators = [...unit.roles.localAdministrators, ...unit.roles.operationsLeads].filter(
     (who, i, all) => all.findIndex((o) => o.kind === who.kind && o.name === who.name) === i,
@@ -134,7 +149,21 @@ export function buildVmNamespace(ctx: BuildContext): Desired[] {
   ];
 }
 
-/** The unit's VM namespace and every virtual machine in it (nothing without VMs). */
+/**
+ * The VMs retired from the unit (its ledger record) that it does not declare again: kept in the program,
+ * halted (runStrategy Halted), so their disks stay managed, retained and, where the stack protects data,
+ * protected. A name the manifest declares again is refused by the retirement guard.
+ */
+function retiredVmsOf(ctx: BuildContext): Vm[] {
+  const declared = new Set((ctx.unit.services.servers?.vms ?? []).map((vm) => vm.name));
+  return retiredVms(ctx.history).filter((vm) => !declared.has(vm.name));
+}
+
+/** The unit's VM namespace and every virtual machine in it, retired ones halted (nothing without VMs). */
 export function buildVms(ctx: BuildContext): Desired[] {
-  return [...buildVmNamespace(ctx), ...(ctx.unit.services.servers?.vms ?? []).map((vm) => buildVm(ctx, vm))];
+  return [
+    ...buildVmNamespace(ctx),
+    ...(ctx.unit.services.servers?.vms ?? []).map((vm) => buildVm(ctx, vm)),
+    ...retiredVmsOf(ctx).map((vm) => buildVm(ctx, vm)),
+  ];
 }

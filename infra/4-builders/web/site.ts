@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { LABEL, type Site, siteKeyPrefix, siteObjectNames } from "../../1-model";
+import { LABEL, retiredSites, type Site, siteKeyPrefix, siteObjectNames } from "../../1-model";
 import type { BuildContext, Desired, K8sObject } from "../types";
 import { CONFIG_DIR, CONTENT_DIR, HEALTH_PATH, RUN_PREFIX, renderNginxConf, WEB_PORT } from "./nginx-conf";
 
@@ -30,20 +30,7 @@ export function buildSite(ctx: BuildContext, site: Site): Desired[] {
   });
 
   const objects: Desired[] = [
-    out(
-      "content",
-      {
-        apiVersion: "v1",
-        kind: "PersistentVolumeClaim",
-        metadata: meta(n.content),
-        spec: {
-          accessModes: [web.contentAccessMode],
-          resources: { requests: { storage: site.storage } },
-          ...(web.storageClass ? { storageClassName: web.storageClass } : {}),
-        },
-      },
-      true,
-    ),
+    siteContent(ctx, site),
     out("config", {
       apiVersion: "v1",
       kind: "ConfigMap",
@@ -168,7 +155,40 @@ export function buildSite(ctx: BuildContext, site: Site): Desired[] {
   return objects;
 }
 
-/** Every web and BIP site of the unit (nothing when it is not enrolled in `web`). */
+/** Every web and BIP site of the unit (nothing when it is not enrolled in `web`), and what retired sites keep. */
 export function buildWeb(ctx: BuildContext): Desired[] {
-  return (ctx.unit.services.web?.sites ?? []).flatMap((site) => buildSite(ctx, site));
+  const sites = ctx.unit.services.web?.sites ?? [];
+  const declared = new Set(sites.map((s) => s.hostname));
+  return [
+    ...sites.flatMap((site) => buildSite(ctx, site)),
+    ...retiredSites(ctx.history)
+      .filter((s) => !declared.has(s.hostname))
+      .map((s) => siteContent(ctx, s)),
+  ];
+}
+
+/**
+ * A retired site's content volume, exactly as the live site had it (same key, name and labels): it stays in
+ * the program, retained and protected like any data; the site's workload, Service, Certificate and Ingress go.
+ */
+export function siteContent(ctx: BuildContext, site: Pick<Site, "hostname" | "kind" | "storage">): Desired {
+  const web = ctx.settings.web;
+  const n = siteObjectNames(site.hostname);
+  const selector = { "app.kubernetes.io/name": "web", "app.kubernetes.io/instance": n.base };
+  const labels = { ...ctx.labels, [LABEL.service]: "web", [SITE_KIND_LABEL]: site.kind, ...selector };
+  return {
+    key: `${siteKeyPrefix(site.hostname)}content`,
+    service: "web",
+    dataBearing: true,
+    object: {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: n.content, namespace: ctx.namespace, labels },
+      spec: {
+        accessModes: [web.contentAccessMode],
+        resources: { requests: { storage: site.storage } },
+        ...(web.storageClass ? { storageClassName: web.storageClass } : {}),
+      },
+    },
+  };
 }
