@@ -14,3 +14,4 @@ export * from "./tenancy";
 export * from "./net";
 export * from "./stack-names";
 export * from "./pulumi-stacks";
+export * from "./service-levels";
