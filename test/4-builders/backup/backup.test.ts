@@ -92,7 +92,7 @@ describe("backups: Velero Schedules per unit and for the platform", () => {
       ...settings,
       backup: {
         ...settings.backup!,
-        classes: { sites: { schedule: "15 3 * * 1-5", retention: "336h", data: ["sites" as const] } },
+        classes: { sites: { schedule: "15 3 * * 1-5", retention: "336h", data: ["sites"] as ["sites"] } },
       },
     };
     const [s] = objectsOf({ ...unit("css"), backupClass: "sites" }, only, "Schedule");
