@@ -88,6 +88,8 @@ const DAY = 86_400_000;
  * has gaps of minutes). Throws on an invalid expression (cronProblem says why).
  */
 export function cronMaxGapMs(expr: string): number {
+  const known = GAPS.get(expr);
+  if (known !== undefined) return known;
   const e = CronExpressionParser.parse(expr, { currentDate: EPOCH, tz: "UTC" });
   let prev = EPOCH.getTime();
   let gap = 0;
@@ -97,5 +99,9 @@ export function cronMaxGapMs(expr: string): number {
     prev = t;
     if (t - EPOCH.getTime() > 366 * DAY) break;
   }
+  GAPS.set(expr, gap);
   return gap;
 }
+
+/** Gaps already computed, by expression: every unit of a class shares its schedule (pure, so safe to keep). */
+const GAPS = new Map<string, number>();
