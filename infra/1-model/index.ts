@@ -15,3 +15,4 @@ export * from "./net";
 export * from "./stack-names";
 export * from "./pulumi-stacks";
 export * from "./data-history";
+export * from "./service-levels";

@@ -66,6 +66,8 @@ export const KEY_FAMILIES = [
   "vm",
   "finance",
   "antivirus",
+  "backup",
+  "monitor",
 ] as const;
 
 /** Labels on every object of a unit. */

@@ -772,4 +772,162 @@ export interface StackSettings {
       };
     };
   };
+  /**
+   * Backups of the units and the platform on Velero (docs/backup-and-monitoring.md): where they go, the classes units choose from, and the shortest retention allowed. Unset: muni renders no backup schedules.
+   */
+  backup?: {
+    /**
+     * Namespace of the Velero server: every Schedule lives there. Default: velero.
+     */
+    namespace: string;
+    /**
+     * Name of the Velero BackupStorageLocation every backup is written to (the city's object store).
+     */
+    storageLocation: string;
+    /**
+     * Shortest retention any schedule may keep backups for, as a Go duration (h, m, s; no days): a class or the platform below it is refused.
+     */
+    minimumRetention: string;
+    /**
+     * How long the backups a unit takes while it is decommissioning (its last ones) are kept, as a Go duration; at least minimumRetention. Unset: the class's retention.
+     */
+    decommissionedRetention?: string;
+    /**
+     * The platform's backup (always rendered): the shared mail and print servers' namespaces, with the mail volume that holds every unit's mailboxes.
+     */
+    platform: {
+      /**
+       * When the platform is backed up: a standard 5-field cron expression (minute hour day-of-month month day-of-week), in the Velero server's time zone.
+       */
+      schedule: string;
+      /**
+       * How long each platform backup is kept (Velero ttl), as a Go duration.
+       */
+      retention: string;
+    };
+    /**
+     * Backup classes by name: what a unit's backup takes and how often. A unit picks one (backupClass) or gets its service class's.
+     */
+    classes: {
+      /**
+       * One backup class.
+       */
+      [k: string]:
+        | {
+            /**
+             * What the class is for, in the IT centre's words (shown in the report).
+             */
+            description?: string;
+            /**
+             * When the unit's backups run: a standard 5-field cron expression, in the Velero server's time zone.
+             */
+            schedule: string;
+            /**
+             * How long each backup is kept (Velero ttl), as a Go duration; at least minimumRetention.
+             */
+            retention: string;
+            /**
+             * What the backups take: objects (every Kubernetes object of the unit's namespaces), sites (the site content volumes, file-system backup), vmDisks (the VM disks, CSI snapshots), mail (the mailboxes, which live on the platform's shared mail volume: covered by the platform backup).
+             *
+             * @minItems 1
+             *
+             * Items: One kind of data.
+             */
+            data: ["objects" | "sites" | "vmDisks" | "mail", ...("objects" | "sites" | "vmDisks" | "mail")[]];
+          }
+        | undefined;
+    };
+  };
+  /**
+   * Monitoring on the Prometheus Operator (docs/backup-and-monitoring.md): blackbox probes of every site and of the mail and print ports, and per unit a PrometheusRule. Unset: muni renders no monitoring objects.
+   */
+  monitoring?: {
+    /**
+     * Namespace of the Probes and PrometheusRules (the central administrators'; units cannot change their own alerts). Default: monitoring.
+     */
+    namespace: string;
+    /**
+     * host:port of the blackbox exporter the probes go through.
+     */
+    proberUrl: string;
+    /**
+     * Labels every Probe and PrometheusRule carries, so the city's Prometheus selects them (its probeSelector and ruleSelector). Default: none.
+     */
+    labels: {
+      /**
+       * A label value.
+       */
+      [k: string]: string | undefined;
+    };
+    /**
+     * How often each probe runs. Default: 60s.
+     */
+    interval: string;
+    /**
+     * Blackbox exporter module names (its blackbox.yml): HTTP 2xx over HTTPS, TLS handshake (certificate expiry), TCP connect.
+     */
+    modules: {
+      /**
+       * Module of the site probes: expects HTTP 2xx. Default: http_2xx.
+       */
+      http: string;
+      /**
+       * Module of the certificate probes: a TLS handshake on port 443, giving probe_ssl_earliest_cert_expiry. Default: tls_connect.
+       */
+      tls: string;
+      /**
+       * Module of the mail and print port probes: a TCP connect. Default: tcp_connect.
+       */
+      tcp: string;
+    };
+    /**
+     * Alert when a site's certificate expires in fewer days than this (cert-manager renews 30 days ahead). Default: 21.
+     */
+    tlsExpiryDays: number;
+  };
+  /**
+   * Service levels of the IT centre (docs/backup-and-monitoring.md): the classes a unit picks from (serviceClass), each with its hours, availability target, backup class and price.
+   */
+  serviceClasses?: {
+    /**
+     * Class of the units whose manifest names none.
+     */
+    default: string;
+    /**
+     * Service classes by name.
+     */
+    classes: {
+      /**
+       * One service class.
+       */
+      [k: string]:
+        | {
+            /**
+             * The class in the IT centre's words (shown in the report).
+             */
+            description?: string;
+            /**
+             * When the IT centre responds to alerts: business (working days 7:30-15:30, Alertmanager's time interval `business-hours`) or always (24/7).
+             */
+            hours: "business" | "always";
+            /**
+             * Monthly availability target of the unit's sites, in percent.
+             */
+            availability: number;
+            /**
+             * Backup class (backup.classes) of the class's units, unless a unit names its own.
+             */
+            backupClass: string;
+            /**
+             * How long a site may fail its probe before the alert fires. Default: 5m.
+             */
+            siteDownAfter: string;
+            /**
+             * Net PLN per month the class costs a unit (chargeback), at most 2 decimal places. Default: 0.
+             */
+            price: number;
+          }
+        | undefined;
+    };
+  };
 }

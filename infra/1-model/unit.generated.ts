@@ -110,6 +110,14 @@ export interface Unit {
     };
   };
   /**
+   * Service class of the IT centre the unit has (its stack's serviceClasses: hours, availability, backup). Unset: the stack's default class.
+   */
+  serviceClass?: string;
+  /**
+   * Backup class (the stack's backup.classes) when the unit wants another than its service class's. Unset: the service class's.
+   */
+  backupClass?: string;
+  /**
    * The eight shared services of the council resolution; a service is enrolled when its key is present.
    */
   services: {

@@ -14,3 +14,4 @@ export * from "./dns-zones";
 export * from "./identities";
 export * from "./quantities";
 export * from "./text";
+export * from "./service-classes";

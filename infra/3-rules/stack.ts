@@ -8,6 +8,7 @@ import { reservedUnitNamespaces } from "./names";
 import { CAPACITY_CHECKS } from "./capacity";
 import { checkApprovals } from "./lifecycle/ledger-guards";
 import { pricePrecision } from "./prices";
+import { SERVICE_CLASS_CHECKS } from "./service-classes";
 
 /** Namespace names (`<prefix><id>`) must fit the 63-character DNS label limit. */
 export const namespaceLength: StackCheck = ({ stack, units }) =>
@@ -77,6 +78,7 @@ export const STACK_CHECKS: StackCheck[] = [
   mailAliases,
   printDeviceUris,
   printerNetworksListed,
+  ...SERVICE_CLASS_CHECKS,
 ];
 
 export function runStackChecks(project: ProjectView): Finding[] {

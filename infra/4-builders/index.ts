@@ -24,3 +24,5 @@ export * as vm from "./vm";
 export * as enrollment from "./enrollment";
 export * as print from "./print";
 export * as operator from "./operator";
+export * as backup from "./backup";
+export * as monitoring from "./monitoring";

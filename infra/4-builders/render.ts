@@ -15,6 +15,9 @@ import { REDACTED_SECRETS } from "./secrets";
 import type { BuildContext, Desired, UnitBuilder } from "./types";
 import { applyLifecycle } from "./lifecycle";
 import { buildTenancy } from "./tenancy";
+import { buildBackup, buildPlatformBackup } from "./backup/schedules";
+import { buildSiteProbes, buildPlatformProbes } from "./monitoring/probes";
+import { buildPlatformRules, buildUnitRules } from "./monitoring/rules";
 
 /**
  * Every builder of a unit, in registration order. The namespace comes first; services add theirs.
@@ -30,6 +33,9 @@ export const UNIT_BUILDERS: readonly UnitBuilder[] = [
   buildWeb,
   buildVms,
   buildEnrollment,
+  buildBackup,
+  buildSiteProbes,
+  buildUnitRules,
 ];
 
 /** The context builders get for one unit. */
@@ -80,9 +86,16 @@ export function renderPlatform(
   units: readonly Unit[],
   histories: Readonly<Record<string, DataHistory | undefined>> = {},
 ): Desired[] {
-  return [
+  const servers = [
     ...buildMailServer(settings, units, histories),
     ...buildPrintServer(settings, units),
     ...buildTenancy(settings),
+  ];
+  // Backups and monitoring of the platform (backup/, monitoring/): only with the stack's settings for them.
+  return [
+    ...servers,
+    ...buildPlatformBackup(settings),
+    ...buildPlatformProbes(settings, servers),
+    ...buildPlatformRules(settings),
   ];
 }

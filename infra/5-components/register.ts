@@ -35,7 +35,13 @@ const TYPED: Record<string, Ctor> = {
 };
 
 /** API groups whose kinds are custom resources, registered as `apiextensions.CustomResource`. */
-const CUSTOM_GROUPS = new Set(["cert-manager.io", "kubevirt.io", "cdi.kubevirt.io"]);
+const CUSTOM_GROUPS = new Set([
+  "cert-manager.io",
+  "kubevirt.io",
+  "cdi.kubevirt.io",
+  "velero.io",
+  "monitoring.coreos.com",
+]);
 
 /** What registerObject can register: the typed kinds (`apiVersion/kind`) and the custom resource groups (the operator's RBAC must cover them). */
 export const REGISTRABLE = { typed: Object.keys(TYPED), customGroups: [...CUSTOM_GROUPS] } as const;

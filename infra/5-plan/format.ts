@@ -11,6 +11,7 @@ import {
 } from "./summary";
 import type { ObjectRef, PlannedUnit } from "./types";
 import { type LedgerPreview, notProvisionedText, type PlanReport } from "./report";
+import { platformProtectionLines, protectionLines } from "./protection";
 
 /** GitHub refuses comments over 65,536 characters; the Markdown plan stops short of that. */
 export const MARKDOWN_LIMIT = 60_000;
@@ -86,11 +87,13 @@ export function planText(r: PlanReport): string {
     if (u.hostnames.length) out.push(`  hostnames: ${u.hostnames.join(", ")}`);
     if (u.mailDomains.length) out.push(`  mail domains: ${u.mailDomains.join(", ")}`);
     if (u.queues.length) out.push(`  print queues: ${u.queues.join(", ")}`);
+    out.push(...protectionLines(u.protection));
   }
   if (p.platform.length)
     out.push(
       `platform: shared mail and print servers`,
       `  objects (${p.platform.length}): ${kindsText(p.platform)}`,
+      ...platformProtectionLines(p.platformProtection),
     );
   out.push("", `Total quota of provisioned units: ${quotaText(quotaTotals(p))}`);
   if (r.diff) out.push("", ...diffText(r));

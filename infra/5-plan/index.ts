@@ -22,3 +22,4 @@ export { notProvisionedText, type PlanReport, type NotTakenUnit, type LedgerPrev
 export { PLAN_GUARDS, runPlanGuards, type PlanGuard } from "./guards";
 export { toYaml } from "./yaml";
 export { nextLedger, ledgerText, writeLedger, ledgerChanges } from "./ledger";
+export * from "./protection";

@@ -13,6 +13,7 @@ import type { LoadedProject } from "../3-rules/project";
 import { type Desired, RecordingSecrets, renderPlatform, renderUnit } from "../4-builders";
 import { differingPaths, placeholderPaths, PROBE_SECRETS, redactObject } from "./redact";
 import type { PlannedObject, PlannedStack, PlannedUnit } from "./types";
+import { platformProtectionOf, protectionOf } from "./protection";
 
 /** The name of the platform component in the program (stack.ts): its objects are `platform-<key>`. */
 export const PLATFORM = "platform";
@@ -38,11 +39,13 @@ export function planProject(
     project.units.filter((u, i) => units[i]!.provisioned).map((u) => u.unit),
   );
   const resources = resourceCount(units, platform);
+  const platformProtection = platformProtectionOf(platform.map((o) => o.object));
   return {
     stack: project.stack.name,
     file: project.stack.file,
     units,
     platform,
+    ...(platformProtection ? { platformProtection } : {}),
     resources,
     warnings: resourceWarnings(project.stack.name, units, platform),
   };
@@ -116,6 +119,7 @@ export function planUnit(
   const probe = desired.some((d) => d.usesSecrets) ? probeRender(loaded, settings, history) : undefined;
   const objects = desired.map((d) => planObject(unit.id, d, probe));
   const s = unit.services;
+  const protection = provisioned ? protectionOf(unit, settings, desired) : undefined;
   return {
     id: unit.id,
     name: unit.name,
@@ -131,6 +135,7 @@ export function planUnit(
     hostnames: (s.web?.sites ?? []).map((x) => x.hostname),
     mailDomains: s.mail ? [s.mail.domain] : [],
     queues: (s.print?.queues ?? []).map((q) => cupsName(unit.id, q.name)),
+    ...(protection ? { protection } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { LoadedStack } from "../2-manifest/stack";
+import { platformProtectionOf } from "./protection";
 import type { LoadedUnit } from "../2-manifest/units";
 import type { DataHistory, Unit } from "../1-model";
 import { diffPlatform, diffTotals, diffUnit, type PlanDiff, type UnitDiff } from "./diff";
@@ -61,11 +62,13 @@ export function streamPlan(
   const platform = planPlatform(settings, provisioned, head.histories);
   sink.platform(platform);
   const resources = resourceCount(units, platform);
+  const platformProtection = platformProtectionOf(platform.map((o) => o.object));
   const summary: PlanSummary = {
     stack: head.stack.name,
     file: head.stack.file,
     units,
     platform: platform.map(objectRef),
+    ...(platformProtection ? { platformProtection } : {}),
     resources,
     warnings: resourceWarnings(head.stack.name, units, platform),
   };

@@ -1,5 +1,6 @@
 import type { Desired, K8sObject } from "../4-builders/types";
 import type { LifecycleState } from "../1-model";
+import type { PlatformProtection, Protection } from "./protection";
 
 /** A path into an object: field names and array indexes. */
 export type FieldPath = ReadonlyArray<string | number>;
@@ -41,6 +42,8 @@ export interface PlannedUnit {
   mailDomains: string[];
   /** CUPS queue names, `<unit id>-<queue>`. */
   queues: string[];
+  /** Service class, backup schedule, probes and alerts (protection.ts); absent when the stack sets none. */
+  protection?: Protection;
 }
 
 /** The whole desired state of one stack. */
@@ -51,6 +54,8 @@ export interface PlannedStack {
   units: PlannedUnit[];
   /** The shared platform's objects (mail and print servers: infra/platform), named `platform-<key>`. */
   platform: PlannedObject[];
+  /** The platform's backups, probes and alerts (protection.ts); absent when the stack sets none. */
+  platformProtection?: PlatformProtection;
   /** Pulumi resources the city's stacks would hold in all: per stack (the platform's, one per provisioned unit) its root, provider and component, then its objects and secrets. */
   resources: number;
   warnings: string[];

@@ -1,7 +1,7 @@
 import { bytes, cpuMillis } from "../1-model";
 import { shouldProvision } from "../1-model";
 import { SERVICE_NAMES, type ServiceName, type Unit } from "../1-model";
-import type { StackSettings } from "../1-model";
+import { serviceClassOf, type StackSettings } from "../1-model";
 import { type Grosze, percentOf, priceTimes, toGrosze } from "./money";
 import { orderedUnits, type ReportInput } from "./units";
 
@@ -87,6 +87,8 @@ export interface UnitCharge {
   /** Net monthly cost of each service (0 when not enrolled). */
   byService: Record<ServiceName, Grosze>;
   net: Grosze;
+  /** The unit's service class and its monthly price (stack serviceClasses), included in net. */
+  serviceClass?: { name: string; price: Grosze };
   /** VAT on the unit's net total, rounded half up; present when the price list has vatPercent. */
   vat?: Grosze;
   gross?: Grosze;
@@ -97,11 +99,20 @@ export interface Chargeback {
   vatPercent?: number;
   /** The price list in grosze. */
   prices: Record<PriceKey, Grosze>;
+  /** Monthly prices of the stack's service classes, by class; present when the stack has serviceClasses. */
+  serviceClassPrices?: Record<string, Grosze>;
   /** Provisioned units, in report order. */
   units: UnitCharge[];
   /** Units not charged (not provisioned), with their state. */
   notCharged: Array<{ id: string; shortName: string; state: Unit["lifecycle"]["state"] }>;
-  totals: { byService: Record<ServiceName, Grosze>; net: Grosze; vat?: Grosze; gross?: Grosze };
+  totals: {
+    byService: Record<ServiceName, Grosze>;
+    /** Sum of the units' service class prices; present with serviceClassPrices. */
+    serviceClasses?: Grosze;
+    net: Grosze;
+    vat?: Grosze;
+    gross?: Grosze;
+  };
 }
 
 const zeroByService = (): Record<ServiceName, Grosze> =>
@@ -115,6 +126,11 @@ export function chargeback(input: ReportInput): Chargeback {
     Grosze
   >;
   const vatPercent = p.vatPercent;
+  // Service classes (stack serviceClasses) are priced per unit and month, besides the services.
+  const classes = input.settings.serviceClasses?.classes;
+  const classPrices = classes
+    ? Object.fromEntries(Object.entries(classes).map(([k, c]) => [k, toGrosze(c?.price ?? 0)]))
+    : undefined;
   const units: UnitCharge[] = [];
   const notCharged: Chargeback["notCharged"] = [];
   for (const unit of orderedUnits(input)) {
@@ -137,7 +153,9 @@ export function chargeback(input: ReportInput): Chargeback {
     }
     const byService = zeroByService();
     for (const l of lines) byService[l.service] += l.amount;
-    const net = lines.reduce((s, l) => s + l.amount, 0);
+    const sc = classPrices ? serviceClassOf(unit, input.settings) : undefined;
+    const serviceClass = sc ? { name: sc.name, price: classPrices![sc.name] ?? 0 } : undefined;
+    const net = lines.reduce((s, l) => s + l.amount, 0) + (serviceClass?.price ?? 0);
     const charge: UnitCharge = {
       id: unit.id,
       shortName: unit.shortName,
@@ -145,6 +163,7 @@ export function chargeback(input: ReportInput): Chargeback {
       costCentre: unit.costCentre,
       lines,
       byService,
+      ...(serviceClass ? { serviceClass } : {}),
       net,
     };
     if (vatPercent !== undefined) {
@@ -155,7 +174,11 @@ export function chargeback(input: ReportInput): Chargeback {
   }
   const byService = zeroByService();
   for (const u of units) for (const s of SERVICE_NAMES) byService[s] += u.byService[s];
-  const totals: Chargeback["totals"] = { byService, net: units.reduce((s, u) => s + u.net, 0) };
+  const totals: Chargeback["totals"] = {
+    byService,
+    ...(classPrices ? { serviceClasses: units.reduce((s, u) => s + (u.serviceClass?.price ?? 0), 0) } : {}),
+    net: units.reduce((s, u) => s + u.net, 0),
+  };
   if (vatPercent !== undefined) {
     totals.vat = units.reduce((s, u) => s + (u.vat ?? 0), 0);
     totals.gross = totals.net + totals.vat;
@@ -164,6 +187,7 @@ export function chargeback(input: ReportInput): Chargeback {
     currency: p.currency,
     ...(vatPercent !== undefined ? { vatPercent } : {}),
     prices,
+    ...(classPrices ? { serviceClassPrices: classPrices } : {}),
     units,
     notCharged,
     totals,

@@ -12,3 +12,4 @@ export { markdownReport, markdownTable } from "./markdown";
 export * from "./report";
 export * from "./drift";
 export { parsePropertyPath, valueAt } from "./property-path";
+export * from "./service-levels";

@@ -18,6 +18,7 @@ import {
   type Table,
 } from "./tables";
 import { type MatrixRow, type ReportInput, serviceMatrix } from "./units";
+import { type ServiceLevelRow, serviceLevels, serviceLevelsTable } from "./service-levels";
 
 export const FORMATS = ["md", "html", "csv", "json"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -30,17 +31,21 @@ export interface Report {
   matrix: MatrixRow[];
   capacity: CapacityReport;
   chargeback: Chargeback;
+  /** Each unit's service class, backup and monitoring coverage; absent when the stack sets none (service-levels.ts). */
+  serviceLevels?: ServiceLevelRow[];
   /** Computed on first use: it renders every provisioned unit through the builders. */
   inventory(): Inventory;
 }
 
 export function buildReport(input: ReportInput): Report {
   let inv: Inventory | undefined;
+  const levels = serviceLevels(input);
   return {
     stack: input.stack,
     matrix: serviceMatrix(input),
     capacity: capacityReport(input),
     chargeback: chargeback(input),
+    ...(levels ? { serviceLevels: levels } : {}),
     inventory: () => (inv ??= inventory(input)),
   };
 }
@@ -92,6 +97,8 @@ function peopleTables(report: Report, style: ReturnType<typeof displayStyle>, se
   const out: Table[] = [];
   if (section === "all" || section === "matrix") out.push(matrixTable(report.matrix, style));
   if (section === "all" || section === "capacity") out.push(capacityTable(report.capacity, style));
+  if ((section === "all" || section === "chargeback") && report.serviceLevels)
+    out.push(serviceLevelsTable(report.serviceLevels, style));
   if (section === "all" || section === "chargeback")
     out.push(chargebackTable(report.chargeback, style), chargeLinesTable(report.chargeback, style));
   if (section === "inventory") out.push(inventoryTable(report.inventory(), style));
@@ -107,6 +114,7 @@ export function jsonReport(report: Report, lang: Lang, section: Section): Record
     services: SERVICE_NAMES.map((id) => ({ id, name: SERVICE_LABELS[lang][id] })),
     ...(pick("matrix") ? { matrix: report.matrix } : {}),
     ...(pick("capacity") ? { capacity: report.capacity } : {}),
+    ...(pick("chargeback") && report.serviceLevels ? { serviceLevels: report.serviceLevels } : {}),
     ...(pick("chargeback") ? { chargeback: report.chargeback } : {}),
     ...(pick("inventory") ? { inventory: report.inventory() } : {}),
   };

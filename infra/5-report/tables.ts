@@ -164,10 +164,17 @@ export function capacityTable(c: CapacityReport, style: CellStyle): Table {
   };
 }
 
+/** Words of the service class charge (stack serviceClasses), Polish and English. */
+const CLASS_TEXT: Record<Lang, { column: string; service: string; item: (name: string) => string }> = {
+  pl: { column: "klasa usług", service: "poziom usług", item: (n) => `klasa usług ${n}` },
+  en: { column: "service class", service: "service level", item: (n) => `service class ${n}` },
+};
+
 export function chargebackTable(cb: Chargeback, style: CellStyle): Table {
   const t = TEXT[style.lang];
   const vat = cb.vatPercent;
   const money = style.money;
+  const classes = cb.serviceClassPrices !== undefined;
   const tail = (x: { net: Grosze; vat?: Grosze; gross?: Grosze }) =>
     vat === undefined ? [money(x.net)] : [money(x.net), money(x.vat ?? 0), money(x.gross ?? 0)];
   return {
@@ -180,6 +187,7 @@ export function chargebackTable(cb: Chargeback, style: CellStyle): Table {
         align: "right" as const,
         rotate: true,
       })),
+      ...(classes ? [{ label: CLASS_TEXT[style.lang].column, align: "right" as const, rotate: true }] : []),
       { label: t.net, align: "right" },
       ...(vat === undefined
         ? []
@@ -193,9 +201,17 @@ export function chargebackTable(cb: Chargeback, style: CellStyle): Table {
       ...SERVICE_NAMES.map((s) =>
         u.lines.some((l) => l.service === s) ? money(u.byService[s]) : style.none,
       ),
+      ...(classes ? [u.serviceClass ? money(u.serviceClass.price) : style.none] : []),
       ...tail(u),
     ]),
-    foot: [[t.total, ...SERVICE_NAMES.map((s) => money(cb.totals.byService[s])), ...tail(cb.totals)]],
+    foot: [
+      [
+        t.total,
+        ...SERVICE_NAMES.map((s) => money(cb.totals.byService[s])),
+        ...(classes ? [money(cb.totals.serviceClasses ?? 0)] : []),
+        ...tail(cb.totals),
+      ],
+    ],
     notes: cb.notCharged.length
       ? [
           `${t.notCharged}: ${cb.notCharged.map((u) => `${u.shortName} (${STATE_LABELS[style.lang][u.state]})`).join(", ")}`,
@@ -219,8 +235,8 @@ export function chargeLinesTable(cb: Chargeback, style: CellStyle): Table {
       { label: t.unitPrice, align: "right" },
       { label: t.amount, align: "right" },
     ],
-    rows: cb.units.flatMap((u) =>
-      u.lines.map((l) => [
+    rows: cb.units.flatMap((u) => [
+      ...u.lines.map((l) => [
         u.shortName,
         SERVICE_LABELS[style.lang][l.service],
         t.items[l.item],
@@ -228,7 +244,19 @@ export function chargeLinesTable(cb: Chargeback, style: CellStyle): Table {
         style.money(l.unitPrice),
         style.money(l.amount),
       ]),
-    ),
+      ...(u.serviceClass
+        ? [
+            [
+              u.shortName,
+              CLASS_TEXT[style.lang].service,
+              CLASS_TEXT[style.lang].item(u.serviceClass.name),
+              quantity({ numerator: 1, denominator: 1 }, style.lang),
+              style.money(u.serviceClass.price),
+              style.money(u.serviceClass.price),
+            ],
+          ]
+        : []),
+    ]),
     foot: [[t.total, "", "", "", "", style.money(cb.totals.net)]],
     notes: [],
   };

@@ -175,7 +175,7 @@ export const CASES: ReadonlyArray<[file: string, defect: string, lines: string[]
     "merge-key.yaml",
     "a YAML merge key (<<), which is not core YAML 1.2",
     [
-      'merge-key.yaml:5:1: defaults: unknown field "defaults" (allowed here: id, name, shortName, address, regon, nip, costCentre, labels, roles, lifecycle, services)',
+      'merge-key.yaml:5:1: defaults: unknown field "defaults" (allowed here: id, name, shortName, address, regon, nip, costCentre, labels, roles, lifecycle, serviceClass, backupClass, services)',
       'merge-key.yaml:8:3: address["<<"]: unknown field "<<" (YAML merge keys are not supported: write the fields out)',
     ],
   ],

@@ -138,9 +138,12 @@ describe("mail tenants and the platform under the mock runtime (stack lodz-prod)
   });
 
   it("THEN the platform registers the mail and print servers with retained volumes, under stable names", () => {
-    // The tenant isolation objects of the platform (tenancy-*, fence-*) are test/tenancy/'s.
+    // The tenant isolation objects of the platform (tenancy-*, fence-*) are test/tenancy/'s; its backups and
+    // monitoring (backup-*, monitor-*) are test/4-builders/backup and monitoring's.
     const names = registered
-      .filter((r) => r.name.startsWith("platform") && !/^platform-(tenancy|fence)-/.test(r.name))
+      .filter(
+        (r) => r.name.startsWith("platform") && !/^platform-(tenancy|fence|backup|monitor)-/.test(r.name),
+      )
       .map((r) => `${r.type} ${r.name}`)
       .sort();
     expect(names).toStrictEqual(
@@ -200,7 +203,9 @@ describe("mail tenants and the platform under the mock runtime (stack lodz-prod)
   it("THEN every mail, print and platform object passes the upstream strict schema of its kind", () => {
     const mine = kubernetesObjects(
       registered.filter(
-        (r) => /^(platform-|[a-z]+-(mail|print)-)/.test(r.name) && !/^platform-(tenancy|fence)-/.test(r.name),
+        (r) =>
+          /^(platform-|[a-z]+-(mail|print)-)/.test(r.name) &&
+          !/^platform-(tenancy|fence|backup|monitor)-/.test(r.name),
       ),
     );
     expect(mine.length).toBe(10 + 3 * 3 + 3 * 2);

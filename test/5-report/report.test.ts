@@ -97,16 +97,24 @@ describe("words a city official reads", () => {
 describe("chargeback totals, computed independently from the manifests and the price list", () => {
   it("GIVEN lodz-prod WHEN the chargeback is built THEN each unit's net equals the sum of price × quantity written out here, and the totals add up", () => {
     // GIVEN the raw manifests and prices, read without the report code
-    const prices = (
+    const settings = (
       parse(readFileSync(join(ROOT, "stacks", "Pulumi.lodz-prod.yaml"), "utf8")) as {
-        config: { "muni:settings": { prices: Record<string, number> } };
+        config: {
+          "muni:settings": {
+            prices: Record<string, number>;
+            serviceClasses: { default: string; classes: Record<string, { price: number }> };
+          };
+        };
       }
-    ).config["muni:settings"].prices;
+    ).config["muni:settings"];
+    const prices = settings.prices;
+    const classes = settings.serviceClasses;
     const gr = (pln: number) => Math.round(pln * 100);
     const expected: Record<string, number> = {};
     for (const id of ["mpu", "zzm", "css"]) {
       const u = parse(readFileSync(join(ROOT, "units", `${id}.yaml`), "utf8")) as {
         services: Record<string, any>;
+        serviceClass?: string;
       };
       const s = u.services;
       const gib = (q: string) => Number(q.slice(0, -2)) * (q.endsWith("Ti") ? 1024 : 1);
@@ -121,17 +129,29 @@ describe("chargeback totals, computed independently from the manifests and the p
         gib(s.servers.quota.memory) * gr(prices.memoryGiB!) +
         gib(s.servers.quota.storage) * gr(prices.storageGiB!) +
         s.print.queues.length * gr(prices.printQueue!) +
-        s.web.sites.length * gr(prices.site!);
+        s.web.sites.length * gr(prices.site!) +
+        // The unit's service class (its own or the stack's default), priced per month.
+        gr(classes.classes[u.serviceClass ?? classes.default]!.price);
     }
     // WHEN
     const cb = buildReport(input(ROOT, "lodz-prod")).chargeback;
     // THEN
     expect(Object.fromEntries(cb.units.map((u) => [u.id, u.net]))).toStrictEqual(expected);
-    expect(expected).toStrictEqual({ mpu: 404860, zzm: 377780, css: 688240 });
+    expect(expected).toStrictEqual({ mpu: 404860, zzm: 377780, css: 733240 });
     expect(cb.totals.net).toBe(expected.mpu! + expected.zzm! + expected.css!);
-    expect(cb.totals.net).toBe(1470880);
-    for (const u of cb.units) expect(Object.values(u.byService).reduce((a, b) => a + b, 0)).toBe(u.net);
-    expect(Object.values(cb.totals.byService).reduce((a, b) => a + b, 0)).toBe(cb.totals.net);
+    expect(cb.totals.net).toBe(1515880);
+    for (const u of cb.units)
+      expect(Object.values(u.byService).reduce((a, b) => a + b, 0) + (u.serviceClass?.price ?? 0)).toBe(
+        u.net,
+      );
+    expect(
+      Object.values(cb.totals.byService).reduce((a, b) => a + b, 0) + (cb.totals.serviceClasses ?? 0),
+    ).toBe(cb.totals.net);
+    expect(cb.units.map((u) => u.serviceClass)).toStrictEqual([
+      { name: "standard", price: 0 },
+      { name: "standard", price: 0 },
+      { name: "extended", price: 45000 },
+    ]);
   });
 });
 

@@ -30,10 +30,20 @@ const ids = (rs: readonly Registered[]) => rs.map((r) => `${r.type} ${r.name}`).
 const byName = (rs: readonly Registered[]) =>
   [...rs].sort((a, b) => `${a.type}::${a.name}`.localeCompare(`${b.type}::${b.name}`));
 
-/** Namespaces of the central platform services in lodz-prod (`platform.*.namespace`). */
-const PLATFORM_NAMESPACES = Object.values(
-  settingsOf(REPO_ROOT, "lodz-prod").platform as Record<string, { namespace: string }>,
-).map((p) => p.namespace);
+const PROD = settingsOf(REPO_ROOT, "lodz-prod") as {
+  platform: Record<string, { namespace: string }>;
+  backup: { namespace: string };
+  monitoring: { namespace: string };
+};
+/**
+ * Namespaces of the central platform services in lodz-prod (`platform.*.namespace`), and the central
+ * administrators' Velero and monitoring namespaces (a unit's Schedule, Probes and PrometheusRule live there).
+ */
+const PLATFORM_NAMESPACES = [
+  ...Object.values(PROD.platform).map((p) => p.namespace),
+  PROD.backup.namespace,
+  PROD.monitoring.namespace,
+];
 
 describe("Pulumi stacks lodz-prod.<unit> and lodz-prod.platform, after the move (muni migrate)", () => {
   let root: string;

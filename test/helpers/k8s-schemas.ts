@@ -34,9 +34,30 @@ const FILES: Record<string, string> = {
   "cert-manager.io/v1/ClusterIssuer": "crds-root-strict/cert-manager.io/clusterissuer_v1.json",
   "kubevirt.io/v1/VirtualMachine": "crds-root-strict/kubevirt.io/virtualmachine_v1.json",
   "pulumi.com/v1/Stack": "crds-root-strict/pulumi.com/stack_v1.json",
+  "velero.io/v1/Schedule": "crds-root-strict/velero.io/schedule_v1.json",
+  "monitoring.coreos.com/v1/Probe": "crds-root-strict/monitoring.coreos.com/probe_v1.json",
+  "monitoring.coreos.com/v1/PrometheusRule": "crds-root-strict/monitoring.coreos.com/prometheusrule_v1.json",
+  "monitoring.coreos.com/v1/ServiceMonitor": "crds-root-strict/monitoring.coreos.com/servicemonitor_v1.json",
 };
 
-const ajv = new Ajv({ strict: false, validateSchema: false, allErrors: true });
+/**
+ * Patterns of the CRD schemas are Go (RE2) regular expressions. One construct JavaScript lacks appears: a
+ * leading `(?i)` (case-insensitive, the Prometheus Operator's partial_response_strategy). It becomes the
+ * `i` flag; every other pattern is compiled as is.
+ */
+const goRegExp = Object.assign(
+  (pattern: string, flags: string) => {
+    const insensitive = /^\^?\(\?i\)/.exec(pattern);
+    return insensitive ? new RegExp(pattern.replace("(?i)", ""), `${flags}i`) : new RegExp(pattern, flags);
+  },
+  { code: "new RegExp" },
+);
+const ajv = new Ajv({
+  strict: false,
+  validateSchema: false,
+  allErrors: true,
+  code: { regExp: goRegExp },
+});
 addFormats(ajv);
 for (const f of ["int32", "int64", "byte", "double", "float"]) ajv.addFormat(f, true);
 const compiled = new Map<string, ValidateFunction>();

@@ -79,6 +79,15 @@ export const MANAGED_KINDS: readonly ManagedKind[] = [
   },
   { apiVersion: "cert-manager.io/v1", kind: "Certificate", resource: "certificates", namespaced: true },
   { apiVersion: "kubevirt.io/v1", kind: "VirtualMachine", resource: "virtualmachines", namespaced: true },
+  // Backups and monitoring (backup/, monitoring/): in Velero's and the monitoring namespace.
+  { apiVersion: "velero.io/v1", kind: "Schedule", resource: "schedules", namespaced: true },
+  { apiVersion: "monitoring.coreos.com/v1", kind: "Probe", resource: "probes", namespaced: true },
+  {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "PrometheusRule",
+    resource: "prometheusrules",
+    namespaced: true,
+  },
 ];
 
 /** What the provisioner does with the kinds it manages: Pulumi reads, creates, server-side applies and deletes. */

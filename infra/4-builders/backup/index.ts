@@ -1,0 +1,2 @@
+export * from "./schedules";
+export * from "./restore";
