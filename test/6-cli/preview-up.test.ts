@@ -153,7 +153,11 @@ describe("muni preview --stack lodz-prod (the stand-in pulumi on PATH)", () => {
   });
 
   it("GIVEN --concurrency 3 THEN the unit stacks run at once; with 1, one after another", async () => {
-    const slow = { preview: { delayMs: 400 } };
+    // Each unit preview takes DELAY ms in the stand-in. Run at once, every unit preview starts before the first
+    // one can have ended (spread < DELAY, whatever the machine's load); one after another, each starts after the
+    // previous ended (spread >= 2 × DELAY). Bounds from the order of events, not a speed target.
+    const DELAY = 1500;
+    const slow = { preview: { delayMs: DELAY } };
     standIn.setStacks(Object.fromEntries(STACKS.map((s) => [s, { secretsProvider: "x", resources: [] }])));
     standIn.setScenario(Object.fromEntries(STACKS.slice(1).map((s) => [s, slow])));
     const starts = async (concurrency: string) => {
@@ -169,9 +173,9 @@ describe("muni preview --stack lodz-prod (the stand-in pulumi on PATH)", () => {
         .sort((a, b) => a - b);
       return t.at(-1)! - t[0]!;
     };
-    expect(await starts("3")).toBeLessThan(400);
-    expect(await starts("1")).toBeGreaterThanOrEqual(800);
-  });
+    expect(await starts("3")).toBeLessThan(DELAY);
+    expect(await starts("1")).toBeGreaterThanOrEqual(2 * DELAY);
+  }, 30000);
 
   it("GIVEN --units css THEN only that stack; an unknown unit is a usage error (exit 2) and nothing runs", async () => {
     expect((await runCli(["preview", "--stack", "lodz-prod", "--units", "css", "--root", root])).code).toBe(

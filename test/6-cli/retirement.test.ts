@@ -230,6 +230,8 @@ describe("removing a site from an active unit", () => {
       "    - Certificate unit-mpu/bip-mpu-lodz-pl",
       "    - Ingress unit-mpu/bip-mpu-lodz-pl",
       "    - PodDisruptionBudget unit-mpu/bip-mpu-lodz-pl",
+      "    - Probe monitoring/mpu-bip-mpu-lodz-pl-http",
+      "    - Probe monitoring/mpu-bip-mpu-lodz-pl-tls",
     ]);
     expect(r.out.filter((l) => l.startsWith("    ") && l.includes("bip-mpu-lodz-pl-content"))).toStrictEqual(
       [],
