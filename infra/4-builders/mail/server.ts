@@ -1,24 +1,18 @@
 import { TENANT_FILES, TENANTS_DIR } from "./files";
-import { mxHostOf } from "./dns";
-import { assembleScript, platformMailLayout, renderDovecotConf, renderPostfixMainCf } from "./server-config";
+import { mailHostOf } from "../../1-model";
+import {
+  assembleScript,
+  platformMailLayout,
+  renderDovecotConf,
+  renderOpendkimConf,
+  renderPostfixMainCf,
+  renderPostfixMasterCf,
+} from "./server-config";
 import type { Desired } from "../types";
 import { mailTenant, type StackSettings, tenantSecretName, type Unit } from "../../1-model";
 import { contentHash, platformLabels, platformNamespace, retainedClaim } from "../platform-objects";
 
 const COMPONENT = "mail";
-
-/** OpenDKIM's configuration: sign for every tenant domain with its key, as a milter on 127.0.0.1:8891. */
-export function renderOpendkimConf(tablesDir: string): string {
-  return `# muni mail platform: OpenDKIM (generated, do not edit)
-Syslog no
-Mode s
-Canonicalization relaxed/simple
-KeyTable refile:${tablesDir}/opendkim-keytable
-SigningTable refile:${tablesDir}/opendkim-signingtable
-Socket inet:8891@127.0.0.1
-UserID opendkim
-`;
-}
 
 /**
  * The shared mail server: its namespace, configuration (rendered by the same functions the real-daemon
@@ -29,15 +23,15 @@ UserID opendkim
 export function buildMailServer(settings: StackSettings, units: readonly Unit[]): Desired[] {
   const m = settings.platform.mail;
   const ns = m.namespace;
-  const layout = platformMailLayout(mxHostOf(settings));
+  const layout = platformMailLayout(mailHostOf(settings));
   const tenants = units.map(mailTenant).filter((t) => t !== undefined);
   const labels = platformLabels(COMPONENT);
   const podLabels = { ...labels, ...(m.podLabels as Record<string, string>) };
-  const main = `${renderPostfixMainCf(layout)}smtpd_milters = inet:127.0.0.1:8891\nnon_smtpd_milters = $smtpd_milters\n`;
   const config = {
     "dovecot.conf": renderDovecotConf(layout),
-    "main.cf": main,
-    "opendkim.conf": renderOpendkimConf(layout.tablesDir),
+    "main.cf": renderPostfixMainCf(layout),
+    "master.cf": renderPostfixMasterCf(layout),
+    "opendkim.conf": renderOpendkimConf(layout),
     "assemble.sh": assembleScript(layout.tablesDir, TENANTS_DIR),
   };
   // Rolls the pod when the configuration or the tenants' accounts and aliases change (never from secrets).
