@@ -9,6 +9,7 @@ import {
   resolverOf,
   smallQuotaTenant,
 } from "./mail-tenants";
+import { run } from "./harness";
 import { registeredBy, settingsOf } from "./program";
 
 const SMALL_PASSWORD = "Kwota1Haslo2Testowe3";
@@ -99,4 +100,108 @@ describe("mail through the real daemons: submission, OpenDKIM, LMTP to Dovecot, 
       ["pass", "mpu.lodz.pl", "muni"],
     ]);
   }, 30000);
+
+  it("THEN relaying is refused to unauthenticated clients: on the MX (25) at RCPT, and on submission (587) without AUTH", () => {
+    const relay = sendMail(smtp(), {
+      from: "spam@example.org",
+      to: "ktos@example.com",
+      subject: "relay",
+      body: "relay test",
+    });
+    expect([relay.status, relay.replies.at(-2)]).toStrictEqual([
+      24,
+      "554 5.7.1 <ktos@example.com>: Relay access denied",
+    ]);
+    const anonymous = sendMail(submission(), {
+      from: "sekretariat@mpu.lodz.pl",
+      to: "ktos@example.com",
+      subject: "relay",
+      body: "relay test",
+      tls: true,
+    });
+    expect([anonymous.status, anonymous.replies.at(-2)]).toStrictEqual([
+      24,
+      "554 5.7.1 <localhost[127.0.0.1]>: Client host rejected: Access denied",
+    ]);
+  });
+
+  it("THEN submission refuses a wrong password (535) and offers no AUTH before STARTTLS", () => {
+    const wrong = sendMail(submission(), {
+      from: "sekretariat@mpu.lodz.pl",
+      to: "sekretariat@zzm.lodz.pl",
+      subject: "x",
+      body: "x",
+      auth: { user: "sekretariat@mpu.lodz.pl", password: "zgadywane-haslo" },
+    });
+    expect([wrong.status, wrong.replies.at(-2)]).toStrictEqual([
+      28,
+      "535 5.7.8 Error: authentication failed: (reason unavailable)",
+    ]);
+    const r = run("swaks", [
+      "--server",
+      "127.0.0.1",
+      "--port",
+      String(stack.layout.submissionPort),
+      "--quit-after",
+      "EHLO",
+    ]);
+    expect(r.stdout).not.toMatch(/AUTH/);
+    expect(r.stdout).toMatch(/250-STARTTLS/);
+  });
+
+  it("THEN mail from outside reaches a tenant's mailbox through the MX (25) and alias, unsigned (only submission signs)", async () => {
+    const sent = sendMail(smtp(), {
+      from: "urzad@example.org",
+      to: "kancelaria@css.lodz.pl",
+      subject: "Pismo",
+      body: "Pismo z zewnatrz. znacznik-mx-css",
+    });
+    expect([sent.status, sent.replies.at(-2)?.slice(0, 24)]).toStrictEqual([0, "250 2.0.0 Ok: queued as "]);
+    const message = await fetchWhen(
+      stack,
+      "sekretariat@css.lodz.pl",
+      passwords.get("sekretariat@css.lodz.pl")!,
+      "znacznik-mx-css",
+    );
+    expect(message).not.toMatch(/^DKIM-Signature:/im);
+  }, 30000);
+
+  it("THEN a mailbox over its quota refuses mail with 552 5.2.2: from Dovecot's LMTP (Postfix bounces and logs it) and, once full, at RCPT", async () => {
+    const to = "mala@kwota.lodz.pl";
+    const mx = (marker: string, size: number) =>
+      sendMail(smtp(), {
+        from: "urzad@example.org",
+        to,
+        subject: marker,
+        body: `${marker}\n${"x".repeat(size)}`,
+      });
+    // 36 KB of 64 KiB: delivered
+    expect(mx("znacznik-kwota-1", 36000).status).toBe(0);
+    await fetchWhen(stack, to, SMALL_PASSWORD, "znacznik-kwota-1");
+    // 60 KB more: beyond quota and grace; Postfix accepts it, Dovecot's LMTP refuses it, Postfix bounces it
+    expect(mx("znacznik-kwota-2", 60000).status).toBe(0);
+    const bounced = await logLine(stack, /to=<mala@kwota\.lodz\.pl>.*status=bounced/);
+    expect(bounced).toMatch(
+      /said: 552 5\.2\.2 <mala@kwota\.lodz\.pl> Quota exceeded \(mailbox for user is full\)/,
+    );
+    // 30 KB more: over quota but within the 10% grace, delivered; the mailbox is now full
+    expect(mx("znacznik-kwota-3", 30000).status).toBe(0);
+    await fetchWhen(stack, to, SMALL_PASSWORD, "znacznik-kwota-3");
+    // anything more: refused at RCPT by Postfix, which asked Dovecot's quota-status
+    const full = mx("znacznik-kwota-4", 10);
+    expect([full.status, full.replies.at(-2)]).toStrictEqual([
+      24,
+      `552 5.2.2 <${to}>: Recipient address rejected: Mailbox is full`,
+    ]);
+    const box = await imapFetchAll(
+      { host: "127.0.0.1", port: stack.layout.imapPort },
+      to,
+      SMALL_PASSWORD,
+      stack.cert,
+    );
+    expect(box.messages.map((m) => /Subject: (\S+)/.exec(m)?.[1])).toStrictEqual([
+      "znacznik-kwota-1",
+      "znacznik-kwota-3",
+    ]);
+  }, 60000);
 });
