@@ -64,7 +64,7 @@ export function renderUnit(
  */
 export function renderPlatform(settings: StackSettings, units: readonly Unit[]): Desired[] {
   return [
-    ...buildMailServer(settings, units),
+    ...buildMailServer(settings),
     ...buildPrintServer(settings, units),
     ...buildTenancy(settings),
   ];

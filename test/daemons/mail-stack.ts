@@ -47,7 +47,8 @@ export interface MailStack {
  * Starts the mail platform's daemons as the pod runs them, with the generated dovecot.conf, main.cf,
  * master.cf and opendkim.conf under a temp dir and free loopback ports. The tenants' files are laid out
  * as the tenant sync writes them and assembled by the generated script. OpenDKIM runs in a private mount
- * namespace where the tenant tree sits at TENANTS_DIR, the path the tenants' key tables name.
+ * namespace where the tenant tree sits at TENANTS_DIR, the path the tenants' key tables name, as the
+ * mailbox owner (as in the pod).
  */
 export async function startMailStack(tenants: readonly TenantFiles[], name: string): Promise<MailStack> {
   requireBinaries(
@@ -64,6 +65,7 @@ export async function startMailStack(tenants: readonly TenantFiles[], name: stri
   const root = tempRoot(name);
   const T = root.dir;
   const daemons: Daemon[] = [];
+  const asVmail = [`--reuid=${VMAIL_ID}`, `--regid=${VMAIL_ID}`, "--clear-groups"];
   const port0 = await freePort();
   const ports: number[] = [];
   for (let i = 0; ports.length < 7; i++) {
@@ -98,23 +100,23 @@ export async function startMailStack(tenants: readonly TenantFiles[], name: stri
       instanceName: `muni-${name}-${process.pid}`,
     },
     postfix: { queueDir: join(T, "spool"), dataDir: join(T, "lib"), maillogFile: join(T, "postfix.log") },
-    opendkimPidFile: join(T, "opendkim", "opendkim.pid"),
   };
-  for (const d of ["run", "state", "mail", "spool", "lib", "etc", "tls", "opendkim"])
+  for (const d of ["run", "state", "mail", "spool", "lib", "etc", "tls"])
     mkdirSync(join(T, d), { recursive: true });
-  // The tenant tree as the sync writes it (files 0640); the key files belong to OpenDKIM's user, which
-  // refuses keys others can read.
+  // The tenant tree as the pod's tenant sync writes it: files 0600 of the mailbox owner, the user the
+  // sync, its hook (assemble.sh) and OpenDKIM run as.
   for (const t of tenants) {
     mkdirSync(join(T, "tenants", t.unitId), { recursive: true });
     for (const f of TENANT_FILES) {
       const path = join(T, "tenants", t.unitId, f);
-      writeFileSync(path, t.files[f]!, { mode: 0o640 });
-      chmodSync(path, 0o640);
-      if (f === "dkim.key") must("chown", ["opendkim:opendkim", path]);
+      writeFileSync(path, t.files[f]!);
+      chmodSync(path, 0o600);
     }
   }
+  mkdirSync(layout.tablesDir);
+  must("chown", ["-R", `${VMAIL_ID}:${VMAIL_ID}`, join(T, "tenants"), layout.tablesDir]);
   writeFileSync(join(T, "assemble.sh"), assembleScript(layout.tablesDir, join(T, "tenants")));
-  must("sh", [join(T, "assemble.sh")]);
+  must("setpriv", [...asVmail, "sh", join(T, "assemble.sh")]);
   must("openssl", [
     "req",
     "-x509",
@@ -134,7 +136,6 @@ export async function startMailStack(tenants: readonly TenantFiles[], name: stri
   ]);
   chownSync(layout.mailRoot, VMAIL_ID, VMAIL_ID);
   must("chown", ["postfix:postfix", layout.postfix.dataDir]);
-  must("chown", ["opendkim:opendkim", join(T, "opendkim")]);
   const dovecotConf = join(T, "dovecot.conf");
   writeFileSync(dovecotConf, renderDovecotConf(layout));
   const postfixDir = join(T, "etc");
@@ -159,7 +160,7 @@ export async function startMailStack(tenants: readonly TenantFiles[], name: stri
       "private",
       "sh",
       "-c",
-      `mkdir -p ${TENANTS_DIR} && mount --bind ${join(T, "tenants")} ${TENANTS_DIR} && exec opendkim -f -x ${join(T, "opendkim.conf")}`,
+      `mkdir -p ${TENANTS_DIR} && mount --bind ${join(T, "tenants")} ${TENANTS_DIR} && exec setpriv ${asVmail.join(" ")} opendkim -f -x ${join(T, "opendkim.conf")}`,
     ]);
     daemons.push(opendkim);
     await waitFor("opendkim", opendkim, () => accepts(milter));

@@ -34,8 +34,6 @@ export interface MailLayout {
   dovecot: { baseDir: string; stateDir: string; logPath?: string; instanceName: string };
   /** Postfix queue and data directories, and its log file (`/dev/stdout`: the container's log). */
   postfix: { queueDir: string; dataDir: string; maillogFile: string };
-  /** OpenDKIM's pid file (its reload signal, SIGUSR1, goes to that pid). */
-  opendkimPidFile: string;
 }
 
 /** The layout inside the platform's mail server pod. */
@@ -58,7 +56,6 @@ export function platformMailLayout(hostname: string): MailLayout {
       dataDir: "/var/lib/postfix",
       maillogFile: "/dev/stdout",
     },
-    opendkimPidFile: "/run/opendkim/opendkim.pid",
   };
 }
 
@@ -90,8 +87,42 @@ export function assembleScript(tablesDir: string, tenantsDir: string = TENANTS_D
     `  mv ${tablesDir}/$t.new ${tablesDir}/$t`,
     "done",
     `chmod 0644 ${tablesDir}/*`,
+    "# the daemons' wrappers reload when the generation changes",
+    `cat ${tablesDir}/* | cksum > ${tablesDir}/.generation.new`,
+    `mv ${tablesDir}/.generation.new ${tablesDir}/.generation`,
     "",
   ].join("\n");
+}
+
+/**
+ * The wrapper each reloading daemon container runs: `with-reload.sh '<reload>' '<stop>' <daemon> <args...>`
+ * starts the daemon, and whenever the tables' generation file changes runs `<reload>` (sh, with the
+ * daemon's pid in $PID) in its own container. On SIGTERM it runs `<stop>`; it exits with the daemon.
+ */
+export function reloadWrapperScript(generationFile: string, pollSeconds = 2): string {
+  return `#!/bin/sh
+# muni: run a daemon, reload it when the assembled tables change (generated, do not edit)
+set -u
+reload="$1"
+stop="$2"
+shift 2
+"$@" &
+PID=$!
+export PID
+trap 'sh -c "$stop"' TERM INT
+seen="$(cat ${generationFile} 2>/dev/null || true)"
+while kill -0 "$PID" 2>/dev/null; do
+  sleep ${pollSeconds} &
+  wait $! || true
+  now="$(cat ${generationFile} 2>/dev/null || true)"
+  if [ "$now" != "$seen" ]; then
+    seen="$now"
+    echo "muni: tables changed (generation $now): $reload" >&2
+    sh -c "$reload" || echo "muni: reload failed: $reload" >&2
+  fi
+done
+wait "$PID"
+`;
 }
 
 /**
@@ -257,7 +288,5 @@ Canonicalization relaxed/simple
 KeyTable ${l.tablesDir}/opendkim-keytable
 SigningTable refile:${l.tablesDir}/opendkim-signingtable
 Socket inet:${l.internal.milter}@127.0.0.1
-PidFile ${l.opendkimPidFile}
-UserID opendkim
 `;
 }

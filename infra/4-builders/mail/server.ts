@@ -1,48 +1,58 @@
-import { TENANT_FILES, TENANTS_DIR } from "./files";
-import { mailHostOf } from "../../1-model";
+import { TENANTS_DIR, VMAIL_ID } from "./files";
+import { TENANT_LABEL } from "./builder";
 import {
   assembleScript,
   platformMailLayout,
+  reloadWrapperScript,
   renderDovecotConf,
   renderOpendkimConf,
   renderPostfixMainCf,
   renderPostfixMasterCf,
 } from "./server-config";
 import type { Desired } from "../types";
-import { mailTenant, type StackSettings, tenantSecretName, type Unit } from "../../1-model";
+import { mailHostOf, type StackSettings } from "../../1-model";
 import { contentHash, platformLabels, platformNamespace, retainedClaim } from "../platform-objects";
+import {
+  TENANT_SYNC_ACCOUNT,
+  type TenantSync,
+  tenantSyncInitContainer,
+  tenantSyncRbac,
+  tenantSyncSidecar,
+  tenantSyncTokenVolume,
+} from "../tenant-sync";
 
 const COMPONENT = "mail";
+/** Where the pod mounts the mail-config ConfigMap. */
+export const MAIL_CONFIG_DIR = "/etc/muni/config";
+/** The emptyDir the tenant sync keeps its tree in (TENANTS_DIR is a symlink inside it). */
+export const MAIL_TENANTS_VOLUME_PATH = "/run/muni";
 
 /**
  * The shared mail server: its namespace, configuration (rendered by the same functions the real-daemon
- * tests load), a retained volume for every tenant's mailboxes, the StatefulSet (Postfix, Dovecot,
- * OpenDKIM; an init step assembles the tables from every tenant Secret) and its Service.
- * `units` are the provisioned units; those enrolled in mail are the tenants.
+ * tests load), a retained volume for every tenant's mailboxes, the StatefulSet and its Service.
+ * The tenants are NOT part of it: a tenant sync (init container + sidecar, see ../tenant-sync.ts) reads
+ * the labelled `mail-tenant-<id>` Secrets at run time, the hook assembles the tables and bumps their
+ * generation, and a wrapper in the Postfix and OpenDKIM containers reloads them (`postfix reload`,
+ * OpenDKIM's SIGUSR1; Dovecot re-reads its passwd-file by itself). So the pod template is the same with
+ * 0 or 10,000 tenants, and onboarding a unit never rolls the pod.
  */
-export function buildMailServer(settings: StackSettings, units: readonly Unit[]): Desired[] {
+export function buildMailServer(settings: StackSettings): Desired[] {
   const m = settings.platform.mail;
   const ns = m.namespace;
   const layout = platformMailLayout(mailHostOf(settings));
-  const tenants = units.map(mailTenant).filter((t) => t !== undefined);
   const labels = platformLabels(COMPONENT);
   const podLabels = { ...labels, ...(m.podLabels as Record<string, string>) };
+  const generation = `${layout.tablesDir}/.generation`;
   const config = {
     "dovecot.conf": renderDovecotConf(layout),
     "main.cf": renderPostfixMainCf(layout),
     "master.cf": renderPostfixMasterCf(layout),
     "opendkim.conf": renderOpendkimConf(layout),
     "assemble.sh": assembleScript(layout.tablesDir, TENANTS_DIR),
+    "with-reload.sh": reloadWrapperScript(generation),
   };
-  // Rolls the pod when the configuration or the tenants' accounts and aliases change (never from secrets).
-  const hash = contentHash({
-    config,
-    tenants: tenants.map((t) => ({
-      d: t.domain,
-      a: t.accounts.map((a) => [a.address, a.quotaBytes]),
-      x: t.aliases,
-    })),
-  });
+  // Rolls the pod only when the server's own configuration changes.
+  const hash = contentHash({ config });
   const mount = (name: string, mountPath: string, extra: Record<string, unknown> = {}) => ({
     name,
     mountPath,
@@ -50,8 +60,41 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
   });
   const image = m.image;
   const ports = [...new Set([25, 143, ...m.ports])].sort((a, b) => a - b);
+  /** The sync, its hook and OpenDKIM run as the mailbox owner, the only user the tenant files are for. */
+  const vmail = {
+    runAsUser: VMAIL_ID,
+    runAsGroup: VMAIL_ID,
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+  };
+  const sync: TenantSync = {
+    component: COMPONENT,
+    namespace: ns,
+    resource: "secrets",
+    label: TENANT_LABEL,
+    dir: TENANTS_DIR,
+    validate: "mail",
+    image,
+    then: `sh ${MAIL_CONFIG_DIR}/assemble.sh`,
+    volumeMounts: [
+      mount("tenants", MAIL_TENANTS_VOLUME_PATH),
+      mount("tables", layout.tablesDir),
+      mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
+    ],
+    securityContext: vmail,
+    fileMode: "0600",
+  };
+  const wrapper = (reload: string, stop: string, ...command: string[]) => [
+    "sh",
+    `${MAIL_CONFIG_DIR}/with-reload.sh`,
+    reload,
+    stop,
+    ...command,
+  ];
   return [
     platformNamespace("mail-namespace", ns, COMPONENT),
+    ...tenantSyncRbac("mail", sync),
     {
       key: "mail-config",
       service: "platform",
@@ -90,38 +133,35 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
           template: {
             metadata: { labels: podLabels, annotations: { "muni.lodz.pl/config-hash": hash } },
             spec: {
-              initContainers: [
-                {
-                  name: "assemble",
-                  image,
-                  command: ["sh", "/etc/muni/config/assemble.sh"],
-                  volumeMounts: [
-                    mount("tenants", TENANTS_DIR, { readOnly: true }),
-                    mount("config", "/etc/muni/config", { readOnly: true }),
-                    mount("tables", layout.tablesDir),
-                  ],
-                },
-              ],
+              serviceAccountName: TENANT_SYNC_ACCOUNT,
+              automountServiceAccountToken: false,
+              initContainers: [tenantSyncInitContainer(sync)],
               containers: [
+                tenantSyncSidecar(sync),
                 {
+                  // Dovecot's master starts as root (it binds 143/993 and runs each login as its user);
+                  // it re-reads the passwd-file when the hook replaces it.
                   name: "dovecot",
                   image,
-                  command: ["dovecot", "-F", "-c", "/etc/muni/config/dovecot.conf"],
-                  ports: [143, 993, 24].map((containerPort) => ({ containerPort, protocol: "TCP" })),
+                  command: ["dovecot", "-F", "-c", `${MAIL_CONFIG_DIR}/dovecot.conf`],
+                  ports: [143, 993].map((containerPort) => ({ containerPort, protocol: "TCP" })),
                   volumeMounts: [
-                    mount("config", "/etc/muni/config", { readOnly: true }),
+                    mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
                     mount("tables", layout.tablesDir, { readOnly: true }),
                     mount("data", layout.mailRoot),
                     mount("tls", "/etc/muni/tls", { readOnly: true }),
                   ],
                 },
                 {
+                  // Postfix's master starts as root (it binds 25/587 and runs its daemons as postfix).
                   name: "postfix",
                   image,
-                  command: ["postfix", "start-fg"],
+                  command: wrapper("postfix reload", "postfix stop", "postfix", "start-fg"),
                   ports: [25, 465, 587].map((containerPort) => ({ containerPort, protocol: "TCP" })),
                   volumeMounts: [
                     mount("config", "/etc/postfix/main.cf", { subPath: "main.cf", readOnly: true }),
+                    mount("config", "/etc/postfix/master.cf", { subPath: "master.cf", readOnly: true }),
+                    mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
                     mount("tables", layout.tablesDir, { readOnly: true }),
                     mount("data", layout.mailRoot),
                     mount("tls", "/etc/muni/tls", { readOnly: true }),
@@ -130,33 +170,29 @@ export function buildMailServer(settings: StackSettings, units: readonly Unit[])
                 {
                   name: "opendkim",
                   image,
-                  command: ["opendkim", "-f", "-x", "/etc/muni/config/opendkim.conf"],
+                  command: wrapper(
+                    'kill -USR1 "$PID"',
+                    'kill -TERM "$PID"',
+                    "opendkim",
+                    "-f",
+                    "-x",
+                    `${MAIL_CONFIG_DIR}/opendkim.conf`,
+                  ),
+                  securityContext: vmail,
                   volumeMounts: [
-                    mount("config", "/etc/muni/config", { readOnly: true }),
+                    mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
                     mount("tables", layout.tablesDir, { readOnly: true }),
-                    mount("tenants", TENANTS_DIR, { readOnly: true }),
+                    mount("tenants", MAIL_TENANTS_VOLUME_PATH, { readOnly: true }),
                   ],
                 },
               ],
               volumes: [
                 { name: "config", configMap: { name: "mail-config" } },
                 { name: "tables", emptyDir: {} },
+                { name: "tenants", emptyDir: {} },
                 { name: "data", persistentVolumeClaim: { claimName: "mail-data" } },
-                { name: "tls", secret: { secretName: "mail-tls", optional: true } },
-                {
-                  name: "tenants",
-                  projected: {
-                    defaultMode: 0o440,
-                    // optional: a tenant registered after the server must not keep the pod from starting.
-                    sources: tenants.map((t) => ({
-                      secret: {
-                        name: tenantSecretName(t.unitId),
-                        optional: true,
-                        items: TENANT_FILES.map((f) => ({ key: f, path: `${t.unitId}/${f}` })),
-                      },
-                    })),
-                  },
-                },
+                { name: "tls", secret: { secretName: "mail-tls" } },
+                tenantSyncTokenVolume(),
               ],
             },
           },
