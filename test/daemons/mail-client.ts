@@ -119,7 +119,7 @@ export function imapFetchAll(
       } else if (step === "starttls" && line.startsWith("s ")) {
         if (!line.startsWith("s OK")) return fail(new Error(`STARTTLS refused: ${line}`));
         plain.removeAllListeners("data");
-        sock = tlsConnect({ socket: plain, ca: readFileSync(caFile), servername: "mail.lodz.pl" }, () => {
+        sock = tlsConnect({ socket: plain, ca: readFileSync(caFile), host: at.host }, () => {
           step = "login";
           sock.write(`a LOGIN ${q(user)} ${q(password)}\r\n`);
         });

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import type { MailTenant, SecretRequest } from "../../infra/1-model";
-import { type DnsRecord, renderTenantFiles } from "../../infra/4-builders/mail";
+import { dkimPublicKey, type DnsRecord, renderTenantFiles } from "../../infra/4-builders/mail";
 import type { Registered } from "../helpers/pulumi";
 import type { TenantFiles } from "./mail-stack";
 import { objectNamed } from "./program";
@@ -53,9 +53,13 @@ export function resolverOf(records: readonly DnsRecord[]) {
 
 /**
  * A tenant rendered by muni's own tenant renderer with a tiny mailbox quota (64 KiB), so the tests can
- * fill it: unit `kwt`, domain kwota.lodz.pl, mailbox mala@kwota.lodz.pl with password `password`.
+ * fill it: unit `kwt`, domain kwota.lodz.pl, mailbox mala@kwota.lodz.pl with password `password`, and a
+ * DKIM key of its own (its public half for the DNS records).
  */
-export function smallQuotaTenant(password: string, selector: string): TenantFiles {
+export function smallQuotaTenant(
+  password: string,
+  selector: string,
+): TenantFiles & { tenant: MailTenant; dkimPublicKey: string } {
   const req = (id: string, kind: SecretRequest["kind"], length: number): SecretRequest => ({
     id,
     kind,
@@ -86,5 +90,10 @@ export function smallQuotaTenant(password: string, selector: string): TenantFile
     get: (r: SecretRequest) =>
       r.kind === "rsa-key" ? key : r.kind === "salt" ? "Kw0taS0l1Kw0taS0" : password,
   };
-  return { unitId: tenant.unitId, files: renderTenantFiles(tenant, secrets, selector) };
+  return {
+    unitId: tenant.unitId,
+    files: renderTenantFiles(tenant, secrets, selector),
+    tenant,
+    dkimPublicKey: dkimPublicKey(key),
+  };
 }

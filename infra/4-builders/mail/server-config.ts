@@ -279,10 +279,16 @@ export function renderPostfixMasterCf(l: MailLayout): string {
   ].join("\n");
 }
 
-/** OpenDKIM: signs mail from every tenant domain with the tenant's key, as a milter on 127.0.0.1. */
+/**
+ * OpenDKIM: signs mail from every tenant domain with the tenant's key, as a milter on 127.0.0.1.
+ * RequireSafeKeys is off: the keys sit in the pod's tenant emptyDir, which Kubernetes creates
+ * world-writable (0777, OpenDKIM then calls every key in it unsafe); the key files themselves are 0600
+ * of the mailbox owner, and only the pod's containers see that volume.
+ */
 export function renderOpendkimConf(l: MailLayout): string {
   return `# muni mail platform: OpenDKIM (generated, do not edit)
 Syslog no
+RequireSafeKeys false
 Mode s
 Canonicalization relaxed/simple
 KeyTable ${l.tablesDir}/opendkim-keytable

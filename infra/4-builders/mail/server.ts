@@ -85,13 +85,6 @@ export function buildMailServer(settings: StackSettings): Desired[] {
     securityContext: vmail,
     fileMode: "0600",
   };
-  const wrapper = (reload: string, stop: string, ...command: string[]) => [
-    "sh",
-    `${MAIL_CONFIG_DIR}/with-reload.sh`,
-    reload,
-    stop,
-    ...command,
-  ];
   return [
     platformNamespace("mail-namespace", ns, COMPONENT),
     ...tenantSyncRbac("mail", sync),
@@ -135,6 +128,8 @@ export function buildMailServer(settings: StackSettings): Desired[] {
             spec: {
               serviceAccountName: TENANT_SYNC_ACCOUNT,
               automountServiceAccountToken: false,
+              // The mailboxes, the tenant tree and the tables belong to the mailbox owner's group.
+              securityContext: { fsGroup: VMAIL_ID },
               initContainers: [tenantSyncInitContainer(sync)],
               containers: [
                 tenantSyncSidecar(sync),
@@ -150,13 +145,20 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                     mount("tables", layout.tablesDir, { readOnly: true }),
                     mount("data", layout.mailRoot),
                     mount("tls", "/etc/muni/tls", { readOnly: true }),
+                    mount("dovecot-run", layout.dovecot.baseDir),
                   ],
                 },
                 {
                   // Postfix's master starts as root (it binds 25/587 and runs its daemons as postfix).
                   name: "postfix",
                   image,
-                  command: wrapper("postfix reload", "postfix stop", "postfix", "start-fg"),
+                  // The queue lives on the mail volume (mail in flight survives a restart); Postfix
+                  // creates its subdirectories but not the queue directory itself.
+                  command: [
+                    "sh",
+                    "-c",
+                    `mkdir -p ${layout.postfix.queueDir} && chown postfix: ${layout.postfix.dataDir} && exec sh ${MAIL_CONFIG_DIR}/with-reload.sh 'postfix reload' 'postfix stop' postfix start-fg`,
+                  ],
                   ports: [25, 465, 587].map((containerPort) => ({ containerPort, protocol: "TCP" })),
                   volumeMounts: [
                     mount("config", "/etc/postfix/main.cf", { subPath: "main.cf", readOnly: true }),
@@ -165,19 +167,22 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                     mount("tables", layout.tablesDir, { readOnly: true }),
                     mount("data", layout.mailRoot),
                     mount("tls", "/etc/muni/tls", { readOnly: true }),
+                    mount("postfix-data", layout.postfix.dataDir),
                   ],
                 },
                 {
                   name: "opendkim",
                   image,
-                  command: wrapper(
+                  command: [
+                    "sh",
+                    `${MAIL_CONFIG_DIR}/with-reload.sh`,
                     'kill -USR1 "$PID"',
                     'kill -TERM "$PID"',
                     "opendkim",
                     "-f",
                     "-x",
                     `${MAIL_CONFIG_DIR}/opendkim.conf`,
-                  ),
+                  ],
                   securityContext: vmail,
                   volumeMounts: [
                     mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
@@ -190,6 +195,8 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                 { name: "config", configMap: { name: "mail-config" } },
                 { name: "tables", emptyDir: {} },
                 { name: "tenants", emptyDir: {} },
+                { name: "dovecot-run", emptyDir: {} },
+                { name: "postfix-data", emptyDir: {} },
                 { name: "data", persistentVolumeClaim: { claimName: "mail-data" } },
                 { name: "tls", secret: { secretName: "mail-tls" } },
                 tenantSyncTokenVolume(),
