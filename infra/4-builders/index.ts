@@ -18,6 +18,7 @@ export * from "./tenant-roles";
 export * from "./admission-policy";
 export * from "./platform-network-policies";
 export * from "./tenancy";
+export * from "./tenant-sync";
 export * as mail from "./mail";
 export * as web from "./web";
 export * as vm from "./vm";

@@ -16,13 +16,26 @@ import type { Desired, K8sObject } from "./types";
  *   three to public addresses only), the print server reaches the stack's printer networks only; finance
  *   nothing more.
  *
- * No rule opens another platform namespace, the Kubernetes API (private ranges and the stack's
+ * - out, for the mail and print servers' pods only (issue 14): the Kubernetes API at the stack's
+ *   tenancy.apiServerNetworks on KUBERNETES_API_PORTS, where their tenant sync lists the tenant objects
+ *   (without those networks no rule is written and the sync cannot start the servers).
+ *
+ * No other rule opens another platform namespace, the Kubernetes API (private ranges and the stack's
  * tenancy.apiServerNetworks are excepted from every internet rule) or the cloud metadata address
  * (169.254.0.0/16 is among the private ranges). NetworkPolicies add up, so these are the most any pod of
  * the namespace gets from muni; whoever runs a platform can still narrow it.
  */
 
 type Platform = Pick<StackSettings["platform"]["mail"], "namespace" | "podLabels" | "ports">;
+
+/**
+ * Ports of the API server's endpoints: 443 (the `kubernetes` Service, and managed control planes) and
+ * 6443 (kube-apiserver's default secure port, which most CNIs see after the Service is translated).
+ */
+export const KUBERNETES_API_PORTS = [443, 6443] as const;
+
+/** The platforms whose servers read their tenants from the Kubernetes API (tenant sync). */
+export const SYNCING_PLATFORMS: readonly EnrollablePlatform[] = ["mail", "print"];
 
 /** Public internet on some TCP ports. */
 function internet(settings: StackSettings, ports: number[]) {
@@ -130,6 +143,20 @@ export function platformFence(settings: StackSettings, platform: EnrollablePlatf
           {
             from: [{ ...namespacePeer(ingress.namespace), podSelector: podSelector(ingress) }],
             ...(ports.length ? { ports } : {}),
+          },
+        ],
+      }),
+    );
+  const api = settings.tenancy.apiServerNetworks;
+  if (SYNCING_PLATFORMS.includes(platform) && api.length)
+    out.push(
+      policy("allow-tenant-sync", {
+        podSelector: podSelector(p),
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: api.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: KUBERNETES_API_PORTS.map((port) => ({ protocol: "TCP", port })),
           },
         ],
       }),

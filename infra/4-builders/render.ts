@@ -81,13 +81,9 @@ export function renderUnit(
  * Every platform object of a stack: the shared mail and print servers, for the units they serve, and the
  * tenant isolation that is cluster-wide or in platform namespaces (tenancy.ts). Pure.
  */
-export function renderPlatform(
-  settings: StackSettings,
-  units: readonly Unit[],
-  histories: Readonly<Record<string, DataHistory | undefined>> = {},
-): Desired[] {
+export function renderPlatform(settings: StackSettings, units: readonly Unit[]): Desired[] {
   const servers = [
-    ...buildMailServer(settings, units, histories),
+    ...buildMailServer(settings),
     ...buildPrintServer(settings, units),
     ...buildTenancy(settings),
   ];

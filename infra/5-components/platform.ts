@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { DataHistory, StackSettings, Unit } from "../1-model";
+import type { StackSettings, Unit } from "../1-model";
 import { objectName, renderPlatform } from "../4-builders";
 import { registerDesired } from "./register";
 
@@ -8,8 +8,6 @@ export interface PlatformArgs {
   settings: StackSettings;
   /** The provisioned units: those enrolled in mail and print are the servers' tenants. */
   units: readonly Unit[];
-  /** Each unit's data record in the stack's ledger (mailbox incarnations), by unit id. Default: none. */
-  histories?: Readonly<Record<string, DataHistory | undefined>>;
 }
 
 /**
@@ -24,7 +22,7 @@ export class Platform extends pulumi.ComponentResource {
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("muni:platform:Platform", name, {}, opts);
-    const desired = renderPlatform(args.settings, args.units, args.histories);
+    const desired = renderPlatform(args.settings, args.units);
     this.namespaces = registerDesired(desired, { parent: this, name, retain: { retainOnDelete: true } });
     this.objects = pulumi.output(desired.map(objectName));
     this.registerOutputs({ objects: this.objects });

@@ -52,12 +52,8 @@ export function planProject(
 }
 
 /** The shared platform's objects (mail and print servers) for the provisioned units, named `platform-<key>`. */
-export function planPlatform(
-  settings: StackSettings,
-  provisioned: readonly Unit[],
-  histories: Readonly<Record<string, DataHistory | undefined>> = {},
-): PlannedObject[] {
-  return renderPlatform(settings, provisioned, histories).map((d) => planObject(PLATFORM, d, undefined));
+export function planPlatform(settings: StackSettings, provisioned: readonly Unit[]): PlannedObject[] {
+  return renderPlatform(settings, provisioned).map((d) => planObject(PLATFORM, d, undefined));
 }
 
 type Counted = Pick<PlannedUnit, "id" | "provisioned" | "secrets"> & { objects: readonly unknown[] };

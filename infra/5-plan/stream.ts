@@ -59,7 +59,7 @@ export function streamPlan(
     for (const id of baseOrder)
       if (!headIds.has(id))
         diffs.push(diffUnit(id, planBase(base.side, baseUnits.get(id), baseProvisioned), undefined));
-  const platform = planPlatform(settings, provisioned, head.histories);
+  const platform = planPlatform(settings, provisioned);
   sink.platform(platform);
   const resources = resourceCount(units, platform);
   const platformProtection = platformProtectionOf(platform.map((o) => o.object));
@@ -78,7 +78,6 @@ export function streamPlan(
       ? planPlatform(
           base.side.stack.settings,
           baseOrder.filter((id) => baseProvisioned.has(id)).map((id) => baseProvisioned.get(id)!),
-          base.side.histories,
         )
       : undefined,
     platform,

@@ -1,13 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  type DataHistory,
-  notProvisionedReason,
-  PLATFORM_STACK_SUFFIX,
-  platformStackName,
-  type Unit,
-} from "../1-model";
+import { notProvisionedReason, PLATFORM_STACK_SUFFIX, platformStackName, type Unit } from "../1-model";
 import { type Diagnostic, sortDiagnostics } from "../2-manifest/diagnostics";
-import { ledgerPath, readLedger } from "../2-manifest/ledger";
+import { ledgerPath } from "../2-manifest/ledger";
 import { readLedgerPart } from "../2-manifest/ledger-entry";
 import { type LoadedStack } from "../2-manifest/stack";
 import { locateFindings } from "../3-rules/finding";
@@ -30,8 +24,6 @@ export interface LoadedPlatformStack {
   stack?: LoadedStack;
   /** The provisioned units (see definePlatformStack). */
   tenants: Unit[];
-  /** Each tenant's data record in the ledger (mailbox incarnations), by unit id. */
-  histories?: Record<string, DataHistory | undefined>;
   diagnostics: Diagnostic[];
 }
 
@@ -86,10 +78,7 @@ export function loadPlatformStack(root: string, city: string): LoadedPlatformSta
     .filter((u) => notProvisionedReason(u, stack.settings) === undefined);
   // A broken ledger is reported by both reads: once is enough.
   const unique = [...new Map(diagnostics.map((d) => [JSON.stringify(d), d])).values()];
-  // Each tenant's data record (mailbox incarnations): the ledger was read whole by the guards above.
-  const { ledger: whole } = readLedger(ledgerPath(stack.file, city));
-  const histories = Object.fromEntries(tenants.map((u) => [u.id, whole?.units[u.id]?.data]));
-  return { stack, tenants, histories, diagnostics: sortDiagnostics(unique) };
+  return { stack, tenants, diagnostics: sortDiagnostics(unique) };
 }
 
 /**
@@ -104,7 +93,7 @@ export function definePlatformStack(args: { root: string; city: string }): Platf
   // TEMPORARY (issue 14): becomes `new Platform("platform", { settings }, ...)` with renderPlatform(settings).
   const platform = new Platform(
     "platform",
-    { settings, units: loaded.tenants, histories: loaded.histories ?? {} },
+    { settings, units: loaded.tenants },
     { providers: [clusterProvider(settings)] },
   );
   return { objects: platform.objects, tenants: loaded.tenants.length };

@@ -154,6 +154,9 @@ describe("mail tenants and the platform under the mock runtime (stack lodz-prod)
         "kubernetes:core/v1:PersistentVolumeClaim platform-mail-data",
         "kubernetes:core/v1:Service platform-mail-service",
         "kubernetes:apps/v1:StatefulSet platform-mail-statefulset",
+        "kubernetes:core/v1:ServiceAccount platform-mail-tenant-sync-account",
+        "kubernetes:rbac.authorization.k8s.io/v1:Role platform-mail-tenant-sync-role",
+        "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding platform-mail-tenant-sync-binding",
         "kubernetes:core/v1:Namespace platform-print-namespace",
         "kubernetes:core/v1:ConfigMap platform-print-config",
         "kubernetes:core/v1:PersistentVolumeClaim platform-print-data",
@@ -163,7 +166,7 @@ describe("mail tenants and the platform under the mock runtime (stack lodz-prod)
     );
   });
 
-  it("THEN the mail server mounts every tenant's Secret and its pods carry the labels units' network policies allow", () => {
+  it("THEN the mail server reads its tenants at run time (no tenant in its pod template) and the print server mounts every tenant's queues; their pods carry the labels units' network policies allow", () => {
     const sts = objectNamed<{
       spec: {
         template: {
@@ -173,14 +176,11 @@ describe("mail tenants and the platform under the mock runtime (stack lodz-prod)
       };
     }>(registered, "platform-mail-statefulset");
     expect(sts.spec.template.metadata.labels["app.kubernetes.io/name"]).toBe("mail");
-    const tenants = sts.spec.template.spec.volumes.find((v) => v.name === "tenants") as {
-      projected: { sources: Array<{ secret: { name: string } }> };
-    };
-    expect(tenants.projected.sources.map((s) => s.secret.name)).toStrictEqual([
-      "mail-tenant-css",
-      "mail-tenant-mpu",
-      "mail-tenant-zzm",
-    ]);
+    expect(JSON.stringify(sts)).not.toMatch(/mail-tenant-/);
+    expect(sts.spec.template.spec.volumes.find((v) => v.name === "tenants")).toStrictEqual({
+      name: "tenants",
+      emptyDir: {},
+    });
     const cups = objectNamed<{
       spec: {
         template: {
@@ -208,7 +208,7 @@ describe("mail tenants and the platform under the mock runtime (stack lodz-prod)
           !/^platform-(tenancy|fence|backup|monitor)-/.test(r.name),
       ),
     );
-    expect(mine.length).toBe(10 + 3 * 3 + 3 * 2);
+    expect(mine.length).toBe(10 + 3 + 3 * 3 + 3 * 2); // + the mail server's tenant-sync account, Role, RoleBinding
     expect(mine.flatMap(strictSchemaErrors)).toStrictEqual([]);
   });
 

@@ -1,37 +1,25 @@
-import { chownSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DataHistory, EMPTY_HISTORY, mailTenant, type Unit } from "../../infra/1-model";
 import { loadUnitFile } from "../../infra/2-manifest/units";
-import {
-  assembleScript,
-  type MailLayout,
-  renderDovecotConf,
-  renderTenantFiles,
-  TENANT_FILES,
-  VMAIL_ID,
-} from "../../infra/4-builders/mail";
+import { type MailLayout, renderTenantFiles, TENANT_FILES, VMAIL_ID } from "../../infra/4-builders/mail";
 import { secretsFromValues } from "../../infra/4-builders/secrets";
-import {
-  accepts,
-  type Daemon,
-  freePort,
-  must,
-  requireBinaries,
-  run,
-  startDaemon,
-  tempRoot,
-  waitFor,
-} from "./harness";
+import { must } from "./harness";
+import { type MailStack, startMailStack } from "./mail-stack";
 
 // Issue 13, point 7, in the real Debian Dovecot: mpu's mailbox dyrektor@mpu.lodz.pl holds mail, is retired,
 // and the address is created again for someone else. The new mailbox must start empty; the old mail stays.
 
 const ADDRESS = "dyrektor@mpu.lodz.pl";
+const DKIM_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .privateKey.export({ type: "pkcs8", format: "pem" })
+  .toString();
 
 /** mpu's tenant files with every generated value fixed (a password per account, a salt, a key). */
-function tenantFiles(unit: Unit, history: DataHistory, mailRoot: string): Record<string, string> {
+function tenantFiles(unit: Unit, history: DataHistory, mailRoot?: string): Record<string, string> {
   const tenant = mailTenant(unit, history)!;
-  const values: Record<string, string> = { [tenant.dkimKey.id]: "not-a-key" };
+  const values: Record<string, string> = { [tenant.dkimKey.id]: DKIM_KEY };
   for (const a of tenant.accounts) {
     values[a.password.id] = `Haslo${a.localPart.length}x`;
     values[a.salt.id] = "abcdefgh12345678";
@@ -40,16 +28,26 @@ function tenantFiles(unit: Unit, history: DataHistory, mailRoot: string): Record
 }
 
 describe("a re-created address in real Dovecot starts with an empty mailbox (incarnations)", () => {
-  let root: ReturnType<typeof tempRoot>;
+  let stack: MailStack | undefined;
   let layout: MailLayout;
   let conf: string;
-  let dovecot: Daemon | undefined;
   let mpu: Unit;
-  const T = () => root.dir;
+  /** What the tenant sync does when mpu's Secret changes: rewrite its files, run the assemble hook as the mailbox owner. */
   const install = (files: Record<string, string>) => {
-    mkdirSync(join(T(), "tenants", "mpu"), { recursive: true });
-    for (const f of TENANT_FILES) writeFileSync(join(T(), "tenants", "mpu", f), files[f]!);
-    must("sh", [join(T(), "assemble.sh")]);
+    const dir = join(stack!.dir, "tenants", "mpu");
+    mkdirSync(dir, { recursive: true });
+    for (const f of TENANT_FILES) {
+      writeFileSync(join(dir, f), files[f]!);
+      chmodSync(join(dir, f), 0o600);
+    }
+    must("chown", ["-R", `${VMAIL_ID}:${VMAIL_ID}`, dir]);
+    must("setpriv", [
+      `--reuid=${VMAIL_ID}`,
+      `--regid=${VMAIL_ID}`,
+      "--clear-groups",
+      "sh",
+      join(stack!.dir, "assemble.sh"),
+    ]);
   };
   const messages = (address: string) =>
     must("doveadm", [
@@ -72,51 +70,20 @@ describe("a re-created address in real Dovecot starts with an empty mailbox (inc
       ?.slice("home\t".length);
 
   beforeAll(async () => {
-    requireBinaries("dovecot", "doveadm");
     mpu = loadUnitFile(join(__dirname, "..", "..", "units", "mpu.yaml")).unit!.unit;
-    root = tempRoot("mail-incarnation");
-    const port = await freePort();
-    layout = {
-      hostname: "mail.lodz.pl",
-      tablesDir: join(T(), "tables"),
-      mailRoot: join(T(), "mail"),
-      listen: "127.0.0.1",
-      imapPort: port,
-      imapsPort: 0,
-      lmtpPort: 0,
-      authFailureDelay: "0",
-      trustedNetworks: "127.0.0.0/8",
-      dovecot: {
-        baseDir: join(T(), "run"),
-        stateDir: join(T(), "state"),
-        logPath: join(T(), "dovecot.log"),
-        instanceName: `muni-incarnation-${process.pid}`,
-      },
-      postfix: { queueDir: join(T(), "spool"), dataDir: join(T(), "lib") },
-    };
-    writeFileSync(join(T(), "assemble.sh"), assembleScript(layout.tablesDir, join(T(), "tenants")));
-    for (const d of ["run", "state", "mail"]) mkdirSync(join(T(), d), { recursive: true });
-    chownSync(layout.mailRoot, VMAIL_ID, VMAIL_ID);
-    conf = join(T(), "dovecot.conf");
-    writeFileSync(conf, renderDovecotConf(layout));
     // GIVEN mpu's tenant as first provisioned (every mailbox in its first incarnation), mail in dyrektor's INBOX
-    install(tenantFiles(mpu, EMPTY_HISTORY, layout.mailRoot));
-    dovecot = startDaemon("dovecot", ["-F", "-c", conf]);
-    await waitFor(
-      "dovecot",
-      dovecot,
-      async () => (await accepts(port)) && run("doveadm", ["-c", conf, "who"]).status !== 75,
+    stack = await startMailStack(
+      [{ unitId: "mpu", files: tenantFiles(mpu, EMPTY_HISTORY) }],
+      "mail-incarnation",
     );
+    layout = stack.layout;
+    conf = stack.dovecotConf;
     const mail = "From: rada@lodz.pl\nTo: dyrektor@mpu.lodz.pl\nSubject: Uchwala\n\nPoufne.\n";
     must("doveadm", ["-c", conf, "save", "-u", ADDRESS, "-m", "INBOX"], { input: mail });
-  }, 30000);
+  }, 60000);
 
   afterAll(async () => {
-    if (dovecot) {
-      run("doveadm", ["-c", conf, "stop"]);
-      await dovecot.stop();
-    }
-    root?.remove();
+    await stack?.stop();
   });
 
   it("THEN before the retirement the first director's mail is in the first incarnation's directory", () => {
@@ -142,8 +109,8 @@ describe("a re-created address in real Dovecot starts with an empty mailbox (inc
       ],
     };
     install(tenantFiles(mpu, history, layout.mailRoot));
-    // Dovecot checks a passwd-file for changes at most once a second: let that second pass (the platform
-    // itself assembles the tables when its pod starts, which a new incarnation makes it do).
+    // Dovecot checks a passwd-file for changes at most once a second: let that second pass (in the pod the
+    // tenant sync rewrites mpu's files when its Secret changes and the assemble hook rebuilds the tables).
     await new Promise((r) => setTimeout(r, 1100));
     expect([home(ADDRESS), messages(ADDRESS)]).toStrictEqual([
       join(layout.mailRoot, "mpu.lodz.pl", "dyrektor~2"),

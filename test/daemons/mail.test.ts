@@ -1,100 +1,36 @@
-import { chownSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  assembleScript,
-  type MailLayout,
-  renderDovecotConf,
-  renderPostfixMainCf,
-  TENANT_FILES,
-  VMAIL_ID,
-} from "../../infra/4-builders/mail";
+import type { MailLayout } from "../../infra/4-builders/mail";
 import type { Registered } from "../helpers/pulumi";
-import {
-  accepts,
-  type Daemon,
-  freePort,
-  imapLogin,
-  must,
-  requireBinaries,
-  run,
-  startDaemon,
-  tempRoot,
-  waitFor,
-} from "./harness";
-import { objectNamed, registeredBy } from "./program";
+import { must, run } from "./harness";
+import { imapFetchAll } from "./mail-client";
+import { type MailStack, startMailStack } from "./mail-stack";
+import { MAIL_UNITS, registeredPasswords, registeredTenants } from "./mail-tenants";
+import { registeredBy } from "./program";
 
-const UNITS = ["css", "mpu", "zzm"] as const;
+const UNITS = MAIL_UNITS;
 
 describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages, 127.0.0.1)", () => {
   let registered: Registered[];
-  let root: ReturnType<typeof tempRoot>;
+  let stack: MailStack;
   let layout: MailLayout;
-  let dovecot: Daemon | undefined;
   let conf: string;
   /** address → generated initial password, from each unit's mail-initial-passwords Secret. */
-  const passwords = new Map<string, string>();
+  let passwords: Map<string, string>;
+  const imap = () => ({ host: "127.0.0.1", port: layout.imapPort });
 
   beforeAll(async () => {
-    requireBinaries("dovecot", "doveadm", "doveconf", "postconf", "postmap", "postfix");
     // GIVEN what the program registers for stack lodz-prod (tenant Secrets in platform-mail, passwords in each unit)
     registered = await registeredBy("lodz-prod");
-    root = tempRoot("mail");
-    const T = root.dir;
-    for (const u of UNITS) {
-      const tenant = objectNamed<{ stringData: Record<string, string> }>(registered, `${u}-mail-tenant`);
-      mkdirSync(join(T, "tenants", u), { recursive: true });
-      for (const f of TENANT_FILES) writeFileSync(join(T, "tenants", u, f), tenant.stringData[f]!);
-      const pw = objectNamed<{ stringData: Record<string, string> }>(
-        registered,
-        `${u}-mail-initial-passwords`,
-      );
-      for (const [a, p] of Object.entries(pw.stringData)) passwords.set(a, p);
-    }
-    const port = await freePort();
-    layout = {
-      hostname: "mail.lodz.pl",
-      tablesDir: join(T, "tables"),
-      mailRoot: join(T, "mail"),
-      listen: "127.0.0.1",
-      imapPort: port,
-      imapsPort: 0,
-      lmtpPort: 0,
-      authFailureDelay: "0",
-      trustedNetworks: "127.0.0.0/8",
-      dovecot: {
-        baseDir: join(T, "run"),
-        stateDir: join(T, "state"),
-        logPath: join(T, "dovecot.log"),
-        instanceName: `muni-test-${process.pid}`,
-      },
-      postfix: { queueDir: join(T, "spool"), dataDir: join(T, "lib"), maillogFile: join(T, "postfix.log") },
-    };
-    // WHEN the platform's init step assembles the tables (the generated script, run by a real sh)
-    writeFileSync(join(T, "assemble.sh"), assembleScript(layout.tablesDir, join(T, "tenants")));
-    must("sh", [join(T, "assemble.sh")]);
-    for (const d of ["run", "state", "mail", "spool", "lib", "etc"])
-      mkdirSync(join(T, d), { recursive: true });
-    chownSync(layout.mailRoot, VMAIL_ID, VMAIL_ID);
-    must("chown", ["postfix:postfix", layout.postfix.dataDir]);
-    conf = join(T, "dovecot.conf");
-    writeFileSync(conf, renderDovecotConf(layout));
-    writeFileSync(join(T, "etc", "main.cf"), renderPostfixMainCf(layout));
-    writeFileSync(join(T, "etc", "master.cf"), must("cat", ["/etc/postfix/master.cf"]));
-    // AND real Dovecot runs with the generated dovecot.conf
-    dovecot = startDaemon("dovecot", ["-F", "-c", conf]);
-    await waitFor(
-      "dovecot",
-      dovecot,
-      async () => (await accepts(port)) && run("doveadm", ["-c", conf, "who"]).status !== 75,
-    );
-  }, 30000);
+    passwords = registeredPasswords(registered);
+    // WHEN the platform's generated script assembles the tables and Dovecot, OpenDKIM and Postfix run
+    // with the generated configuration
+    stack = await startMailStack(registeredTenants(registered), "mail");
+    layout = stack.layout;
+    conf = stack.dovecotConf;
+  }, 60000);
 
   afterAll(async () => {
-    if (dovecot) {
-      run("doveadm", ["-c", conf, "stop"]);
-      await dovecot.stop();
-    }
-    root?.remove();
+    await stack?.stop();
   });
 
   it("THEN doveconf accepts the generated configuration without warnings", () => {
@@ -130,14 +66,10 @@ describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages,
     }
   });
 
-  it("THEN a real IMAP LOGIN and SELECT INBOX succeed for every mailbox over 127.0.0.1", async () => {
+  it("THEN a real IMAP login (STARTTLS) succeeds for every mailbox and finds an empty INBOX", async () => {
     for (const [address, password] of passwords) {
-      const r = await imapLogin(layout.imapPort, address, password);
-      expect([address, r.login.slice(0, 5), r.select?.slice(0, 20)]).toStrictEqual([
-        address,
-        "a1 OK",
-        "a2 OK [READ-WRITE] S",
-      ]);
+      const r = await imapFetchAll(imap(), address, password, stack.cert);
+      expect([address, r.login.slice(0, 5), r.messages]).toStrictEqual([address, "a OK ", []]);
     }
   });
 
@@ -163,7 +95,7 @@ describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages,
   });
 
   describe("Postfix with the generated main.cf and tables", () => {
-    const cfg = () => join(root.dir, "etc");
+    const cfg = () => stack.postfixDir;
     const q = (key: string, table: string) =>
       run("postmap", ["-c", cfg(), "-q", key, `texthash:${join(layout.tablesDir, table)}`]);
 
@@ -227,8 +159,11 @@ describe("the Łódź mail tenants in real Dovecot and Postfix (Debian packages,
   // Last: after a failed attempt Dovecot's auth penalty slows every later login down.
   it("THEN a wrong password is refused, over IMAP and by doveadm", async () => {
     const password = passwords.get("sekretariat@mpu.lodz.pl")!;
-    const wrong = await imapLogin(layout.imapPort, "sekretariat@mpu.lodz.pl", password.slice(1));
-    expect(wrong).toStrictEqual({ login: "a1 NO [AUTHENTICATIONFAILED] Authentication failed." });
+    const wrong = await imapFetchAll(imap(), "sekretariat@mpu.lodz.pl", password.slice(1), stack.cert);
+    expect(wrong).toStrictEqual({
+      login: "a NO [AUTHENTICATIONFAILED] Authentication failed.",
+      messages: [],
+    });
     const bad = run("doveadm", ["-c", conf, "auth", "test", "dyrektor@mpu.lodz.pl", `${password}x`]);
     expect([bad.status, bad.stdout.split("\n")[0]]).toStrictEqual([
       77,

@@ -95,10 +95,15 @@ function admitted(platform: (typeof PLATFORMS)[number]): string[] {
 }
 
 describe("the fence of the platform namespaces, read as reachability", () => {
-  it("GIVEN each platform's pods WHEN their egress is evaluated THEN each reaches exactly DNS and what its service needs: never the API server, the metadata address, another platform or a unit", () => {
+  it("GIVEN each platform's pods WHEN their egress is evaluated THEN each reaches exactly DNS and what its service needs: only the mail and print servers reach the listed API server (their tenant sync), none the metadata address, another platform or a unit", () => {
     expect(Object.fromEntries(PLATFORMS.map((x) => [x, reach(PODS[x]!, x)]))).toStrictEqual({
-      mail: ["dns", "internet 8.8.8.8:25"],
-      print: ["dns", "printer 10.20.1.15:631", "printer 10.20.1.15:9100"],
+      mail: ["dns", "API server (listed) 203.0.113.10:443", "internet 8.8.8.8:25"],
+      print: [
+        "dns",
+        "API server (listed) 203.0.113.10:443",
+        "printer 10.20.1.15:631",
+        "printer 10.20.1.15:9100",
+      ],
       finance: ["dns"],
       antivirus: ["dns", "internet 8.8.8.8:443"],
       proxy: ["dns", "internet 8.8.8.8:80", "internet 8.8.8.8:443"],
@@ -136,9 +141,10 @@ describe("the fence of the platform namespaces, read as reachability", () => {
     ]);
   });
 
-  it("GIVEN a stack without printer networks WHEN the print server's fence is rendered THEN it reaches no printer (DNS only), and every fence passes the strict NetworkPolicy schema", () => {
+  it("GIVEN a stack without printer networks or API server networks WHEN the print server's fence is rendered THEN it reaches no printer and no API server (DNS only), and every fence passes the strict NetworkPolicy schema", () => {
     const none = structuredClone(settings);
     none.platform.print.printerNetworks = [];
+    none.tenancy.apiServerNetworks = [];
     const fence = platformFence(none, "print").map((d) => d.object);
     expect(fence.map((o) => o.metadata.name)).toStrictEqual([
       "muni-default-deny",
@@ -218,6 +224,23 @@ describe("the fence of the platform namespaces, read as reachability", () => {
                 },
               ],
               ports,
+            },
+          ],
+        },
+      ],
+      [
+        "fence-mail-allow-tenant-sync",
+        "muni-allow-tenant-sync",
+        {
+          podSelector: { matchLabels: labels },
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [{ ipBlock: { cidr: "203.0.113.10/32" } }],
+              ports: [
+                { protocol: "TCP", port: 443 },
+                { protocol: "TCP", port: 6443 },
+              ],
             },
           ],
         },

@@ -15,7 +15,7 @@ import {
   zonesOf,
 } from "../../infra/1-model";
 import { loadProject } from "../../infra/3-rules";
-import { mxHostOf } from "../../infra/4-builders/mail";
+import { mailDnsRecords } from "../../infra/4-builders/mail";
 
 // The model the tenancy rules and builders share (1-model/tenancy.ts, net.ts).
 const settings = loadProject(join(__dirname, "..", ".."), "lodz-prod").stack!.settings;
@@ -57,11 +57,18 @@ describe("DNS zones", () => {
     ]).toStrictEqual([true, false, true]);
   });
 
-  it("GIVEN the mail platform's host WHEN derived by the model and by the mail builder THEN both agree (with and without mxHost)", () => {
-    expect(mailHostOf(settings)).toBe(mxHostOf(settings));
+  it("GIVEN the mail platform's host WHEN derived by the model THEN the MX record the mail builder publishes names it (with and without mxHost)", () => {
+    const mx = (s: typeof settings) => mailDnsRecords({ domain: "mpu.lodz.pl" }, s, "k")[0];
+    expect([mailHostOf(settings), mx(settings)]).toStrictEqual([
+      "mail.lodz.pl",
+      { name: "mpu.lodz.pl.", type: "MX", ttl: 3600, value: "10 mail.lodz.pl." },
+    ]);
     const set = structuredClone(settings);
     set.platform.mail.mxHost = "poczta.lodz.pl";
-    expect(mailHostOf(set)).toBe(mxHostOf(set));
+    expect([mailHostOf(set), mx(set)]).toStrictEqual([
+      "poczta.lodz.pl",
+      { name: "mpu.lodz.pl.", type: "MX", ttl: 3600, value: "10 poczta.lodz.pl." },
+    ]);
   });
 });
 

@@ -1,5 +1,4 @@
-import type { StackSettings } from "../../1-model";
-import type { MailTenant } from "../../1-model";
+import { type MailTenant, mailHostOf, type StackSettings } from "../../1-model";
 
 /** One DNS record the city must publish for a tenant domain. `value` is the record's full text. */
 export interface DnsRecord {
@@ -12,11 +11,6 @@ export interface DnsRecord {
 
 /** TTL of every published mail record, in seconds. */
 export const MAIL_DNS_TTL = 3600;
-
-/** The mail platform's public host name: settings.platform.mail.mxHost, else mail.<first mail suffix>. */
-export function mxHostOf(settings: StackSettings): string {
-  return settings.platform.mail.mxHost ?? `mail.${settings.dnsSuffixes.mail[0]}`;
-}
 
 /**
  * MX, SPF, DKIM and DMARC records of a tenant domain. Pure: the plan, the stack outputs, the unit's
@@ -31,7 +25,7 @@ export function mailDnsRecords(
   const d = `${tenant.domain}.`;
   const rua = m.dmarcReports ? `; rua=mailto:${m.dmarcReports}` : "";
   return [
-    { name: d, type: "MX", ttl: MAIL_DNS_TTL, value: `10 ${mxHostOf(settings)}.` },
+    { name: d, type: "MX", ttl: MAIL_DNS_TTL, value: `10 ${mailHostOf(settings)}.` },
     { name: d, type: "TXT", ttl: MAIL_DNS_TTL, value: "v=spf1 mx -all" },
     {
       name: `${m.dkimSelector}._domainkey.${d}`,

@@ -1,7 +1,7 @@
 import { MAIL_ROOT, TENANT_FILES, type TenantFileName, TENANTS_DIR, VMAIL_ID } from "./files";
 
 /**
- * Where the mail server keeps things. The platform uses PLATFORM_MAIL_LAYOUT; the real-daemon tests
+ * Where the mail server keeps things. The platform uses platformMailLayout; the real-daemon tests
  * render the very same files with a layout under a temporary directory and loopback ports.
  */
 export interface MailLayout {
@@ -11,35 +11,43 @@ export interface MailLayout {
   tablesDir: string;
   /** Root of the mailboxes: `<mailRoot>/<domain>/<local part>`. */
   mailRoot: string;
-  /** Address the daemons listen on. */
+  /** Address the public services listen on (`*`: every address of the pod). */
   listen: string;
-  /** IMAP (STARTTLS) port; IMAPS port, 0 for none. */
+  /** SMTP port of the MX (25): mail for the tenants, no AUTH, no relaying. */
+  smtpPort: number;
+  /** Submission port (587): STARTTLS required, AUTH against Dovecot, OpenDKIM signs. */
+  submissionPort: number;
+  /** IMAP port (143, STARTTLS) and IMAPS port (993; 0: none). */
   imapPort: number;
   imapsPort: number;
-  /** Dovecot LMTP port on 127.0.0.1 that Postfix delivers to; 0 for none (Debian's dovecot-lmtpd). */
-  lmtpPort: number;
-  /** TLS certificate and key files; unset only for the loopback tests. */
-  tls?: { cert: string; key: string };
+  /**
+   * Ports on 127.0.0.1 the pod's containers talk over (they share its network namespace): Dovecot
+   * LMTP (Postfix delivers there), Dovecot auth (Postfix's SASL), Dovecot quota-status (Postfix's
+   * policy check at RCPT), OpenDKIM's milter.
+   */
+  internal: { lmtp: number; auth: number; quotaStatus: number; milter: number };
+  /** TLS certificate and key files (submission and IMAP authenticate only over TLS). */
+  tls: { cert: string; key: string };
   /** Dovecot `auth_failure_delay`: "2 secs" against guessing, "0" in tests. */
   authFailureDelay: string;
-  /** Dovecot `login_trusted_networks` (no auth penalty from there); unset in production, loopback in tests. */
-  trustedNetworks?: string;
   /** Dovecot runtime, state and log places, and its instance name. */
   dovecot: { baseDir: string; stateDir: string; logPath?: string; instanceName: string };
-  /** Postfix queue and data directories, and its log file (unset: syslog/stdout of the container). */
-  postfix: { queueDir: string; dataDir: string; maillogFile?: string };
+  /** Postfix queue and data directories, and its log file (`/dev/stdout`: the container's log). */
+  postfix: { queueDir: string; dataDir: string; maillogFile: string };
 }
 
-/** The layout inside the platform's mail server container. */
+/** The layout inside the platform's mail server pod. */
 export function platformMailLayout(hostname: string): MailLayout {
   return {
     hostname,
     tablesDir: "/etc/muni/mail",
     mailRoot: MAIL_ROOT,
     listen: "*",
+    smtpPort: 25,
+    submissionPort: 587,
     imapPort: 143,
     imapsPort: 993,
-    lmtpPort: 24,
+    internal: { lmtp: 24, auth: 12345, quotaStatus: 12340, milter: 8891 },
     tls: { cert: "/etc/muni/tls/tls.crt", key: "/etc/muni/tls/tls.key" },
     authFailureDelay: "2 secs",
     dovecot: { baseDir: "/run/dovecot", stateDir: "/srv/mail/.dovecot-state", instanceName: "muni-mail" },
@@ -79,34 +87,80 @@ export function assembleScript(tablesDir: string, tenantsDir: string = TENANTS_D
     `  mv ${tablesDir}/$t.new ${tablesDir}/$t`,
     "done",
     `chmod 0644 ${tablesDir}/*`,
+    "# the daemons' wrappers reload when the generation changes",
+    `cat ${tablesDir}/* | cksum > ${tablesDir}/.generation.new`,
+    `mv ${tablesDir}/.generation.new ${tablesDir}/.generation`,
     "",
   ].join("\n");
 }
 
-/** dovecot.conf: passwd-file accounts with SHA512-CRYPT, per-mailbox quota, IMAP and LMTP. */
+/**
+ * The wrapper each reloading daemon container runs: `with-reload.sh '<reload>' '<stop>' <daemon> <args...>`
+ * starts the daemon, and whenever the tables' generation file changes runs `<reload>` (sh, with the
+ * daemon's pid in $PID) in its own container. On SIGTERM it runs `<stop>`; it exits with the daemon.
+ */
+export function reloadWrapperScript(generationFile: string, pollSeconds = 2): string {
+  return `#!/bin/sh
+# muni: run a daemon, reload it when the assembled tables change (generated, do not edit)
+set -u
+reload="$1"
+stop="$2"
+shift 2
+"$@" &
+PID=$!
+export PID
+trap 'sh -c "$stop"' TERM INT
+seen="$(cat ${generationFile} 2>/dev/null || true)"
+while kill -0 "$PID" 2>/dev/null; do
+  sleep ${pollSeconds} &
+  wait $! || true
+  now="$(cat ${generationFile} 2>/dev/null || true)"
+  if [ "$now" != "$seen" ]; then
+    seen="$now"
+    echo "muni: tables changed (generation $now): $reload" >&2
+    sh -c "$reload" || echo "muni: reload failed: $reload" >&2
+  fi
+done
+wait "$PID"
+`;
+}
+
+/**
+ * dovecot.conf: passwd-file accounts with SHA512-CRYPT, per-mailbox quota (over quota, LMTP and the
+ * quota-status policy Postfix asks at RCPT both answer 552 5.2.2), IMAP, LMTP, and the auth service
+ * Postfix's submission authenticates against.
+ */
 export function renderDovecotConf(l: MailLayout): string {
-  const protocols = l.lmtpPort ? "imap lmtp" : "imap";
+  const loopback = (name: string, port: number) =>
+    `  inet_listener ${name} {\n    address = 127.0.0.1\n    port = ${port}\n  }\n`;
   return `# muni mail platform: Dovecot (generated, do not edit)
 base_dir = ${l.dovecot.baseDir}
 state_dir = ${l.dovecot.stateDir}
 instance_name = ${l.dovecot.instanceName}
-${l.dovecot.logPath ? `log_path = ${l.dovecot.logPath}\n` : ""}protocols = ${protocols}
+${l.dovecot.logPath ? `log_path = ${l.dovecot.logPath}\n` : ""}protocols = imap lmtp
 listen = ${l.listen}
-${l.tls ? `ssl = required\nssl_cert = <${l.tls.cert}\nssl_key = <${l.tls.key}\nssl_min_protocol = TLSv1.2\ndisable_plaintext_auth = yes` : "ssl = no\ndisable_plaintext_auth = no"}
+ssl = required
+ssl_cert = <${l.tls.cert}
+ssl_key = <${l.tls.key}
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = yes
 auth_mechanisms = plain login
 auth_failure_delay = ${l.authFailureDelay}
-${l.trustedNetworks ? `login_trusted_networks = ${l.trustedNetworks}\n` : ""}auth_username_format = %Lu
+auth_username_format = %Lu
 mail_location = maildir:~/Maildir
 first_valid_uid = ${VMAIL_ID}
 last_valid_uid = ${VMAIL_ID}
 mail_plugins = $mail_plugins quota
+lmtp_rcpt_check_quota = yes
 protocol imap {
   mail_plugins = $mail_plugins imap_quota
 }
 plugin {
   quota = count:User quota
   quota_vsizes = yes
+  quota_grace = 10%%
   quota_status_success = DUNNO
+  quota_status_nouser = DUNNO
   quota_status_overquota = "552 5.2.2 Mailbox is full"
 }
 passdb {
@@ -120,45 +174,125 @@ userdb {
 }
 service imap-login {
   inet_listener imap {
-    address = ${l.listen}
     port = ${l.imapPort}
   }
   inet_listener imaps {
     port = ${l.imapsPort}
 ${l.imapsPort ? "    ssl = yes\n" : ""}  }
 }
-${
-  l.lmtpPort
-    ? `service lmtp {
-  inet_listener lmtp {
-    address = 127.0.0.1
-    port = ${l.lmtpPort}
-  }
-}
-`
-    : ""
-}`;
+service lmtp {
+${loopback("lmtp", l.internal.lmtp)}}
+service auth {
+${loopback("postfix", l.internal.auth)}}
+service quota-status {
+  executable = quota-status -p postfix
+  client_limit = 1
+${loopback("postfix", l.internal.quotaStatus)}}
+`;
 }
 
-/** Postfix main.cf: virtual domains, mailboxes and aliases from the assembled texthash tables. */
+/**
+ * Postfix main.cf: virtual domains, mailboxes and aliases from the assembled texthash tables, delivery
+ * over LMTP to Dovecot, the quota check at RCPT, no relaying but for authenticated senders.
+ */
 export function renderPostfixMainCf(l: MailLayout): string {
   const t = (f: string) => `texthash:${l.tablesDir}/${f}`;
   return `# muni mail platform: Postfix (generated, do not edit)
 compatibility_level = 3.6
 myhostname = ${l.hostname}
 mydestination =
-inet_interfaces = ${l.listen === "*" ? "all" : l.listen === "127.0.0.1" ? "loopback-only" : l.listen}
+alias_maps =
+alias_database =
+mynetworks =
+inet_interfaces = ${l.listen === "*" ? "all" : l.listen}
+inet_protocols = ipv4
 queue_directory = ${l.postfix.queueDir}
 data_directory = ${l.postfix.dataDir}
-${l.postfix.maillogFile ? `maillog_file_prefixes = /dev/stdout, ${l.postfix.maillogFile.replace(/\/[^/]*$/, "")}\nmaillog_file = ${l.postfix.maillogFile}\n` : ""}virtual_mailbox_domains = ${t("domains")}
+maillog_file_prefixes = /dev/stdout, ${l.postfix.maillogFile.replace(/\/[^/]*$/, "")}
+maillog_file = ${l.postfix.maillogFile}
+virtual_mailbox_domains = ${t("domains")}
 virtual_mailbox_maps = ${t("vmailbox")}
 virtual_alias_maps = ${t("virtual")}
-virtual_mailbox_base = ${l.mailRoot}
-virtual_uid_maps = static:${VMAIL_ID}
-virtual_gid_maps = static:${VMAIL_ID}
-virtual_transport = ${l.lmtpPort ? `lmtp:inet:127.0.0.1:${l.lmtpPort}` : "virtual"}
-smtpd_recipient_restrictions = reject_unauth_destination
+virtual_transport = lmtp:inet:127.0.0.1:${l.internal.lmtp}
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
-${l.tls ? `smtpd_tls_cert_file = ${l.tls.cert}\nsmtpd_tls_key_file = ${l.tls.key}\nsmtpd_tls_security_level = may\n` : ""}milter_default_action = accept
+smtpd_recipient_restrictions = check_policy_service inet:127.0.0.1:${l.internal.quotaStatus}, permit_sasl_authenticated, reject_unauth_destination
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = inet:127.0.0.1:${l.internal.auth}
+smtpd_sasl_auth_enable = no
+smtpd_tls_cert_file = ${l.tls.cert}
+smtpd_tls_key_file = ${l.tls.key}
+smtpd_tls_security_level = may
+smtpd_tls_auth_only = yes
+milter_default_action = tempfail
+`;
+}
+
+/**
+ * Postfix master.cf: the MX on smtpPort (no AUTH, no signing) and submission on submissionPort (TLS
+ * required, AUTH against Dovecot, only authenticated clients, OpenDKIM signs), and Postfix's own
+ * services. Nothing is chrooted: the container is the confinement.
+ */
+export function renderPostfixMasterCf(l: MailLayout): string {
+  // service, type, private, wakeup, maxproc, command: as Debian's master.cf, but chroot n everywhere.
+  const row = ([name, type, priv, wakeup, maxproc, command]: readonly string[]) =>
+    `${name!.padEnd(10)} ${type!.padEnd(10)} ${priv!.padEnd(7)} -       n       ${wakeup!.padEnd(7)} ${maxproc!.padEnd(7)} ${command}`;
+  const submission = [
+    "syslog_name=postfix/submission",
+    "smtpd_tls_security_level=encrypt",
+    "smtpd_sasl_auth_enable=yes",
+    "smtpd_client_restrictions=permit_sasl_authenticated,reject",
+    "smtpd_relay_restrictions=permit_sasl_authenticated,reject",
+    `smtpd_milters=inet:127.0.0.1:${l.internal.milter}`,
+  ];
+  return [
+    "# muni mail platform: Postfix master.cf (generated, do not edit)",
+    row([String(l.smtpPort), "inet", "n", "-", "-", "smtpd"]),
+    row([String(l.submissionPort), "inet", "n", "-", "-", "smtpd"]),
+    ...submission.map((o) => `  -o ${o}`),
+    ...(
+      [
+        ["pickup", "unix", "n", "60", "1", "pickup"],
+        ["cleanup", "unix", "n", "-", "0", "cleanup"],
+        ["qmgr", "unix", "n", "300", "1", "qmgr"],
+        ["tlsmgr", "unix", "-", "1000?", "1", "tlsmgr"],
+        ["rewrite", "unix", "-", "-", "-", "trivial-rewrite"],
+        ["bounce", "unix", "-", "-", "0", "bounce"],
+        ["defer", "unix", "-", "-", "0", "bounce"],
+        ["trace", "unix", "-", "-", "0", "bounce"],
+        ["verify", "unix", "-", "-", "1", "verify"],
+        ["flush", "unix", "n", "1000?", "0", "flush"],
+        ["proxymap", "unix", "-", "-", "-", "proxymap"],
+        ["proxywrite", "unix", "-", "-", "1", "proxymap"],
+        ["smtp", "unix", "-", "-", "-", "smtp"],
+        ["relay", "unix", "-", "-", "-", "smtp"],
+        ["showq", "unix", "n", "-", "-", "showq"],
+        ["error", "unix", "-", "-", "-", "error"],
+        ["retry", "unix", "-", "-", "-", "error"],
+        ["discard", "unix", "-", "-", "-", "discard"],
+        ["lmtp", "unix", "-", "-", "-", "lmtp"],
+        ["anvil", "unix", "-", "-", "1", "anvil"],
+        ["scache", "unix", "-", "-", "1", "scache"],
+        ["postlog", "unix-dgram", "n", "-", "1", "postlogd"],
+      ] as const
+    ).map(row),
+    "",
+  ].join("\n");
+}
+
+/**
+ * OpenDKIM: signs mail from every tenant domain with the tenant's key, as a milter on 127.0.0.1.
+ * RequireSafeKeys is off: the keys sit in the pod's tenant emptyDir, which Kubernetes creates
+ * world-writable (0777, OpenDKIM then calls every key in it unsafe); the key files themselves are 0600
+ * of the mailbox owner, and only the pod's containers see that volume.
+ */
+export function renderOpendkimConf(l: MailLayout): string {
+  return `# muni mail platform: OpenDKIM (generated, do not edit)
+Syslog no
+RequireSafeKeys false
+Mode s
+Canonicalization relaxed/simple
+KeyTable ${l.tablesDir}/opendkim-keytable
+SigningTable refile:${l.tablesDir}/opendkim-signingtable
+Socket inet:${l.internal.milter}@127.0.0.1
 `;
 }

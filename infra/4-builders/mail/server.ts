@@ -1,62 +1,58 @@
-import { TENANT_FILES, TENANTS_DIR } from "./files";
-import { mxHostOf } from "./dns";
-import { assembleScript, platformMailLayout, renderDovecotConf, renderPostfixMainCf } from "./server-config";
+import { TENANTS_DIR, VMAIL_ID } from "./files";
+import { TENANT_LABEL } from "./builder";
+import {
+  assembleScript,
+  platformMailLayout,
+  reloadWrapperScript,
+  renderDovecotConf,
+  renderOpendkimConf,
+  renderPostfixMainCf,
+  renderPostfixMasterCf,
+} from "./server-config";
 import type { Desired } from "../types";
-import { type DataHistory, mailTenant, type StackSettings, tenantSecretName, type Unit } from "../../1-model";
+import { mailHostOf, type StackSettings } from "../../1-model";
 import { contentHash, platformLabels, platformNamespace, retainedClaim } from "../platform-objects";
+import {
+  TENANT_SYNC_ACCOUNT,
+  type TenantSync,
+  tenantSyncInitContainer,
+  tenantSyncRbac,
+  tenantSyncSidecar,
+  tenantSyncTokenVolume,
+} from "../tenant-sync";
 
 const COMPONENT = "mail";
-
-/** OpenDKIM's configuration: sign for every tenant domain with its key, as a milter on 127.0.0.1:8891. */
-export function renderOpendkimConf(tablesDir: string): string {
-  return `# muni mail platform: OpenDKIM (generated, do not edit)
-Syslog no
-Mode s
-Canonicalization relaxed/simple
-KeyTable refile:${tablesDir}/opendkim-keytable
-SigningTable refile:${tablesDir}/opendkim-signingtable
-Socket inet:8891@127.0.0.1
-UserID opendkim
-`;
-}
+/** Where the pod mounts the mail-config ConfigMap. */
+export const MAIL_CONFIG_DIR = "/etc/muni/config";
+/** The emptyDir the tenant sync keeps its tree in (TENANTS_DIR is a symlink inside it). */
+export const MAIL_TENANTS_VOLUME_PATH = "/run/muni";
 
 /**
  * The shared mail server: its namespace, configuration (rendered by the same functions the real-daemon
- * tests load), a retained volume for every tenant's mailboxes, the StatefulSet (Postfix, Dovecot,
- * OpenDKIM; an init step assembles the tables from every tenant Secret) and its Service.
- * `units` are the provisioned units; those enrolled in mail are the tenants. `histories` (each unit's ledger
- * data record) give re-created addresses their incarnation, so the pod rolls when one moves to a new maildir.
+ * tests load), a retained volume for every tenant's mailboxes, the StatefulSet and its Service.
+ * The tenants are NOT part of it: a tenant sync (init container + sidecar, see ../tenant-sync.ts) reads
+ * the labelled `mail-tenant-<id>` Secrets at run time, the hook assembles the tables and bumps their
+ * generation, and a wrapper in the Postfix and OpenDKIM containers reloads them (`postfix reload`,
+ * OpenDKIM's SIGUSR1; Dovecot re-reads its passwd-file by itself). So the pod template is the same with
+ * 0 or 10,000 tenants, and onboarding a unit never rolls the pod.
  */
-export function buildMailServer(
-  settings: StackSettings,
-  units: readonly Unit[],
-  histories: Readonly<Record<string, DataHistory | undefined>> = {},
-): Desired[] {
+export function buildMailServer(settings: StackSettings): Desired[] {
   const m = settings.platform.mail;
   const ns = m.namespace;
-  const layout = platformMailLayout(mxHostOf(settings));
-  const tenants = units.map((u) => mailTenant(u, histories[u.id])).filter((t) => t !== undefined);
+  const layout = platformMailLayout(mailHostOf(settings));
   const labels = platformLabels(COMPONENT);
   const podLabels = { ...labels, ...(m.podLabels as Record<string, string>) };
-  const main = `${renderPostfixMainCf(layout)}smtpd_milters = inet:127.0.0.1:8891\nnon_smtpd_milters = $smtpd_milters\n`;
+  const generation = `${layout.tablesDir}/.generation`;
   const config = {
     "dovecot.conf": renderDovecotConf(layout),
-    "main.cf": main,
-    "opendkim.conf": renderOpendkimConf(layout.tablesDir),
+    "main.cf": renderPostfixMainCf(layout),
+    "master.cf": renderPostfixMasterCf(layout),
+    "opendkim.conf": renderOpendkimConf(layout),
     "assemble.sh": assembleScript(layout.tablesDir, TENANTS_DIR),
+    "with-reload.sh": reloadWrapperScript(generation),
   };
-  // Rolls the pod when the configuration or the tenants' accounts and aliases change (never from secrets).
-  const hash = contentHash({
-    config,
-    tenants: tenants.map((t) => ({
-      d: t.domain,
-      // A re-created address (incarnation 2+) moves to a new maildir: the tables must be assembled again.
-      a: t.accounts.map((a) =>
-        a.incarnation > 1 ? [a.address, a.quotaBytes, a.maildir] : [a.address, a.quotaBytes],
-      ),
-      x: t.aliases,
-    })),
-  });
+  // Rolls the pod only when the server's own configuration changes.
+  const hash = contentHash({ config });
   const mount = (name: string, mountPath: string, extra: Record<string, unknown> = {}) => ({
     name,
     mountPath,
@@ -64,8 +60,34 @@ export function buildMailServer(
   });
   const image = m.image;
   const ports = [...new Set([25, 143, ...m.ports])].sort((a, b) => a - b);
+  /** The sync, its hook and OpenDKIM run as the mailbox owner, the only user the tenant files are for. */
+  const vmail = {
+    runAsUser: VMAIL_ID,
+    runAsGroup: VMAIL_ID,
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+  };
+  const sync: TenantSync = {
+    component: COMPONENT,
+    namespace: ns,
+    resource: "secrets",
+    label: TENANT_LABEL,
+    dir: TENANTS_DIR,
+    validate: "mail",
+    image,
+    then: `sh ${MAIL_CONFIG_DIR}/assemble.sh`,
+    volumeMounts: [
+      mount("tenants", MAIL_TENANTS_VOLUME_PATH),
+      mount("tables", layout.tablesDir),
+      mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
+    ],
+    securityContext: vmail,
+    fileMode: "0600",
+  };
   return [
     platformNamespace("mail-namespace", ns, COMPONENT),
+    ...tenantSyncRbac("mail", sync),
     {
       key: "mail-config",
       service: "platform",
@@ -104,73 +126,80 @@ export function buildMailServer(
           template: {
             metadata: { labels: podLabels, annotations: { "muni.lodz.pl/config-hash": hash } },
             spec: {
-              initContainers: [
-                {
-                  name: "assemble",
-                  image,
-                  command: ["sh", "/etc/muni/config/assemble.sh"],
-                  volumeMounts: [
-                    mount("tenants", TENANTS_DIR, { readOnly: true }),
-                    mount("config", "/etc/muni/config", { readOnly: true }),
-                    mount("tables", layout.tablesDir),
-                  ],
-                },
-              ],
+              serviceAccountName: TENANT_SYNC_ACCOUNT,
+              automountServiceAccountToken: false,
+              // The mailboxes, the tenant tree and the tables belong to the mailbox owner's group.
+              securityContext: { fsGroup: VMAIL_ID },
+              initContainers: [tenantSyncInitContainer(sync)],
               containers: [
+                tenantSyncSidecar(sync),
                 {
+                  // Dovecot's master starts as root (it binds 143/993 and runs each login as its user);
+                  // it re-reads the passwd-file when the hook replaces it.
                   name: "dovecot",
                   image,
-                  command: ["dovecot", "-F", "-c", "/etc/muni/config/dovecot.conf"],
-                  ports: [143, 993, 24].map((containerPort) => ({ containerPort, protocol: "TCP" })),
+                  command: ["dovecot", "-F", "-c", `${MAIL_CONFIG_DIR}/dovecot.conf`],
+                  ports: [143, 993].map((containerPort) => ({ containerPort, protocol: "TCP" })),
                   volumeMounts: [
-                    mount("config", "/etc/muni/config", { readOnly: true }),
+                    mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
                     mount("tables", layout.tablesDir, { readOnly: true }),
                     mount("data", layout.mailRoot),
                     mount("tls", "/etc/muni/tls", { readOnly: true }),
+                    mount("dovecot-run", layout.dovecot.baseDir),
                   ],
                 },
                 {
+                  // Postfix's master starts as root (it binds 25/587 and runs its daemons as postfix).
                   name: "postfix",
                   image,
-                  command: ["postfix", "start-fg"],
+                  // The queue lives on the mail volume (mail in flight survives a restart); Postfix
+                  // creates its subdirectories but not the queue directory itself.
+                  command: [
+                    "sh",
+                    "-c",
+                    `mkdir -p ${layout.postfix.queueDir} && chown postfix: ${layout.postfix.dataDir} && exec sh ${MAIL_CONFIG_DIR}/with-reload.sh 'postfix reload' 'postfix stop' postfix start-fg`,
+                  ],
                   ports: [25, 465, 587].map((containerPort) => ({ containerPort, protocol: "TCP" })),
                   volumeMounts: [
                     mount("config", "/etc/postfix/main.cf", { subPath: "main.cf", readOnly: true }),
+                    mount("config", "/etc/postfix/master.cf", { subPath: "master.cf", readOnly: true }),
+                    mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
                     mount("tables", layout.tablesDir, { readOnly: true }),
                     mount("data", layout.mailRoot),
                     mount("tls", "/etc/muni/tls", { readOnly: true }),
+                    mount("postfix-data", layout.postfix.dataDir),
                   ],
                 },
                 {
                   name: "opendkim",
                   image,
-                  command: ["opendkim", "-f", "-x", "/etc/muni/config/opendkim.conf"],
+                  command: [
+                    "sh",
+                    `${MAIL_CONFIG_DIR}/with-reload.sh`,
+                    'kill -USR1 "$PID"',
+                    'kill -TERM "$PID"',
+                    "opendkim",
+                    "-f",
+                    "-x",
+                    `${MAIL_CONFIG_DIR}/opendkim.conf`,
+                  ],
+                  securityContext: vmail,
                   volumeMounts: [
-                    mount("config", "/etc/muni/config", { readOnly: true }),
+                    mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
                     mount("tables", layout.tablesDir, { readOnly: true }),
-                    mount("tenants", TENANTS_DIR, { readOnly: true }),
+                    mount("tenants", MAIL_TENANTS_VOLUME_PATH, { readOnly: true }),
                   ],
                 },
               ],
               volumes: [
                 { name: "config", configMap: { name: "mail-config" } },
                 { name: "tables", emptyDir: {} },
+                { name: "tenants", emptyDir: {} },
+                { name: "dovecot-run", emptyDir: {} },
+                { name: "postfix-data", emptyDir: {} },
                 { name: "data", persistentVolumeClaim: { claimName: "mail-data" } },
-                { name: "tls", secret: { secretName: "mail-tls", optional: true } },
-                {
-                  name: "tenants",
-                  projected: {
-                    defaultMode: 0o440,
-                    // optional: a tenant registered after the server must not keep the pod from starting.
-                    sources: tenants.map((t) => ({
-                      secret: {
-                        name: tenantSecretName(t.unitId),
-                        optional: true,
-                        items: TENANT_FILES.map((f) => ({ key: f, path: `${t.unitId}/${f}` })),
-                      },
-                    })),
-                  },
-                },
+                { name: "tls", secret: { secretName: "mail-tls" } },
+                tenantSyncTokenVolume(),
               ],
             },
           },

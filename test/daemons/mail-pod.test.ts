@@ -1,0 +1,285 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { dkimVerify } from "mailauth/lib/dkim/verify";
+import { loadProject } from "../../infra/3-rules";
+import { mailDnsRecords } from "../../infra/4-builders/mail";
+import { TENANT_SYNC_SCRIPT } from "../../infra/4-builders/tenant-sync";
+import {
+  type FakeKubeApi,
+  type KubeObject,
+  makeCertificates,
+  startFakeKubeApi,
+} from "../helpers/fake-kube-api";
+import { createNetns, type Netns } from "../helpers/netns";
+import { type RunningPod, runPod } from "../helpers/pod-runner";
+import type { Registered } from "../helpers/pulumi";
+import { requireBinaries, tempRoot } from "./harness";
+import { imapFetchAll, sendMail } from "./mail-client";
+import {
+  registeredDnsRecords,
+  registeredPasswords,
+  registeredTenants,
+  resolverOf,
+  smallQuotaTenant,
+} from "./mail-tenants";
+import { objectNamed, registeredBy, ROOT } from "./program";
+
+const NETNS = 41;
+type PodSpecOf = { spec: { template: { spec: { containers: Array<{ name: string; command: string[] }> } } } };
+const SMALL_PASSWORD = "Kwota1Haslo2Testowe3";
+const settings = loadProject(ROOT, "lodz-prod").stack!.settings;
+
+/** A tenant Secret as a unit stack registers it in platform-mail. */
+function tenantSecret(unitId: string, files: Readonly<Record<string, string>>): KubeObject {
+  return {
+    kind: "Secret",
+    metadata: {
+      name: `mail-tenant-${unitId}`,
+      namespace: "platform-mail",
+      labels: { "muni.lodz.pl/mail-tenant": unitId },
+    },
+    stringData: { ...files },
+  };
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  detail: () => string,
+  ms = 45000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what}: not after ${ms} ms\n${detail()}`);
+}
+
+describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remote client, tenants from the API", () => {
+  let registered: Registered[];
+  let root: ReturnType<typeof tempRoot>;
+  let net: Netns;
+  let api: FakeKubeApi;
+  let pod: RunningPod;
+  let passwords: Map<string, string>;
+  let cert: string;
+  const small = smallQuotaTenant(SMALL_PASSWORD, settings.platform.mail.dkimSelector);
+  const at = (port: number) => ({ host: net.podAddress, port });
+  const logs = () =>
+    ["tenant-sync-init", "tenant-sync", "dovecot", "postfix", "opendkim"]
+      .map((c) => `--- ${c}\n${pod?.logs(c) ?? ""}`)
+      .join("\n");
+  const inbox = (user: string, password: string, marker: string) =>
+    until(
+      `${user} receives ${marker}`,
+      async () =>
+        (await imapFetchAll(at(143), user, password, cert)).messages.find((m) => m.includes(marker)),
+      logs,
+    );
+
+  beforeAll(async () => {
+    requireBinaries(
+      "dovecot",
+      "postfix",
+      "opendkim",
+      "swaks",
+      "python3",
+      "ip",
+      "unshare",
+      "setpriv",
+      "openssl",
+    );
+    // GIVEN the program's objects for lodz-prod: the mail StatefulSet and ConfigMap, the units' tenant Secrets
+    registered = await registeredBy("lodz-prod");
+    passwords = registeredPasswords(registered);
+    root = tempRoot("mail-pod");
+    net = createNetns(NETNS);
+    // AND a stand-in Kubernetes API serving the tenant Secrets, and the server's certificate (mail-tls)
+    api = await startFakeKubeApi(root.dir, net.hostAddress);
+    api.objects.push(...registeredTenants(registered).map((t) => tenantSecret(t.unitId, t.files)));
+    mkdirSync(join(root.dir, "tls"));
+    const tls = makeCertificates(join(root.dir, "tls"), net.podAddress);
+    cert = join(root.dir, "tls", "ca.crt");
+    const mailTls: KubeObject = {
+      kind: "Secret",
+      metadata: { name: "mail-tls", namespace: "platform-mail" },
+      stringData: { "tls.crt": tls.cert, "tls.key": tls.key },
+    };
+    const config = objectNamed<KubeObject>(registered, "platform-mail-config");
+    // WHEN the rendered pod runs: the tenant sync's init container, then every container as specified
+    const sts = objectNamed<PodSpecOf>(registered, "platform-mail-statefulset");
+    // The one stand-in: a container runtime gives a container's stdout as a FIFO, where Postfix's
+    // maillog_file=/dev/stdout opens; the pod runner's is a socket (open: ENXIO), so Postfix's output
+    // goes through a FIFO (cat) here. Everything else runs as rendered.
+    const postfix = sts.spec.template.spec.containers.find((c) => c.name === "postfix")!;
+    postfix.command = [
+      ...postfix.command.slice(0, 2),
+      `${postfix.command[2]!.replace(/ && exec sh /, " && sh ")} 2>&1 | cat`,
+    ];
+    pod = await runPod(sts, {
+      netns: net,
+      root: join(root.dir, "pod"),
+      objects: [{ ...config, kind: "ConfigMap" }, mailTls],
+      kubeApi: api,
+      imageFiles: { [TENANT_SYNC_SCRIPT]: join(ROOT, "images", "common", "tenant_sync.py") },
+    });
+    for (const port of [25, 587, 143]) await pod.waitForPort(port, 30000);
+  }, 120000);
+
+  afterAll(async () => {
+    await pod?.stop();
+    await api?.close();
+    net?.remove();
+    root?.remove();
+  });
+
+  it("THEN a remote client submits from a mailbox of one unit to a mailbox of another (587, STARTTLS, AUTH); the recipient fetches it over IMAP, DKIM-signed, and the signature verifies against muni dns's TXT record", async () => {
+    const sent = sendMail(at(587), {
+      from: "dyrektor@mpu.lodz.pl",
+      to: "interwencje@zzm.lodz.pl",
+      subject: "Zgloszenie",
+      body: "Prosba o interwencje. znacznik-pod-mpu-zzm",
+      auth: { user: "dyrektor@mpu.lodz.pl", password: passwords.get("dyrektor@mpu.lodz.pl")! },
+    });
+    expect([sent.status, sent.replies.at(-2)?.slice(0, 24)]).toStrictEqual([0, "250 2.0.0 Ok: queued as "]);
+    const message = await inbox(
+      "interwencje@zzm.lodz.pl",
+      passwords.get("interwencje@zzm.lodz.pl")!,
+      "znacznik-pod-mpu-zzm",
+    );
+    const verified = await dkimVerify(Buffer.from(message), {
+      resolver: resolverOf(registeredDnsRecords(registered)),
+    });
+    expect(verified.results.map((r) => [r.status.result, r.signingDomain])).toStrictEqual([
+      ["pass", "mpu.lodz.pl"],
+    ]);
+    expect(pod.logs("postfix")).toMatch(
+      /to=<interwencje@zzm\.lodz\.pl>, relay=127\.0\.0\.1\[127\.0\.0\.1\]:24, .*status=sent \(250 2\.0\.0 <interwencje@zzm\.lodz\.pl> \S+ Saved\)/,
+    );
+  }, 60000);
+
+  it("THEN a remote client may not relay: refused on the MX (25) and on submission without AUTH", () => {
+    const relay = sendMail(at(25), {
+      from: "spam@example.org",
+      to: "ktos@example.com",
+      subject: "r",
+      body: "r",
+    });
+    expect([relay.status, relay.replies.at(-2)]).toStrictEqual([
+      24,
+      "554 5.7.1 <ktos@example.com>: Relay access denied",
+    ]);
+    const anonymous = sendMail(at(587), {
+      from: "a@mpu.lodz.pl",
+      to: "ktos@example.com",
+      subject: "r",
+      body: "r",
+      tls: true,
+    });
+    expect([anonymous.status, anonymous.replies.at(-2)]).toStrictEqual([
+      24,
+      `554 5.7.1 <unknown[${net.hostAddress}]>: Client host rejected: Access denied`,
+    ]);
+  });
+
+  it("WHEN a new tenant's Secret appears in the API THEN the running server takes it without a restart (Postfix reloaded) and it receives mail, within its quota (552 5.2.2 beyond)", async () => {
+    const pids = pod.containers.map((c) => [c.name, c.child.pid]);
+    api.objects.push(tenantSecret(small.unitId, small.files));
+    await until(
+      "postfix reloads",
+      async () => (/reload -- version/.test(pod.logs("postfix")) ? true : undefined),
+      logs,
+    );
+    const sent = await until(
+      "mail to the new tenant is accepted",
+      async () => {
+        const r = sendMail(at(25), {
+          from: "urzad@example.org",
+          to: "mala@kwota.lodz.pl",
+          subject: "Witamy",
+          body: `znacznik-nowy\n${"x".repeat(36000)}`,
+        });
+        return r.status === 0 ? r : undefined;
+      },
+      logs,
+    );
+    expect(sent.replies.at(-2)?.slice(0, 24)).toBe("250 2.0.0 Ok: queued as ");
+    await inbox("mala@kwota.lodz.pl", SMALL_PASSWORD, "znacznik-nowy");
+    const big = sendMail(at(25), {
+      from: "urzad@example.org",
+      to: "mala@kwota.lodz.pl",
+      subject: "Duzy",
+      body: "x".repeat(60000),
+    });
+    expect(big.status).toBe(0);
+    await until(
+      "LMTP refuses over quota",
+      async () =>
+        /said: 552 5\.2\.2 <mala@kwota\.lodz\.pl> Quota exceeded/.test(pod.logs("postfix"))
+          ? true
+          : undefined,
+      logs,
+    );
+    // AND the new tenant's mail is signed with its key once OpenDKIM reloaded
+    const out = sendMail(at(587), {
+      from: "mala@kwota.lodz.pl",
+      to: "sekretariat@css.lodz.pl",
+      subject: "Podpis",
+      body: "znacznik-nowy-podpis",
+      auth: { user: "mala@kwota.lodz.pl", password: SMALL_PASSWORD },
+    });
+    expect(out.status).toBe(0);
+    const signed = await inbox(
+      "sekretariat@css.lodz.pl",
+      passwords.get("sekretariat@css.lodz.pl")!,
+      "znacznik-nowy-podpis",
+    );
+    const records = mailDnsRecords(small.tenant, settings, small.dkimPublicKey);
+    const verified = await dkimVerify(Buffer.from(signed), { resolver: resolverOf(records) });
+    expect(verified.results.map((r) => [r.status.result, r.signingDomain])).toStrictEqual([
+      ["pass", "kwota.lodz.pl"],
+    ]);
+    // no container was restarted
+    expect(pod.containers.map((c) => [c.name, c.child.pid, c.child.exitCode])).toStrictEqual(
+      pids.map(([n, p]) => [n, p, null]),
+    );
+  }, 120000);
+
+  it("WHEN a tenant Secret has a malformed line THEN it is skipped with a log line naming it, and the other tenants keep working", async () => {
+    const bad = { ...small.files, users: `${small.files.users}to nie jest wiersz passwd-file\n` };
+    api.objects.push(tenantSecret("zepsuta", { ...bad, domains: "zepsuta.lodz.pl zepsuta\n" }));
+    await until(
+      "the sync names the bad tenant",
+      async () =>
+        /skipped tenant zepsuta \(mail-tenant-zepsuta\): malformed/.test(pod.logs("tenant-sync"))
+          ? true
+          : undefined,
+      logs,
+    );
+    const sent = sendMail(at(587), {
+      from: "sekretariat@css.lodz.pl",
+      to: "piotr.zielinski@mpu.lodz.pl",
+      subject: "Dalej dziala",
+      body: "znacznik-po-zepsutej",
+      auth: { user: "sekretariat@css.lodz.pl", password: passwords.get("sekretariat@css.lodz.pl")! },
+    });
+    expect(sent.status).toBe(0);
+    await inbox(
+      "piotr.zielinski@mpu.lodz.pl",
+      passwords.get("piotr.zielinski@mpu.lodz.pl")!,
+      "znacznik-po-zepsutej",
+    );
+    const refused = sendMail(at(25), {
+      from: "urzad@example.org",
+      to: "mala@zepsuta.lodz.pl",
+      subject: "x",
+      body: "x",
+    });
+    expect([refused.status, refused.replies.at(-2)]).toStrictEqual([
+      24,
+      "554 5.7.1 <mala@zepsuta.lodz.pl>: Relay access denied",
+    ]);
+  }, 90000);
+});

@@ -1,0 +1,444 @@
+/**
+ * The pod as rendered, run here (issue 14.2). USAGE (mail and print tests):
+ *
+ *   const net = createNetns(7);                                // test/helpers/netns.ts, distinct n per file
+ *   const api = await startFakeKubeApi(dir, net.hostAddress);  // test/helpers/fake-kube-api.ts
+ *   api.objects.push(...registered tenant Secrets/ConfigMaps);  // as KubeObject (kind, metadata, data|stringData)
+ *   const pod = await runPod(statefulSet, {                    // statefulSet: objectNamed(registered, "...")
+ *     netns: net, root: dir,                                   // root: a temp dir for volumes and logs
+ *     objects: [configMaps and Secrets the pod mounts],        // as registered (stringData is fine)
+ *     kubeApi: api,                                            // projects token, kube-root-ca.crt, namespace
+ *   });
+ *   await pod.waitForPort(631);                                // TCP on net.podAddress
+ *   await pod.exec("cupsd", ["lpstat", "-v"]);                 // {status, stdout, stderr}: a command with a
+ *                                                              // container's mounts, env and user, in the netns
+ *   pod.logs("cupsd");  await pod.stop();  net.remove();  await api.close();
+ *
+ * What it does, as the kubelet would: every volume laid out under `<root>/volumes/<name>` (ConfigMap,
+ * Secret, projected [configMap, secret, serviceAccountToken, downwardAPI metadata.namespace/name] with
+ * `items`, `defaultMode`/`mode` and the `..data` symlink layout; emptyDir 0777; a PVC is a directory
+ * `<root>/claims/<claim>` kept across runs with the same root, so a restart keeps the data), `fsGroup`
+ * group ownership; then each init container runs to completion and each container's `command`+`args`
+ * starts in a private mount namespace (`unshare --mount`, bind mounts at each `mountPath`, `subPath`,
+ * `readOnly` honoured) inside the test's network namespace, as its `securityContext` user
+ * (runAsUser/runAsGroup, fsGroup and supplementalGroups, allowPrivilegeEscalation: false →
+ * no_new_privs) with the spec's env (value, fieldRef, secretKeyRef, configMapKeyRef) plus
+ * KUBERNETES_SERVICE_HOST/PORT of `kubeApi`. The host's Debian packages stand in for the image's (a
+ * test checks the Dockerfiles install the same ones). Missing mount points are created on the host as
+ * empty directories/files and left there (removing one would detach it from a concurrent pod's namespace).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createConnection } from "node:net";
+import { dirname, join } from "node:path";
+import type { FakeKubeApi, KubeObject } from "./fake-kube-api";
+import type { Netns } from "./netns";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Spec = any;
+
+export interface RunPodOptions {
+  netns: Netns;
+  /** Temp dir: volumes, claims, logs. */
+  root: string;
+  /** ConfigMaps and Secrets of the pod's namespace the pod references. */
+  objects: readonly KubeObject[];
+  /** The API the pod's service-account token is for; sets KUBERNETES_SERVICE_HOST/PORT. */
+  kubeApi?: Pick<FakeKubeApi, "host" | "port" | "token" | "caPem">;
+  /** Pod name for fieldRef metadata.name (default `<statefulset>-0`). */
+  podName?: string;
+  /**
+   * Files the image adds (Dockerfile COPY), as image path → host path: bind-mounted read-only in every
+   * container, e.g. `{ [TENANT_SYNC_SCRIPT]: "images/common/tenant_sync.py" }`.
+   */
+  imageFiles?: Record<string, string>;
+  /** Timeout of each init container, ms (default 30000). */
+  initTimeoutMs?: number;
+}
+
+export interface RunningContainer {
+  name: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+export interface RunningPod {
+  address: string;
+  containers: RunningContainer[];
+  /** Output of a container (init containers too). */
+  logs: (container: string) => string;
+  /** Host path of a volume's directory (emptyDir, claim, projected...). */
+  volumePath: (volume: string) => string;
+  /** Runs a command with a container's mounts and env, in the netns, as `user` (default: the container's user). */
+  exec: (
+    container: string,
+    argv: string[],
+    opts?: { user?: number; input?: string; timeoutMs?: number },
+  ) => Promise<{ status: number; stdout: string; stderr: string }>;
+  waitForPort: (port: number, ms?: number) => Promise<void>;
+  /** SIGTERM to every container (then SIGKILL after 5 s); waits for them. */
+  stop: () => Promise<void>;
+}
+
+interface Mount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+function decode(o: KubeObject, key: string): Buffer | undefined {
+  if (o.stringData?.[key] !== undefined) return Buffer.from(o.stringData[key]!, "utf8");
+  const d = o.data?.[key];
+  if (d === undefined) return undefined;
+  return o.kind === "Secret" ? Buffer.from(d, "base64") : Buffer.from(d, "utf8");
+}
+
+function keysOf(o: KubeObject): string[] {
+  return [...new Set([...Object.keys(o.data ?? {}), ...Object.keys(o.stringData ?? {})])].sort();
+}
+
+/** Writes files the way the kubelet's atomic writer does: `..<ts>/` + `..data` + top-level symlinks. */
+function project(dir: string, files: { path: string; content: Buffer; mode: number }[], gid?: number): void {
+  mkdirSync(dir, { recursive: true });
+  const ts = `..${new Date().toISOString().replace(/[-:T]/g, "_").replace("Z", "")}`;
+  const data = join(dir, ts);
+  mkdirSync(data, { recursive: true });
+  for (const f of files) {
+    const p = join(data, f.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, f.content);
+    chmodSync(p, gid === undefined ? f.mode : f.mode | 0o440);
+    if (gid !== undefined) chownSync(p, 0, gid);
+  }
+  symlinkSync(ts, join(dir, "..data"));
+  for (const top of new Set(files.map((f) => f.path.split("/")[0]!)))
+    symlinkSync(join("..data", top), join(dir, top));
+  if (gid !== undefined) chownSync(dir, 0, gid);
+}
+
+function findObject(
+  objects: readonly KubeObject[],
+  kind: KubeObject["kind"],
+  name: string,
+): KubeObject | undefined {
+  return objects.find((o) => o.kind === kind && o.metadata.name === name);
+}
+
+/** A supplied ConfigMap; `kube-root-ca.crt`, which Kubernetes publishes in every namespace, is the fake API's CA. */
+function configMapOf(opts: RunPodOptions, name: string): KubeObject | undefined {
+  if (name === "kube-root-ca.crt" && opts.kubeApi)
+    return { kind: "ConfigMap", metadata: { name, namespace: "" }, data: { "ca.crt": opts.kubeApi.caPem } };
+  return findObject(opts.objects, "ConfigMap", name);
+}
+
+function sourceFiles(
+  o: KubeObject | undefined,
+  ref: { name: string; items?: { key: string; path: string; mode?: number }[]; optional?: boolean },
+  kind: string,
+  mode: number,
+): { path: string; content: Buffer; mode: number }[] {
+  if (!o) {
+    if (ref.optional) return [];
+    throw new Error(`pod references ${kind} ${ref.name}, which the test did not supply`);
+  }
+  const items: { key: string; path: string; mode?: number }[] =
+    ref.items ?? keysOf(o).map((key) => ({ key, path: key }));
+  return items.map((i) => {
+    const content = decode(o, i.key);
+    if (!content) throw new Error(`${kind} ${ref.name} has no key ${i.key}`);
+    return { path: i.path, content, mode: i.mode ?? mode };
+  });
+}
+
+function layOutVolumes(
+  spec: Spec,
+  opts: RunPodOptions,
+  namespace: string,
+  podName: string,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  const gid: number | undefined = spec.securityContext?.fsGroup;
+  for (const v of spec.volumes ?? []) {
+    const dir = join(opts.root, "volumes", v.name);
+    if (v.emptyDir) {
+      mkdirSync(dir, { recursive: true });
+      chmodSync(dir, 0o777);
+    } else if (v.persistentVolumeClaim) {
+      const claim = join(opts.root, "claims", v.persistentVolumeClaim.claimName);
+      mkdirSync(claim, { recursive: true });
+      if (gid !== undefined) {
+        chownSync(claim, 0, gid);
+        chmodSync(claim, 0o2775);
+      }
+      out.set(v.name, claim);
+      continue;
+    } else if (v.configMap) {
+      const o = configMapOf(opts, v.configMap.name);
+      project(dir, sourceFiles(o, v.configMap, "ConfigMap", v.configMap.defaultMode ?? 0o644), gid);
+    } else if (v.secret) {
+      const o = findObject(opts.objects, "Secret", v.secret.secretName);
+      const ref = { ...v.secret, name: v.secret.secretName };
+      project(dir, sourceFiles(o, ref, "Secret", v.secret.defaultMode ?? 0o644), gid);
+    } else if (v.projected) {
+      const mode = v.projected.defaultMode ?? 0o644;
+      const files: { path: string; content: Buffer; mode: number }[] = [];
+      for (const s of v.projected.sources ?? []) {
+        if (s.configMap)
+          files.push(...sourceFiles(configMapOf(opts, s.configMap.name), s.configMap, "ConfigMap", mode));
+        else if (s.secret)
+          files.push(
+            ...sourceFiles(findObject(opts.objects, "Secret", s.secret.name), s.secret, "Secret", mode),
+          );
+        else if (s.serviceAccountToken) {
+          if (!opts.kubeApi) throw new Error("pod projects a service-account token: pass kubeApi");
+          files.push({ path: s.serviceAccountToken.path, content: Buffer.from(opts.kubeApi.token), mode });
+        } else if (s.downwardAPI) {
+          for (const i of s.downwardAPI.items ?? []) {
+            const field = i.fieldRef?.fieldPath;
+            const value =
+              field === "metadata.namespace" ? namespace : field === "metadata.name" ? podName : undefined;
+            if (value === undefined)
+              throw new Error(`downwardAPI field ${field} not supported by the pod runner`);
+            files.push({ path: i.path, content: Buffer.from(value), mode: i.mode ?? mode });
+          }
+        } else
+          throw new Error(`projected source ${Object.keys(s).join(",")} not supported by the pod runner`);
+      }
+      project(dir, files, gid);
+    } else
+      throw new Error(`volume ${v.name}: kind ${Object.keys(v).join(",")} not supported by the pod runner`);
+    out.set(v.name, dir);
+  }
+  return out;
+}
+
+function mountsOf(c: Spec, volumes: Map<string, string>): Mount[] {
+  return (c.volumeMounts ?? [])
+    .map((m: Spec) => {
+      const base = volumes.get(m.name);
+      if (!base) throw new Error(`container ${c.name} mounts unknown volume ${m.name}`);
+      const source = m.subPath ? realpathSync(join(base, m.subPath)) : base;
+      return { source, target: m.mountPath, readOnly: m.readOnly === true };
+    })
+    .sort((a: Mount, b: Mount) => a.target.split("/").length - b.target.split("/").length);
+}
+
+function ensureMountPoint(m: Mount): void {
+  if (existsSync(m.target)) return;
+  const isDir = spawnSync("test", ["-d", m.source]).status === 0;
+  if (isDir) mkdirSync(m.target, { recursive: true });
+  else {
+    mkdirSync(dirname(m.target), { recursive: true });
+    writeFileSync(m.target, "");
+  }
+}
+
+function envOf(c: Spec, opts: RunPodOptions, namespace: string, podName: string): string[] {
+  const env: Record<string, string> = {
+    PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    HOSTNAME: podName,
+  };
+  if (opts.kubeApi) {
+    env.KUBERNETES_SERVICE_HOST = opts.kubeApi.host;
+    env.KUBERNETES_SERVICE_PORT = String(opts.kubeApi.port);
+  }
+  for (const e of c.env ?? []) {
+    if (e.value !== undefined) env[e.name] = String(e.value);
+    else if (e.valueFrom?.fieldRef) {
+      const f = e.valueFrom.fieldRef.fieldPath;
+      env[e.name] = f === "metadata.namespace" ? namespace : f === "metadata.name" ? podName : "";
+    } else if (e.valueFrom?.secretKeyRef || e.valueFrom?.configMapKeyRef) {
+      const ref = e.valueFrom.secretKeyRef ?? e.valueFrom.configMapKeyRef;
+      const o = findObject(opts.objects, e.valueFrom.secretKeyRef ? "Secret" : "ConfigMap", ref.name);
+      const v = o && decode(o, ref.key);
+      if (v) env[e.name] = v.toString("utf8");
+      else if (!ref.optional) throw new Error(`env ${e.name}: ${ref.name}/${ref.key} not supplied`);
+    }
+  }
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`);
+}
+
+/** argv that runs `argv` with the container's mounts, user and env, inside the netns. */
+function wrapped(
+  c: Spec,
+  pod: Spec,
+  mounts: Mount[],
+  env: string[],
+  argv: string[],
+  user?: number,
+): string[] {
+  const sc = { ...(pod.securityContext ?? {}), ...(c.securityContext ?? {}) };
+  const uid: number = user ?? sc.runAsUser ?? 0;
+  const gid: number = user === 0 ? 0 : (sc.runAsGroup ?? 0);
+  const groups = [
+    ...(pod.securityContext?.fsGroup !== undefined ? [pod.securityContext.fsGroup] : []),
+    ...(pod.securityContext?.supplementalGroups ?? []),
+  ];
+  const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+  const lines = ["set -e"];
+  for (const m of mounts) {
+    lines.push(`mount --bind ${q(m.source)} ${q(m.target)}`);
+    if (m.readOnly) lines.push(`mount -o remount,bind,ro ${q(m.target)}`);
+  }
+  lines.push(`cd ${q(c.workingDir ?? "/")}`);
+  const setpriv = [
+    "setpriv",
+    `--reuid=${uid}`,
+    `--regid=${gid}`,
+    groups.length && uid !== 0
+      ? `--groups=${groups.join(",")}`
+      : uid === 0
+        ? "--keep-groups"
+        : "--clear-groups",
+    ...(sc.allowPrivilegeEscalation === false ? ["--no-new-privs"] : []),
+  ];
+  lines.push(`exec ${setpriv.join(" ")} -- env -i "$@"`);
+  return [
+    ...["ip", "netns", "exec"],
+    pod.__netns,
+    "unshare",
+    "--mount",
+    "--propagation",
+    "private",
+    "--",
+    "sh",
+    "-c",
+    lines.join("\n"),
+    "sh",
+    ...env,
+    ...argv,
+  ];
+}
+
+function commandOf(c: Spec): string[] {
+  if (!c.command?.length)
+    throw new Error(`container ${c.name} has no command: muni's pods must name what they run`);
+  return [...c.command, ...(c.args ?? [])];
+}
+
+/** Runs a rendered StatefulSet's pod template (see the usage note at the top of this file). */
+export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<RunningPod> {
+  if (process.getuid?.() !== 0)
+    throw new Error("the pod runner mounts and switches users: run the tests as root (CI does)");
+  const namespace: string = statefulSet.metadata.namespace;
+  const podName = opts.podName ?? `${statefulSet.metadata.name}-0`;
+  const pod: Spec = { ...statefulSet.spec.template.spec, __netns: opts.netns.name };
+  const volumes = layOutVolumes(pod, opts, namespace, podName);
+  const logs = new Map<string, string>();
+  const prepared = new Map<string, { c: Spec; mounts: Mount[]; env: string[] }>();
+  for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+    const image = Object.entries(opts.imageFiles ?? {}).map(([target, source]) => ({
+      source,
+      target,
+      readOnly: true,
+    }));
+    const mounts = [...image, ...mountsOf(c, volumes)];
+    mounts.forEach(ensureMountPoint);
+    prepared.set(c.name, { c, mounts, env: envOf(c, opts, namespace, podName) });
+  }
+  // Init containers run one after the other, asynchronously: a stand-in API in this process must answer.
+  for (const c of pod.initContainers ?? []) {
+    const p = prepared.get(c.name)!;
+    const [cmd, ...args] = wrapped(c, pod, p.mounts, p.env, commandOf(c));
+    const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout?.on("data", (d) => (out += String(d)));
+    child.stderr?.on("data", (d) => (out += String(d)));
+    const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), opts.initTimeoutMs ?? 30000);
+    const code = await new Promise<number | string>((resolve) =>
+      child.once("close", (status, signal) => resolve(status ?? signal ?? -1)),
+    );
+    clearTimeout(timer);
+    logs.set(c.name, out);
+    if (code !== 0) throw new Error(`init container ${c.name} exited ${code}:\n${out}`);
+  }
+  const containers: RunningContainer[] = (pod.containers ?? []).map((c: Spec) => {
+    const p = prepared.get(c.name)!;
+    const [cmd, ...args] = wrapped(c, pod, p.mounts, p.env, commandOf(c));
+    const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    logs.set(c.name, "");
+    const add = (d: Buffer) => logs.set(c.name, logs.get(c.name) + String(d));
+    child.stdout?.on("data", add);
+    child.stderr?.on("data", add);
+    return { name: c.name, child, output: () => logs.get(c.name) ?? "" };
+  });
+  const address = opts.netns.podAddress;
+  return {
+    address,
+    containers,
+    logs: (name) => logs.get(name) ?? "",
+    volumePath: (name) => {
+      const v = volumes.get(name);
+      if (!v) throw new Error(`no volume ${name}`);
+      return v;
+    },
+    exec: (name, argv, o = {}) => {
+      const p = prepared.get(name);
+      if (!p) return Promise.reject(new Error(`no container ${name}`));
+      const [cmd, ...args] = wrapped(p.c, pod, p.mounts, p.env, argv, o.user);
+      return new Promise((resolve) => {
+        const child = spawn(cmd!, args, { stdio: ["pipe", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += String(d)));
+        child.stderr.on("data", (d) => (stderr += String(d)));
+        const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 20000);
+        child.once("close", (status) => {
+          clearTimeout(timer);
+          resolve({ status: status ?? -1, stdout, stderr });
+        });
+        child.stdin.end(o.input ?? "");
+      });
+    },
+    waitForPort: async (port, ms = 15000) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        const dead = containers.find((c) => c.child.exitCode !== null);
+        if (dead) throw new Error(`container ${dead.name} exited ${dead.child.exitCode}:\n${dead.output()}`);
+        const ok = await new Promise<boolean>((resolve) => {
+          const s = createConnection({ host: address, port });
+          s.once("connect", () => (s.destroy(), resolve(true)));
+          s.once("error", () => resolve(false));
+        });
+        if (ok) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(
+        `nothing listens on ${address}:${port} after ${ms} ms:\n${containers.map((c) => `${c.name}: ${c.output()}`).join("\n")}`,
+      );
+    },
+    stop: async () => {
+      await Promise.all(
+        containers.map(async ({ child }) => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise<void>((r) => child.once("exit", () => r()));
+          const kill = (sig: NodeJS.Signals) => {
+            try {
+              process.kill(-child.pid!, sig);
+            } catch {
+              /* already gone */
+            }
+          };
+          kill("SIGTERM");
+          const t = setTimeout(() => kill("SIGKILL"), 5000);
+          await exited;
+          clearTimeout(t);
+        }),
+      );
+    },
+  };
+}
+
+/** Lists a directory, for tests' messages. */
+export function listing(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
