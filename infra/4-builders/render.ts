@@ -63,9 +63,5 @@ export function renderUnit(
  * tenant isolation that is cluster-wide or in platform namespaces (tenancy.ts). Pure.
  */
 export function renderPlatform(settings: StackSettings, units: readonly Unit[]): Desired[] {
-  return [
-    ...buildMailServer(settings, units),
-    ...buildPrintServer(settings, units),
-    ...buildTenancy(settings),
-  ];
+  return [...buildMailServer(settings, units), ...buildPrintServer(settings), ...buildTenancy(settings)];
 }
