@@ -59,9 +59,9 @@ PRINT_DIRECTIVE = re.compile(
     r"^(Info|Location|MakeModel) [^\r\n]*$"
     r"|^DeviceURI (ipps?|socket|lpd|https?)://[^\s]+$"
     r"|^State Idle$|^Accepting Yes$|^Shared (Yes|No)$"
-    r"|^AllowUser @?[-A-Za-z0-9_.@]+$"
+    r"|^AllowUser print-(?P<unit>[a-z0-9]([-a-z0-9]*[a-z0-9])?)$"
 )
-PRINT_ACCOUNT = re.compile(r"^[a-z][-a-z0-9]*:\$6\$[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{86}$")
+PRINT_ACCOUNT = re.compile(r"^[a-z][-a-z0-9]*:\$6\$(rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{86}$")
 
 
 def log(msg):
@@ -107,8 +107,10 @@ def validate_print(unit, files):
                 inside = True
             elif line == "</Printer>" and inside:
                 inside = False
-            elif not (inside and PRINT_DIRECTIVE.match(line)):
-                return f"{key}:{n}: {line[:200]!r}"
+            else:
+                d = PRINT_DIRECTIVE.match(line) if inside else None
+                if not d or d.group("unit") not in (None, unit):
+                    return f"{key}:{n}: {line[:200]!r}"
         if inside:
             return f"{key}: <Printer> not closed"
     return None

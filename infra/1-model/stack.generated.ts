@@ -97,7 +97,7 @@ export interface StackSettings {
        */
       dmarcReports?: string;
       /**
-       * Container image of the mail server: Debian 12 with postfix, dovecot-core, dovecot-imapd, dovecot-lmtpd and opendkim (infra/platform/images/mail/Dockerfile).
+       * Container image of the mail server, built from images/mail/Dockerfile by .github/workflows/images.yml; pinned: a digest (`@sha256:<64 hex>`, optionally after a tag) or a version tag (`:1.2.3`, `:v1.2.3-rc.1`); `:latest` and other moving tags are refused (see docs/mail-and-print.md).
        */
       image: string;
       /**
@@ -137,9 +137,21 @@ export interface StackSettings {
        */
       hostname?: string;
       /**
-       * Container image of the print server: Debian 12 with cups-daemon and cups-client (infra/platform/images/cups/Dockerfile).
+       * Container image of the print server, built from images/print/Dockerfile by .github/workflows/images.yml; pinned: a digest (`@sha256:<64 hex>`, optionally after a tag) or a version tag (`:1.2.3`, `:v1.2.3-rc.1`); `:latest` and other moving tags are refused (see docs/mail-and-print.md).
        */
       image: string;
+      /**
+       * kubernetes.io/tls Secret in the print namespace with the print server's certificate for its host name (tls.crt, tls.key), made by the city's CA or cert-manager: clients authenticate with HTTP Basic, which the server accepts over TLS only.
+       */
+      tlsSecret: string;
+      /**
+       * User names of the central administrators who may change queues and jobs on the print server (HTTP Basic over TLS); their password hashes are in the Secret cups-administrators (key passwd, lines <user>:<SHA-512 crypt>) they keep in the print namespace.
+       *
+       * @minItems 1
+       *
+       * Items: A user name (not print-<unit>, which are the units' print accounts).
+       */
+      administrators: [string, ...string[]];
       /**
        * Size of the print server's retained volume (spool and state).
        */

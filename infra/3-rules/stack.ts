@@ -2,6 +2,7 @@ import { namespaceOf, vmNamespaceOf } from "../1-model";
 import { type Finding, finding, type ProjectView, type StackCheck } from "./finding";
 import { mailAliases, mailPostmaster, mailQuotaSum } from "./mail";
 import { printDeviceUris, printerNetworksListed, stackNetworks } from "./print";
+import { pinnedServerImages } from "./images";
 import { namesInZones, unitZones } from "./dns-zones";
 import { identityRules } from "./identities";
 import { reservedUnitNamespaces } from "./names";
@@ -79,6 +80,7 @@ export const STACK_CHECKS: StackCheck[] = [
   printDeviceUris,
   printerNetworksListed,
   ...SERVICE_CLASS_CHECKS,
+  pinnedServerImages,
 ];
 
 export function runStackChecks(project: ProjectView): Finding[] {

@@ -78,15 +78,13 @@ export function renderUnit(
 }
 
 /**
- * Every platform object of a stack: the shared mail and print servers, for the units they serve, and the
- * tenant isolation that is cluster-wide or in platform namespaces (tenancy.ts). Pure.
+ * Every platform object of a stack, from its settings alone: the shared mail and print servers (they read
+ * their tenants at run time from the objects the unit stacks write, so no unit changes them), the tenant
+ * isolation that is cluster-wide or in platform namespaces (tenancy.ts), and the platform's backups and
+ * monitoring. Pure.
  */
-export function renderPlatform(settings: StackSettings, units: readonly Unit[]): Desired[] {
-  const servers = [
-    ...buildMailServer(settings),
-    ...buildPrintServer(settings, units),
-    ...buildTenancy(settings),
-  ];
+export function renderPlatform(settings: StackSettings): Desired[] {
+  const servers = [...buildMailServer(settings), ...buildPrintServer(settings), ...buildTenancy(settings)];
   // Backups and monitoring of the platform (backup/, monitoring/): only with the stack's settings for them.
   return [
     ...servers,

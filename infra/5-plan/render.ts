@@ -34,10 +34,7 @@ export function planProject(
 ): PlannedStack {
   const { settings } = project.stack;
   const units = project.units.map((u) => planUnit(u, settings));
-  const platform = planPlatform(
-    settings,
-    project.units.filter((u, i) => units[i]!.provisioned).map((u) => u.unit),
-  );
+  const platform = planPlatform(settings);
   const resources = resourceCount(units, platform);
   const platformProtection = platformProtectionOf(platform.map((o) => o.object));
   return {
@@ -52,8 +49,8 @@ export function planProject(
 }
 
 /** The shared platform's objects (mail and print servers) for the provisioned units, named `platform-<key>`. */
-export function planPlatform(settings: StackSettings, provisioned: readonly Unit[]): PlannedObject[] {
-  return renderPlatform(settings, provisioned).map((d) => planObject(PLATFORM, d, undefined));
+export function planPlatform(settings: StackSettings): PlannedObject[] {
+  return renderPlatform(settings).map((d) => planObject(PLATFORM, d, undefined));
 }
 
 type Counted = Pick<PlannedUnit, "id" | "provisioned" | "secrets"> & { objects: readonly unknown[] };

@@ -59,7 +59,7 @@ export function streamPlan(
     for (const id of baseOrder)
       if (!headIds.has(id))
         diffs.push(diffUnit(id, planBase(base.side, baseUnits.get(id), baseProvisioned), undefined));
-  const platform = planPlatform(settings, provisioned);
+  const platform = planPlatform(settings);
   sink.platform(platform);
   const resources = resourceCount(units, platform);
   const platformProtection = platformProtectionOf(platform.map((o) => o.object));
@@ -73,15 +73,7 @@ export function streamPlan(
     warnings: resourceWarnings(head.stack.name, units, platform),
   };
   if (!base) return { summary };
-  const platformDiff = diffPlatform(
-    base.side
-      ? planPlatform(
-          base.side.stack.settings,
-          baseOrder.filter((id) => baseProvisioned.has(id)).map((id) => baseProvisioned.get(id)!),
-        )
-      : undefined,
-    platform,
-  );
+  const platformDiff = diffPlatform(base.side ? planPlatform(base.side.stack.settings) : undefined, platform);
   if (platformDiff) diffs.push(platformDiff);
   return { summary, diff: { base: base.ref, units: diffs, totals: diffTotals(diffs) } };
 }

@@ -47,7 +47,7 @@ export function defineStack(args: StackArgs): StackOutputs {
       return reason === undefined;
     });
   // The shared mail and print servers; units' tenant objects live in their namespaces (docs/mail-and-print.md).
-  const platform = new Platform("platform", { settings, units: provisioned }, { providers: [provider] });
+  const platform = new Platform("platform", { settings }, { providers: [provider] });
   const mailDns: Record<string, pulumi.Output<DnsRecord[]>> = {};
   for (const unit of provisioned) {
     const component = new Unit(

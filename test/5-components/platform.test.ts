@@ -162,6 +162,9 @@ describe("mail tenants and the platform under the mock runtime (stack lodz-prod)
         "kubernetes:core/v1:PersistentVolumeClaim platform-print-data",
         "kubernetes:core/v1:Service platform-print-service",
         "kubernetes:apps/v1:StatefulSet platform-print-statefulset",
+        "kubernetes:core/v1:ServiceAccount platform-print-tenant-sync-account",
+        "kubernetes:rbac.authorization.k8s.io/v1:Role platform-print-tenant-sync-role",
+        "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding platform-print-tenant-sync-binding",
       ].sort(),
     );
   });
@@ -190,14 +193,10 @@ describe("mail tenants and the platform under the mock runtime (stack lodz-prod)
       };
     }>(registered, "platform-print-statefulset");
     expect(cups.spec.template.metadata.labels["app.kubernetes.io/name"]).toBe("cups");
-    const queues = cups.spec.template.spec.volumes.find((v) => v.name === "queues") as {
-      projected: { sources: Array<{ configMap: { name: string } }> };
-    };
-    expect(queues.projected.sources.map((s) => s.configMap.name)).toStrictEqual([
-      "print-queues-css",
-      "print-queues-mpu",
-      "print-queues-zzm",
-    ]);
+    // The print server reads its tenants at run time (tenant sync): no unit's ConfigMap is mounted.
+    expect(
+      cups.spec.template.spec.volumes.filter((v) => JSON.stringify(v).includes("print-queues-")),
+    ).toStrictEqual([]);
   });
 
   it("THEN every mail, print and platform object passes the upstream strict schema of its kind", () => {
@@ -208,7 +207,8 @@ describe("mail tenants and the platform under the mock runtime (stack lodz-prod)
           !/^platform-(tenancy|fence|backup|monitor)-/.test(r.name),
       ),
     );
-    expect(mine.length).toBe(10 + 3 + 3 * 3 + 3 * 2); // + the mail server's tenant-sync account, Role, RoleBinding
+    // platform: 10 + each server's tenant-sync account, Role and RoleBinding; per unit: mail 3, print 3 (queues, account, client)
+    expect(mine.length).toBe(10 + 2 * 3 + 3 * 3 + 3 * 3);
     expect(mine.flatMap(strictSchemaErrors)).toStrictEqual([]);
   });
 
@@ -226,10 +226,7 @@ describe("the platform's retained data", () => {
     const { renderPlatform } = await import("../../infra/4-builders");
     const { loadProject } = await import("../../infra/3-rules");
     const p = loadProject(ROOT, "lodz-prod");
-    const desired = renderPlatform(
-      p.stack!.settings,
-      p.units.map((u) => u.unit),
-    );
+    const desired = renderPlatform(p.stack!.settings);
     expect(
       desired
         .filter((d) => d.dataBearing)

@@ -6,7 +6,6 @@ import { makeProject } from "../3-rules/lifecycle/project";
 import type { renderPlatform } from "../../infra/4-builders";
 
 type PlatformSettings = Parameters<typeof renderPlatform>[0];
-type PlatformUnits = Parameters<typeof renderPlatform>[1];
 
 // The mock runtime first; the program is imported after it.
 installMocks("lodz-prod");
@@ -79,9 +78,9 @@ async function runProject(
 }
 
 /** The platform's data volumes and the namespaces holding them, as the Platform component names them. */
-function platformRetained(settings: PlatformSettings, units: PlatformUnits): string[] {
+function platformRetained(settings: PlatformSettings): string[] {
   const { renderPlatform } = require("../../infra/4-builders") as typeof import("../../infra/4-builders");
-  const desired = renderPlatform(settings, units);
+  const desired = renderPlatform(settings);
   const kept = desired.filter(lifecycle.isDataBearing);
   const holding = new Set(kept.map((d) => d.object.metadata.namespace));
   return [
@@ -120,12 +119,7 @@ describe("every data-bearing resource is retained (mock runtime, options capture
         );
         return [...namespaces, ...kept].map((d) => `${unit.id}-${d.key}`);
       })
-      .concat(
-        platformRetained(
-          settings,
-          run.project.units.filter((u) => lifecycle.shouldProvision(u.unit, settings)).map((u) => u.unit),
-        ),
-      )
+      .concat(platformRetained(settings))
       .sort();
     const retained = run.seen
       .filter((c) => c.opts.retainOnDelete === true)

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,8 +73,8 @@ export interface Daemon {
   stop: () => Promise<void>;
 }
 
-export function startDaemon(cmd: string, args: string[]): Daemon {
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+export function startDaemon(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Daemon {
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
   let out = "";
   child.stdout?.on("data", (d) => (out += String(d)));
   child.stderr?.on("data", (d) => (out += String(d)));
@@ -163,3 +163,72 @@ export function imapLogin(
 }
 
 export { execFileSync };
+
+/**
+ * A real IPP Everywhere printer: Debian's ippeveprinter (cups-ipp-utils) on `port`, keeping every job's
+ * file in `spool`. It needs DNS-SD, so the test runs a private D-Bus system bus and avahi-daemon for it,
+ * publishing on `iface` only (a test veth), never on the machine's own network.
+ */
+export async function startIppEvePrinter(
+  dir: string,
+  iface: string,
+  port: number,
+  spool: string,
+  formats = "application/pdf,application/octet-stream,text/plain,image/pwg-raster",
+): Promise<{ printer: Daemon; stop: () => Promise<void> }> {
+  requireBinaries("ippeveprinter", "ipptool", "dbus-daemon", "avahi-daemon");
+  const bus = join(dir, "system_bus_socket");
+  writeFileSync(
+    join(dir, "bus.conf"),
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>system</type><listen>unix:path=${bus}</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow user="*"/><allow own="*"/><allow send_type="method_call"/><allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>
+`,
+  );
+  writeFileSync(
+    join(dir, "avahi.conf"),
+    `[server]\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=${iface}\nenable-dbus=yes\ndisallow-other-stacks=no\n[wide-area]\nenable-wide-area=no\n[publish]\npublish-hinfo=no\npublish-workstation=no\n`,
+  );
+  const env = { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${bus}` };
+  const dbus = startDaemon("dbus-daemon", [
+    "--config-file",
+    join(dir, "bus.conf"),
+    "--nofork",
+    "--nopidfile",
+  ]);
+  await waitFor("dbus-daemon", dbus, () => existsSync(bus));
+  const avahi = startDaemon(
+    "avahi-daemon",
+    ["-f", join(dir, "avahi.conf"), "--no-chroot", "--no-drop-root", "--no-rlimits"],
+    env,
+  );
+  let printer: Daemon | undefined;
+  const stop = async () => {
+    await printer?.stop();
+    await avahi.stop();
+    await dbus.stop();
+  };
+  try {
+    // ippeveprinter aborts when Avahi is not yet on the bus: wait for its name to answer.
+    const avahiCall = [
+      `--bus=unix:path=${bus}`,
+      "--print-reply",
+      "--dest=org.freedesktop.Avahi",
+      "/",
+      "org.freedesktop.Avahi.Server.GetVersionString",
+    ];
+    await waitFor("avahi-daemon", avahi, () => run("dbus-send", avahiCall).status === 0);
+    const p = startDaemon(
+      "ippeveprinter",
+      ["-p", String(port), "-d", spool, "-k", "-f", formats, "Muni Test Printer"],
+      env,
+    );
+    printer = p;
+    const attrs = ["-T", "2", `ipp://127.0.0.1:${port}/ipp/print`, "get-printer-attributes.test"];
+    await waitFor("ippeveprinter", p, () => run("ipptool", attrs).status === 0);
+    return { printer: p, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

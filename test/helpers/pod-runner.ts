@@ -29,6 +29,9 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import {
+  closeSync,
+  openSync,
+  readFileSync,
   chmodSync,
   chownSync,
   existsSync,
@@ -325,6 +328,17 @@ function commandOf(c: Spec): string[] {
   return [...c.command, ...(c.args ?? [])];
 }
 
+/** Containers still running: killed if the test process exits without stopping its pods. */
+const LIVE = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const c of LIVE)
+    try {
+      process.kill(-c.pid!, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+});
+
 /** Runs a rendered StatefulSet's pod template (see the usage note at the top of this file). */
 export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<RunningPod> {
   if (process.getuid?.() !== 0)
@@ -333,7 +347,9 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
   const podName = opts.podName ?? `${statefulSet.metadata.name}-0`;
   const pod: Spec = { ...statefulSet.spec.template.spec, __netns: opts.netns.name };
   const volumes = layOutVolumes(pod, opts, namespace, podName);
+  /** Container name → its log file. */
   const logs = new Map<string, string>();
+  mkdirSync(join(opts.root, "logs"), { recursive: true });
   const prepared = new Map<string, { c: Spec; mounts: Mount[]; env: string[] }>();
   for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
     const image = Object.entries(opts.imageFiles ?? {}).map(([target, source]) => ({
@@ -349,33 +365,39 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
   for (const c of pod.initContainers ?? []) {
     const p = prepared.get(c.name)!;
     const [cmd, ...args] = wrapped(c, pod, p.mounts, p.env, commandOf(c));
-    const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout?.on("data", (d) => (out += String(d)));
-    child.stderr?.on("data", (d) => (out += String(d)));
+    const log = join(opts.root, "logs", `${c.name}.log`);
+    const fd = openSync(log, "w");
+    const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", fd, fd] });
+    closeSync(fd);
     const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), opts.initTimeoutMs ?? 30000);
     const code = await new Promise<number | string>((resolve) =>
       child.once("close", (status, signal) => resolve(status ?? signal ?? -1)),
     );
     clearTimeout(timer);
-    logs.set(c.name, out);
-    if (code !== 0) throw new Error(`init container ${c.name} exited ${code}:\n${out}`);
+    logs.set(c.name, log);
+    if (code !== 0) throw new Error(`init container ${c.name} exited ${code}:\n${readFileSync(log, "utf8")}`);
   }
   const containers: RunningContainer[] = (pod.containers ?? []).map((c: Spec) => {
     const p = prepared.get(c.name)!;
     const [cmd, ...args] = wrapped(c, pod, p.mounts, p.env, commandOf(c));
-    const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    logs.set(c.name, "");
-    const add = (d: Buffer) => logs.set(c.name, logs.get(c.name) + String(d));
-    child.stdout?.on("data", add);
-    child.stderr?.on("data", add);
-    return { name: c.name, child, output: () => logs.get(c.name) ?? "" };
+    // Output goes to a file, never a pipe: a daemon must not block on a full pipe while the test is busy.
+    const log = join(opts.root, "logs", `${c.name}.log`);
+    const fd = openSync(log, "w");
+    const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", fd, fd] });
+    closeSync(fd);
+    logs.set(c.name, log);
+    LIVE.add(child);
+    child.once("exit", () => LIVE.delete(child));
+    return { name: c.name, child, output: () => readFileSync(log, "utf8") };
   });
   const address = opts.netns.podAddress;
   return {
     address,
     containers,
-    logs: (name) => logs.get(name) ?? "",
+    logs: (name) => {
+      const f = logs.get(name);
+      return f && existsSync(f) ? readFileSync(f, "utf8") : "";
+    },
     volumePath: (name) => {
       const v = volumes.get(name);
       if (!v) throw new Error(`no volume ${name}`);

@@ -10,7 +10,7 @@ import { type AdmissionRequest, admit } from "../helpers/vap";
 const project = loadProject(join(__dirname, "..", ".."), "lodz-prod");
 const settings = project.stack!.settings;
 const units = project.units.map((u) => u.unit);
-const platform = renderPlatform(settings, units).map((d) => d.object);
+const platform = renderPlatform(settings).map((d) => d.object);
 const policies = platform.filter((o) => o.kind === "ValidatingAdmissionPolicy");
 const rendered = new Map(units.map((u) => [u.id, renderUnit(u, settings).map((d) => d.object)]));
 const namespaceOf = (id: string) =>
@@ -151,7 +151,7 @@ describe("the admission policies of unit namespaces", () => {
   it("GIVEN the staging stack, which serves the units under staging.lodz.pl (dnsRewrite) WHEN its Ingresses and Certificates are created THEN each is admitted, and a production host is denied there", () => {
     const staging = loadProject(join(__dirname, "..", ".."), "lodz-staging");
     const s = staging.stack!.settings;
-    const stagingPolicies = renderPlatform(s, [])
+    const stagingPolicies = renderPlatform(s)
       .map((d) => d.object)
       .filter((o) => o.kind === "ValidatingAdmissionPolicy");
     const verdicts = staging.units.flatMap(({ unit }) => {

@@ -21,7 +21,7 @@ const lekka: Unit = {
 };
 const units = [...annex, lekka];
 const objects: K8sObject[] = [
-  ...renderPlatform(settings, units).map((d) => d.object),
+  ...renderPlatform(settings).map((d) => d.object),
   ...units.flatMap((u) => renderUnit(u, settings).map((d) => d.object)),
 ];
 const rendered = (kind: string) => objects.filter((o) => o.kind === kind);

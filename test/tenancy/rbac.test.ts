@@ -10,7 +10,7 @@ const project = loadProject(join(__dirname, "..", ".."), "lodz-prod");
 const settings = project.stack!.settings;
 const mpu = project.units.find((u) => u.unit.id === "mpu")!.unit;
 const objects: K8sObject[] = [
-  ...renderPlatform(settings, [mpu]).map((d) => d.object),
+  ...renderPlatform(settings).map((d) => d.object),
   ...renderUnit(mpu, settings).map((d) => d.object),
 ];
 
@@ -178,6 +178,7 @@ describe("effective permissions of unit mpu's people, computed from the rendered
   it("GIVEN muni's roles WHEN inspected THEN none grants bind, escalate, impersonate or a wildcard, none aggregates, and each passes the strict ClusterRole schema", () => {
     const roles = objects.filter((o) => o.kind === "ClusterRole" || o.kind === "Role");
     expect(roles.map((r) => `${r.kind}/${r.metadata.name}`)).toStrictEqual([
+      "Role/tenant-sync",
       "ClusterRole/muni-unit-admin",
       "ClusterRole/muni-unit-view",
       "Role/unit-operations",

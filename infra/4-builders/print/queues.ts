@@ -1,4 +1,4 @@
-import { cupsName, type PrintService, printGroupOf, type StackSettings, type Unit } from "../../1-model";
+import { cupsName, type PrintService, type StackSettings, type Unit } from "../../1-model";
 
 /** One queue on the shared CUPS server, as muni configures it. */
 export interface PrintQueue {
@@ -9,12 +9,20 @@ export interface PrintQueue {
   deviceUri: string;
   driverless: boolean;
   model?: string;
-  /** CUPS AllowUser entries: only the unit's staff group may print. */
+  /** CUPS AllowUser entries: only the unit's print account (printAccountOf) may print. */
   allowUsers: string[];
 }
 
+/**
+ * The unit's print account: the user name its workstations authenticate as (HTTP Basic over TLS) to
+ * submit jobs to its queues; the password is generated (see print/builder.ts).
+ */
+export function printAccountOf(unitId: string): string {
+  return `print-${unitId}`;
+}
+
 /** The unit's queues ([] when not enrolled in print). */
-export function printQueues(unit: Unit, settings: StackSettings): PrintQueue[] {
+export function printQueues(unit: Unit, _settings: StackSettings): PrintQueue[] {
   const print: PrintService | undefined = unit.services.print;
   if (!print) return [];
   return print.queues.map((q) => ({
@@ -24,14 +32,15 @@ export function printQueues(unit: Unit, settings: StackSettings): PrintQueue[] {
     deviceUri: q.deviceUri,
     driverless: q.driverless,
     ...(q.model !== undefined ? { model: q.model } : {}),
-    allowUsers: [`@${printGroupOf(unit, settings)}`],
+    allowUsers: [printAccountOf(unit.id)],
   }));
 }
 
 /**
- * The unit's part of CUPS's printers.conf: one <Printer> per queue, not shared (no browsing), and
- * AllowUser limiting it to the unit's group. Driverless queues need no PPD (IPP Everywhere); the
- * platform's setup step attaches one for driver-based queues (see print/server.ts).
+ * The unit's part of CUPS's printers.conf: one <Printer> per queue, shared (remote clients may submit;
+ * the server does not browse), and AllowUser limiting it to the unit's print account. Queues have no
+ * PPD: jobs pass to the device as the client sent them (IPP Everywhere clients send PDF or raster).
+ * The print server's tenant sync accepts only these directives (images/common/tenant_sync.py).
  */
 export function renderPrintersConf(unitId: string, queues: readonly PrintQueue[]): string {
   const oneLine = (s: string) => s.replace(/[\r\n]+/g, " ");
@@ -44,7 +53,7 @@ export function renderPrintersConf(unitId: string, queues: readonly PrintQueue[]
       `DeviceURI ${q.deviceUri}`,
       "State Idle",
       "Accepting Yes",
-      "Shared No",
+      "Shared Yes",
       ...q.allowUsers.map((u) => `AllowUser ${u}`),
       "</Printer>",
     ].join("\n"),
@@ -59,7 +68,7 @@ export function renderClientFiles(
   server: string,
 ): Record<string, string> {
   return {
-    "client.conf": `# muni: CUPS client settings of unit ${unitId}\nServerName ${server}\nEncryption IfRequested\n`,
+    "client.conf": `# muni: CUPS client settings of unit ${unitId}\nServerName ${server}\nEncryption Required\nUser ${printAccountOf(unitId)}\n`,
     ...(print.defaultQueue ? { lpoptions: `Default ${cupsName(unitId, print.defaultQueue)}\n` } : {}),
   };
 }

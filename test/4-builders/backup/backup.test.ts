@@ -117,7 +117,7 @@ describe("backups: Velero Schedules per unit and for the platform", () => {
 
   it("GIVEN the platform of lodz-prod WHEN rendered THEN the mail and print namespaces each have a Schedule with a file-system backup of their volumes", () => {
     const { settings, units } = lodz("lodz-prod");
-    const platform = renderPlatform(settings, [...units.values()])
+    const platform = renderPlatform(settings)
       .filter((d) => d.object.kind === "Schedule")
       .map((d) => {
         const spec = d.object.spec as { schedule: string; template: Record<string, unknown> };
@@ -141,7 +141,7 @@ describe("backups: Velero Schedules per unit and for the platform", () => {
         ...renderUnit(u, settings),
         ...renderUnit({ ...u, lifecycle: { ...u.lifecycle, state: "decommissioning" } }, settings),
       ]);
-      const ours = [...all, ...renderPlatform(settings, [...units.values()])]
+      const ours = [...all, ...renderPlatform(settings)]
         .map((d) => d.object)
         .filter(
           (o) =>

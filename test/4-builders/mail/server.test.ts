@@ -20,7 +20,7 @@ describe("buildMailServer: tenants are read at run time, not rendered into the p
     // WHEN the platform is rendered for each
     const keys = buildMailServer(settings).map((d) => d.key);
     const of = (us: readonly Unit[]) => {
-      const all = renderPlatform(settings, us);
+      const all = renderPlatform(settings);
       return keys.map((k) => mailObject(all, k));
     };
     const none = of([]);

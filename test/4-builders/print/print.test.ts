@@ -19,8 +19,8 @@ Location parter, pok. 4
 DeviceURI ipps://drukarka-sekretariat.mpu.lodz.pl/ipp/print
 State Idle
 Accepting Yes
-Shared No
-AllowUser @mpu-uzytkownicy
+Shared Yes
+AllowUser print-mpu
 </Printer>
 <Printer mpu-ploter>
 Info Ploter wielkoformatowy A0
@@ -29,8 +29,8 @@ MakeModel HP DesignJet T830
 DeviceURI socket://ploter.mpu.lodz.pl:9100
 State Idle
 Accepting Yes
-Shared No
-AllowUser @mpu-uzytkownicy
+Shared Yes
+AllowUser print-mpu
 </Printer>
 `;
 
@@ -41,6 +41,7 @@ describe("print queues of a unit", () => {
       {
         key: "print-queues",
         service: "print",
+        usesSecrets: true,
         object: {
           apiVersion: "v1",
           kind: "ConfigMap",
@@ -49,7 +50,30 @@ describe("print queues of a unit", () => {
             namespace: "platform-print",
             labels: { ...LABELS, "muni.lodz.pl/print-tenant": "mpu" },
           },
-          data: { "printers.conf": MPU_PRINTERS_CONF },
+          data: {
+            "printers.conf": MPU_PRINTERS_CONF,
+            "print-account": "print-mpu:<hash:<secret:print-password>>\n",
+          },
+        },
+      },
+      {
+        key: "print-account",
+        service: "print",
+        usesSecrets: true,
+        object: {
+          apiVersion: "v1",
+          kind: "Secret",
+          metadata: {
+            name: "print-account",
+            namespace: "unit-mpu",
+            labels: LABELS,
+            annotations: {
+              "muni.lodz.pl/purpose":
+                "The unit's print account (HTTP Basic over TLS to the shared print server), for its local administrators to set on its workstations.",
+            },
+          },
+          type: "Opaque",
+          stringData: { username: "print-mpu", password: "<secret:print-password>" },
         },
       },
       {
@@ -61,7 +85,7 @@ describe("print queues of a unit", () => {
           metadata: { name: "print-client", namespace: "unit-mpu", labels: LABELS },
           data: {
             "client.conf":
-              "# muni: CUPS client settings of unit mpu\nServerName cups.platform-print.svc:631\nEncryption IfRequested\n",
+              "# muni: CUPS client settings of unit mpu\nServerName cups.platform-print.svc:631\nEncryption Required\nUser print-mpu\n",
             lpoptions: "Default mpu-sekretariat\n",
           },
         },
@@ -69,7 +93,7 @@ describe("print queues of a unit", () => {
     ]);
   });
 
-  it("GIVEN mpu's queues WHEN modelled THEN names are <unit>-<queue> and only the unit's staff group may print", () => {
+  it("GIVEN mpu's queues WHEN modelled THEN names are <unit>-<queue> and only the unit's print account may print", () => {
     const ctx = contextOf("mpu");
     expect(printQueues(ctx.unit, ctx.settings)).toStrictEqual([
       {
@@ -78,7 +102,7 @@ describe("print queues of a unit", () => {
         location: "parter, pok. 4",
         deviceUri: "ipps://drukarka-sekretariat.mpu.lodz.pl/ipp/print",
         driverless: true,
-        allowUsers: ["@mpu-uzytkownicy"],
+        allowUsers: ["print-mpu"],
       },
       {
         cupsName: "mpu-ploter",
@@ -87,7 +111,7 @@ describe("print queues of a unit", () => {
         deviceUri: "socket://ploter.mpu.lodz.pl:9100",
         driverless: false,
         model: "HP DesignJet T830",
-        allowUsers: ["@mpu-uzytkownicy"],
+        allowUsers: ["print-mpu"],
       },
     ]);
     expect(printServerOf(ctx.settings)).toBe("cups.platform-print.svc:631");
