@@ -233,14 +233,16 @@ describe("muni preview --stack lodz-prod (the stand-in pulumi on PATH)", () => {
       ),
     );
     let raw = "";
-    const io: CliIO = { out: () => undefined, err: () => undefined, color: false };
+    const errors: string[] = [];
+    const io: CliIO = { out: () => undefined, err: (l) => errors.push(l), color: false };
     const code = await runStacks(
       io,
       "preview",
       { stack: "lodz-prod", concurrency: "3", root },
       { write: (s) => (raw += s), tty: true },
     );
-    expect(code).toBe(0);
+    // On a failure, what the command said and drew is the diagnosis.
+    expect({ code, errors, raw: code === 0 ? "" : raw }).toStrictEqual({ code: 0, errors: [], raw: "" });
     expect(raw).toContain("  … lodz-prod.css  ");
     expect(raw).toContain("\u001b[3A\u001b[0J");
     expect(raw.split("\n").filter((l) => /✓ lodz-prod\./.test(l))).toHaveLength(4);
