@@ -65,6 +65,9 @@ export const ASSEMBLED_TABLES = TENANT_FILES.filter((f) => f !== "dkim.key") as 
   "dkim.key"
 >[];
 
+/** The regexp table, in the tables directory, that makes each address its own (only) owner for submission. */
+export const SENDER_LOGIN_MAP = "sender-login.regexp";
+
 /** The assembled tables from every tenant's files, in unit-id order (what the platform's init step writes). */
 export function assembleTables(
   tenants: ReadonlyArray<{ unitId: string; files: Readonly<Record<string, string>> }>,
@@ -86,6 +89,8 @@ export function assembleScript(tablesDir: string, tenantsDir: string = TENANTS_D
     `  for d in ${tenantsDir}/*/; do [ -f "$d$t" ] && cat "$d$t" >> ${tablesDir}/$t.new; done`,
     `  mv ${tablesDir}/$t.new ${tablesDir}/$t`,
     "done",
+    "# submission: a client sends only as the address it logged in with (smtpd_sender_login_maps: owner = address)",
+    `printf '%s\\n' '/^(.+)$/ \${1}' > ${tablesDir}/${SENDER_LOGIN_MAP}`,
     `chmod 0644 ${tablesDir}/*`,
     "# the daemons' wrappers reload when the generation changes",
     `cat ${tablesDir}/* | cksum > ${tablesDir}/.generation.new`,
@@ -216,6 +221,7 @@ virtual_alias_maps = ${t("virtual")}
 virtual_transport = lmtp:inet:127.0.0.1:${l.internal.lmtp}
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
 smtpd_recipient_restrictions = check_policy_service inet:127.0.0.1:${l.internal.quotaStatus}, permit_sasl_authenticated, reject_unauth_destination
+smtpd_sender_login_maps = regexp:${l.tablesDir}/${SENDER_LOGIN_MAP}
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = inet:127.0.0.1:${l.internal.auth}
 smtpd_sasl_auth_enable = no
@@ -242,6 +248,8 @@ export function renderPostfixMasterCf(l: MailLayout): string {
     "smtpd_sasl_auth_enable=yes",
     "smtpd_client_restrictions=permit_sasl_authenticated,reject",
     "smtpd_relay_restrictions=permit_sasl_authenticated,reject",
+    // A mailbox sends only as itself: another unit's address (which OpenDKIM would sign) is refused.
+    "smtpd_sender_restrictions=reject_sender_login_mismatch",
     `smtpd_milters=inet:127.0.0.1:${l.internal.milter}`,
   ];
   return [
