@@ -129,6 +129,9 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
   }, 120000);
 
   afterAll(async () => {
+    // Postfix's master leaves the container's process group (setsid): a runtime ends it with the
+    // container's PID namespace, the runner cannot, so it is stopped as an operator would.
+    await pod?.exec("postfix", ["postfix", "stop"], { timeoutMs: 15000 });
     await pod?.stop();
     await api?.close();
     net?.remove();

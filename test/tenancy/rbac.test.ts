@@ -178,7 +178,8 @@ describe("effective permissions of unit mpu's people, computed from the rendered
   it("GIVEN muni's roles WHEN inspected THEN none grants bind, escalate, impersonate or a wildcard, none aggregates, and each passes the strict ClusterRole schema", () => {
     const roles = objects.filter((o) => o.kind === "ClusterRole" || o.kind === "Role");
     expect(roles.map((r) => `${r.kind}/${r.metadata.name}`)).toStrictEqual([
-      "Role/tenant-sync",
+      "Role/tenant-sync", // platform-mail: get/list/watch Secrets, for the mail server's tenant sync
+      "Role/tenant-sync", // platform-print: get/list/watch ConfigMaps, for the print server's tenant sync
       "ClusterRole/muni-unit-admin",
       "ClusterRole/muni-unit-view",
       "Role/unit-operations",
