@@ -188,9 +188,9 @@ describe("tenant sync (images/common/tenant_sync.py) in a pod, against a stand-i
     }));
     const pod = await start();
     expect(tree(join(pod.volumePath("sync"), "tenants"))).toStrictEqual({
-      css: ["printers.conf"],
-      mpu: ["printers.conf"],
-      zzm: ["printers.conf"],
+      css: ["print-account", "printers.conf"],
+      mpu: ["print-account", "printers.conf"],
+      zzm: ["print-account", "printers.conf"],
     });
     await pod.stop();
   });

@@ -6,6 +6,8 @@ import { spawnSync } from "node:child_process";
  * Clients in the host namespace reach the pod at `podAddress` (a different address from theirs, so the
  * servers see a remote client); the pod reaches the host at `hostAddress` (e.g. the fake Kubernetes API).
  * `remove()` deletes the namespace and the veth pair; call it in afterAll (it never throws).
+ * Numbers in use (one per test file, so files run in parallel): 11 test/daemons/tenant-sync.test.ts,
+ * 12 test/daemons/cups.test.ts; the mail tests take 21–29.
  */
 export interface Netns {
   name: string;
