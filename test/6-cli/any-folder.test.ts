@@ -1,18 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { runCli } from "../helpers/manifests";
+import { runCliIn } from "../helpers/manifests";
 import { copyOfRepo } from "../5-plan/project";
-
-/** Runs `muni` in-process from `cwd`, as an engineer standing in that folder would. */
-async function inDir(cwd: string, args: string[]) {
-  const before = process.cwd();
-  process.chdir(cwd);
-  try {
-    return await runCli(args);
-  } finally {
-    process.chdir(before);
-  }
-}
 
 describe("every command from any folder of the repository", () => {
   const root = copyOfRepo();
@@ -30,7 +19,7 @@ describe("every command from any folder of the repository", () => {
   ])(
     "GIVEN the working directory docs/notes WHEN `muni %j` runs THEN it finds the project (exit %d, never 'no Pulumi.yaml')",
     async (args, code) => {
-      const r = await inDir(deep, args as string[]);
+      const r = await runCliIn(deep, args as string[]);
       expect([r.code, r.err.filter((l) => l.includes("Pulumi.yaml"))]).toStrictEqual([code, []]);
     },
   );

@@ -1,20 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCli } from "../helpers/manifests";
+import { runCliIn } from "../helpers/manifests";
 import { copyOfRepo } from "../5-plan/project";
 
 const STACK = join("stacks", "Pulumi.lodz-prod.yaml");
-
-/** Runs `muni` in-process from `cwd` (files are named relative to it, as a user in the project sees them). */
-async function inDir(cwd: string, args: string[]) {
-  const before = process.cwd();
-  process.chdir(cwd);
-  try {
-    return await runCli(args);
-  } finally {
-    process.chdir(before);
-  }
-}
 
 /** Replaces the first `from` after `after` in a file of `root`; returns `line:col` of the replacement. */
 function edit(root: string, file: string, after: string, from: string, to: string): string {
@@ -44,8 +33,8 @@ describe("muni validate and plan: backup and service classes of lodz-prod", () =
       `units/mpu.yaml:${mpu}: backupClass: unknown backup class "hourly" in stack lodz-prod (use one of the stack's backup classes: daily, daily-vm)`,
     ];
     // WHEN
-    const validate = await inDir(root, ["validate", "--stack", "lodz-prod"]);
-    const plan = await inDir(root, ["plan", "--stack", "lodz-prod", "--out", join(root, "out")]);
+    const validate = await runCliIn(root, ["validate", "--stack", "lodz-prod"]);
+    const plan = await runCliIn(root, ["plan", "--stack", "lodz-prod", "--out", join(root, "out")]);
     // THEN
     expect([validate.code, [...validate.err].sort()]).toStrictEqual([
       1,
@@ -62,7 +51,7 @@ describe("muni validate and plan: backup and service classes of lodz-prod", () =
     // GIVEN
     const root = copyOfRepo();
     // WHEN
-    const r = await inDir(root, ["plan", "--stack", "lodz-prod", "--out", join(root, "out")]);
+    const r = await runCliIn(root, ["plan", "--stack", "lodz-prod", "--out", join(root, "out")]);
     // THEN
     expect([r.code, r.err]).toStrictEqual([0, []]);
     const css = r.out.indexOf("css: Centrum Świadczeń Socjalnych w Łodzi (units/css.yaml)");

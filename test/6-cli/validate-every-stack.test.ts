@@ -1,18 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCli } from "../helpers/manifests";
+import { runCliIn } from "../helpers/manifests";
 import { copyOfRepo } from "../5-plan/project";
-
-/** Runs `muni` in-process from `cwd`, as an engineer in that folder would. */
-async function inDir(cwd: string, args: string[]) {
-  const before = process.cwd();
-  process.chdir(cwd);
-  try {
-    return await runCli(args);
-  } finally {
-    process.chdir(before);
-  }
-}
 
 /** MOPS, wave `wave`, with the given services block. */
 function mops(wave: number, services: string): string {
@@ -48,7 +37,7 @@ describe("muni validate without --stack: every manifest against every stack that
     );
     mkdirSync(join(root, "docs"));
     // WHEN
-    const r = await inDir(join(root, "docs"), ["validate"]);
+    const r = await runCliIn(join(root, "docs"), ["validate"]);
     // THEN
     const at = (s: string) => s.split(`${root}/`).join("");
     expect(r.code).toBe(1);
@@ -69,7 +58,7 @@ describe("muni validate without --stack: every manifest against every stack that
     const root = copyOfRepo();
     writeFileSync(join(root, "units", "mops.yaml"), mops(2, "services:\n  internet: { bandwidthMbps: 50 }"));
     // WHEN
-    const r = await inDir(root, ["validate", "units/mops.yaml"]);
+    const r = await runCliIn(root, ["validate", "units/mops.yaml"]);
     // THEN
     expect(r).toStrictEqual({
       code: 0,
@@ -95,7 +84,7 @@ describe("muni validate without --stack: every manifest against every stack that
     );
     writeFileSync(join(root, "units", "mops.yaml"), mops(3, "services:\n  internet: { bandwidthMbps: 50 }"));
     // WHEN
-    const r = await inDir(root, ["validate"]);
+    const r = await runCliIn(root, ["validate"]);
     // THEN
     expect(r).toStrictEqual({
       code: 0,

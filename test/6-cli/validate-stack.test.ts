@@ -1,25 +1,14 @@
 import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../helpers/manifests";
+import { runCliIn } from "../helpers/manifests";
 
 const FIXTURE = join(__dirname, "..", "fixtures", "stacks", "basic");
 const REPO = join(__dirname, "..", "..");
 
-/** Runs `muni` in-process from `cwd` (validate --stack reads the stack from the working directory). */
-async function inDir(cwd: string, args: string[]) {
-  const before = process.cwd();
-  process.chdir(cwd);
-  try {
-    return await runCli(args);
-  } finally {
-    process.chdir(before);
-  }
-}
-
 describe("muni validate --stack: the units of a stack against its settings, as pulumi up checks them", () => {
   it("GIVEN lodz-prod WHEN validated against its stack THEN the three units pass, exit 0", async () => {
-    expect(await inDir(REPO, ["validate", "--stack", "lodz-prod"])).toStrictEqual({
+    expect(await runCliIn(REPO, ["validate", "--stack", "lodz-prod"])).toStrictEqual({
       code: 0,
       out: ["3 manifests valid: css, mpu, zzm", "checked against stack lodz-prod (3 units: css, mpu, zzm)"],
       err: [],
@@ -50,13 +39,13 @@ describe("muni validate --stack: the units of a stack against its settings, as p
     const problem =
       'units/obca.yaml:11:19: services.mail.domain: "obca.example.org" is not under an allowed mail suffix of stack test (use a domain ending in lodz.pl)';
     // WHEN / THEN: plain validate checks it against every stack that takes it
-    expect(await inDir(root, ["validate"])).toStrictEqual({
+    expect(await runCliIn(root, ["validate"])).toStrictEqual({
       code: 1,
       out: [],
       err: [problem, "1 problem in 1 of 3 files; checked against stack test (3 units: bare, obca, open)"],
     });
     // WHEN / THEN: and so does --stack
-    expect(await inDir(root, ["validate", "--stack", "test"])).toStrictEqual({
+    expect(await runCliIn(root, ["validate", "--stack", "test"])).toStrictEqual({
       code: 1,
       out: [],
       err: [problem, "1 problem in 1 of 3 files; checked against stack test (3 units: bare, obca, open)"],
@@ -64,14 +53,14 @@ describe("muni validate --stack: the units of a stack against its settings, as p
   });
 
   it("GIVEN an unknown stack, or paths with --stack WHEN validated THEN a usage error, exit 2", async () => {
-    expect(await inDir(REPO, ["validate", "--stack", "krakow"])).toStrictEqual({
+    expect(await runCliIn(REPO, ["validate", "--stack", "krakow"])).toStrictEqual({
       code: 2,
       out: [],
       err: [
         'muni: unknown stack "krakow": no stacks/Pulumi.krakow.yaml (known stacks: lodz-prod, lodz-staging)',
       ],
     });
-    expect(await inDir(REPO, ["validate", "units", "--stack", "lodz-prod"])).toStrictEqual({
+    expect(await runCliIn(REPO, ["validate", "units", "--stack", "lodz-prod"])).toStrictEqual({
       code: 2,
       out: [],
       err: ["muni: give manifest paths or --stack, not both (a stack names its own unit directories)"],

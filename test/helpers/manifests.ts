@@ -180,3 +180,14 @@ export async function runCli(args: readonly string[], color = false): Promise<Cl
   const code = await run(["node", "muni", ...args], io);
   return { code, out, err };
 }
+
+/** Runs `muni <args>` in-process from `cwd`, as an engineer standing in that folder would (files named relative to it). */
+export async function runCliIn(cwd: string, args: readonly string[]): Promise<CliRun> {
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    return await runCli(args);
+  } finally {
+    process.chdir(before);
+  }
+}
