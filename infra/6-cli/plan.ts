@@ -78,7 +78,12 @@ export function runPlan(io: CliIO, opts: PlanOptions): number {
   // A VM, site or mailbox removed without the ledger recording its retirement: refused, with the command.
   const unretired = committed ? retirementFindings(committed, project.units, project.stack) : [];
   if (unretired.length) extra.guardFindings = [...(extra.guardFindings ?? []), ...unretired];
-  const ledger = ledgerPreview(project.stack, project.units, loaded && (loaded.ledger ?? { units: {} }));
+  const ledger = ledgerPreview(
+    project.stack,
+    committed,
+    project.units,
+    loaded && (loaded.ledger ?? { units: {} }),
+  );
   if (ledger) extra.ledger = ledger;
   const notTaken = notTakenUnits(
     project.notTaken,
@@ -171,10 +176,10 @@ function notTakenUnits(
  */
 function ledgerPreview(
   stack: LoadedStack,
+  committed: Ledger | undefined,
   units: readonly LoadedUnit[],
   base: Pick<Ledger, "units"> | undefined,
 ): LedgerPreview | undefined {
-  const { ledger: committed } = readLedger(ledgerPath(stack.file, stack.name));
   if (!committed) return undefined; // an unreadable ledger: validate and the ledger command report it
   const after = nextLedger(committed, units, stack.settings);
   return {
