@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse, parseDocument } from "yaml";
-import { runCli } from "../helpers/manifests";
+import { type Document, parse } from "yaml";
+import { editYamlFile, runCli } from "../helpers/manifests";
 import { copyOfRepo, gitInit } from "../5-plan/project";
 
 // Issue 13, point 7: a unit's staff (careless or hostile) removes a VM, a site or a mailbox from an active
@@ -16,12 +16,8 @@ afterAll(() => {
 });
 
 /** Edits a unit manifest in place through the YAML document model (comments and layout kept). */
-function editUnit(root: string, id: string, edit: (doc: ReturnType<typeof parseDocument>) => void): string {
-  const file = join(root, "units", `${id}.yaml`);
-  const doc = parseDocument(readFileSync(file, "utf8"));
-  edit(doc);
-  writeFileSync(file, doc.toString({ lineWidth: 0 }));
-  return file;
+function editUnit(root: string, id: string, edit: (doc: Document) => void): string {
+  return editYamlFile(join(root, "units", `${id}.yaml`), edit);
 }
 
 /** `file:line:col` of the first line of `file` starting (after indentation) with `text`. */

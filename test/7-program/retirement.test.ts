@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
+import type { Document } from "yaml";
 import { installMocks, revealSecrets, settle } from "../helpers/pulumi";
-import { runCli } from "../helpers/manifests";
+import { editYamlFile, runCli } from "../helpers/manifests";
 import { copyOfRepo } from "../5-plan/project";
 
 // Issue 13, point 7, from the program's side: the unit stack lodz-prod.mpu under the mock runtime, after the
@@ -59,18 +58,14 @@ async function runUnitStack(root: string): Promise<Seen[]> {
 /** A copy of the repository where mpu's resources have moved to their own stack (its ledger entry names none). */
 function movedRepo(): string {
   const root = copyOfRepo();
-  const file = join(root, "stacks", "lodz-prod.units.yaml");
-  const doc = parseDocument(readFileSync(file, "utf8"));
-  doc.deleteIn(["units", "mpu", "stack"]);
-  writeFileSync(file, doc.toString({ lineWidth: 0 }));
+  editYamlFile(join(root, "stacks", "lodz-prod.units.yaml"), (doc) =>
+    doc.deleteIn(["units", "mpu", "stack"]),
+  );
   return root;
 }
 
-function editMpu(root: string, edit: (doc: ReturnType<typeof parseDocument>) => void): void {
-  const file = join(root, "units", "mpu.yaml");
-  const doc = parseDocument(readFileSync(file, "utf8"));
-  edit(doc);
-  writeFileSync(file, doc.toString({ lineWidth: 0 }));
+function editMpu(root: string, edit: (doc: Document) => void): void {
+  editYamlFile(join(root, "units", "mpu.yaml"), edit);
 }
 
 const RETAINED = { protect: true, retainOnDelete: true };

@@ -1,7 +1,8 @@
 /** Test helpers for unit manifests: a generator of varied valid units, temp dirs, and an in-process CLI runner. */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Document, parseDocument } from "yaml";
 import { run } from "../../infra/6-cli/main";
 
 import type { CliIO } from "../../infra/6-cli/io";
@@ -190,4 +191,12 @@ export async function runCliIn(cwd: string, args: readonly string[]): Promise<Cl
   } finally {
     process.chdir(before);
   }
+}
+
+/** Edits a YAML file in place through the `yaml` document model (comments and layout kept); returns the path. */
+export function editYamlFile(file: string, edit: (doc: Document) => void): string {
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  edit(doc);
+  writeFileSync(file, doc.toString({ lineWidth: 0 }));
+  return file;
 }
