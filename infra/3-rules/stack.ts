@@ -1,6 +1,7 @@
 import { namespaceOf, vmNamespaceOf } from "../1-model";
 import { type Finding, finding, type ProjectView, type StackCheck } from "./finding";
 import { mailAliases, mailPostmaster, mailQuotaSum } from "./mail";
+import { apiServerNetworksListed } from "./api-server";
 import { printDeviceUris, printerNetworksListed, stackNetworks } from "./print";
 import { pinnedServerImages } from "./images";
 import { namesInZones, unitZones } from "./dns-zones";
@@ -79,6 +80,7 @@ export const STACK_CHECKS: StackCheck[] = [
   mailAliases,
   printDeviceUris,
   printerNetworksListed,
+  apiServerNetworksListed,
   ...SERVICE_CLASS_CHECKS,
   pinnedServerImages,
 ];
