@@ -1,4 +1,5 @@
 import { ENROLLABLE_PLATFORMS, type EnrollablePlatform, type StackSettings, usesLabel } from "../1-model";
+import { mailServicePorts } from "./mail/server";
 import { publicInternet } from "./network-policies";
 import { platformLabels } from "./platform-objects";
 import type { Desired, K8sObject } from "./types";
@@ -81,7 +82,11 @@ export function platformFence(settings: StackSettings, platform: EnrollablePlatf
   const ingress = settings.platform.ingress;
   const dns = settings.cluster.dns;
   const need = needs(settings, platform);
-  const ports = p.ports.map((port) => ({ protocol: "TCP", port }));
+  // The mail Service's own ports (SMTP, IMAP, the password self-service) are always open to its clients.
+  const ports = (platform === "mail" ? mailServicePorts(p) : p.ports).map((port) => ({
+    protocol: "TCP",
+    port,
+  }));
   const labels = { ...platformLabels(platform), "muni.lodz.pl/fence": platform };
   const policy = (name: string, spec: Record<string, unknown>): Desired => ({
     key: `fence-${platform}-${name}`,

@@ -71,6 +71,7 @@ export function imapFetchAll(
   user: string,
   password: string,
   caFile: string,
+  timeoutMs = 15000,
 ): Promise<{ login: string; messages: string[] }> {
   const q = (s: string) => `"${s.replace(/(["\\])/g, "\\$1")}"`;
   return new Promise((resolve, reject) => {
@@ -82,7 +83,7 @@ export function imapFetchAll(
     const messages: string[] = [];
     const timer = setTimeout(
       () => fail(new Error(`IMAP to ${at.host}:${at.port} timed out at ${step}`)),
-      15000,
+      timeoutMs,
     );
     const fail = (e: Error) => {
       clearTimeout(timer);

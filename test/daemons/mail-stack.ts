@@ -100,8 +100,14 @@ export async function startMailStack(tenants: readonly TenantFiles[], name: stri
       instanceName: `muni-${name}-${process.pid}`,
     },
     postfix: { queueDir: join(T, "spool"), dataDir: join(T, "lib"), maillogFile: join(T, "postfix.log") },
+    passwords: {
+      table: join(T, "passwords", "passwords"),
+      store: join(T, "mail", ".passwords", "store"),
+      script: join(__dirname, "..", "..", "images", "mail", "mail_passwords.py"),
+      port: 0,
+    },
   };
-  for (const d of ["run", "state", "mail", "spool", "lib", "etc", "tls"])
+  for (const d of ["run", "state", "mail", "spool", "lib", "etc", "tls", "passwords"])
     mkdirSync(join(T, d), { recursive: true });
   // The tenant tree as the pod's tenant sync writes it: files 0600 of the mailbox owner, the user the
   // sync, its hook (assemble.sh) and OpenDKIM run as.
@@ -114,8 +120,14 @@ export async function startMailStack(tenants: readonly TenantFiles[], name: stri
     }
   }
   mkdirSync(layout.tablesDir);
-  must("chown", ["-R", `${VMAIL_ID}:${VMAIL_ID}`, join(T, "tenants"), layout.tablesDir]);
-  writeFileSync(join(T, "assemble.sh"), assembleScript(layout.tablesDir, join(T, "tenants")));
+  must("chown", [
+    "-R",
+    `${VMAIL_ID}:${VMAIL_ID}`,
+    join(T, "tenants"),
+    layout.tablesDir,
+    join(T, "passwords"),
+  ]);
+  writeFileSync(join(T, "assemble.sh"), assembleScript(layout, join(T, "tenants")));
   must("setpriv", [...asVmail, "sh", join(T, "assemble.sh")]);
   must("openssl", [
     "req",

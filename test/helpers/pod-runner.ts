@@ -38,6 +38,7 @@ import {
   mkdirSync,
   readdirSync,
   realpathSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -170,6 +171,9 @@ function layOutVolumes(
 ): Map<string, string> {
   const out = new Map<string, string>();
   const gid: number | undefined = spec.securityContext?.fsGroup;
+  // A pod run again on the same root is a new pod of the StatefulSet: fresh emptyDirs and projections,
+  // the same claims.
+  rmSync(join(opts.root, "volumes"), { recursive: true, force: true });
   for (const v of spec.volumes ?? []) {
     const dir = join(opts.root, "volumes", v.name);
     if (v.emptyDir) {

@@ -159,7 +159,8 @@ describe("the fence of the platform namespaces, read as reachability", () => {
   it("GIVEN the mail platform's fence WHEN rendered THEN it is exactly as specified", () => {
     const mail = platformFence(settings, "mail").map((d) => [d.key, d.object.metadata.name, d.object.spec]);
     const labels = { "app.kubernetes.io/name": "mail" };
-    const ports = [25, 465, 587, 993].map((port) => ({ protocol: "TCP", port }));
+    // the stack's ports [25, 465, 587, 993] and the mail Service's own: IMAP 143, the password self-service 8443
+    const ports = [25, 143, 465, 587, 993, 8443].map((port) => ({ protocol: "TCP", port }));
     expect(mail).toStrictEqual([
       [
         "fence-mail-default-deny",

@@ -219,3 +219,47 @@ describe("effective permissions of unit mpu's people, computed from the rendered
     expect(writes).toStrictEqual([]);
   });
 });
+
+describe("who may read the mail passwords' Secrets (issue 14.5; docs/security.md, 'Mail passwords')", () => {
+  const everything: K8sObject[] = [
+    ...renderPlatform(settings).map((d) => d.object),
+    ...project.units.flatMap((u) => renderUnit(u.unit, settings).map((d) => d.object)),
+  ];
+  /** Subjects of the rendered bindings in `namespace` whose role lets them get Secrets (built-in roles named). */
+  function secretReaders(namespace: string): string[] {
+    const readers = everything
+      .filter((o) => o.kind === "RoleBinding" && o.metadata.namespace === namespace)
+      .filter((b) => {
+        const ref = b.roleRef as { kind: string; name: string };
+        const role = everything.find(
+          (o) =>
+            o.kind === ref.kind &&
+            o.metadata.name === ref.name &&
+            (ref.kind === "ClusterRole" || o.metadata.namespace === namespace),
+        );
+        if (!role) return ["admin", "edit", "cluster-admin"].includes(ref.name);
+        return (role.rules as Rule[]).some(
+          (r) => r.apiGroups.includes("") && r.resources.includes("secrets") && r.verbs.includes("get"),
+        );
+      })
+      .flatMap((b) => (b.subjects as Subject[]).map((s) => `${s.kind}/${s.name}`));
+    return [...new Set(readers)].sort();
+  }
+
+  it("GIVEN every Łódź unit and the platform WHEN the bindings that reach Secrets are computed THEN a unit's initial passwords are readable by its local administrators and the central administrators only", () => {
+    expect(
+      Object.fromEntries(["unit-css", "unit-mpu", "unit-zzm"].map((ns) => [ns, secretReaders(ns)])),
+    ).toStrictEqual({
+      "unit-css": ["Group/css-administratorzy", "Group/uml-administratorzy-techniczni"],
+      "unit-mpu": ["Group/mpu-administratorzy", "Group/uml-administratorzy-techniczni"],
+      "unit-zzm": ["Group/uml-administratorzy-techniczni", "User/tomasz.kaczmarek@zzm.lodz.pl"],
+    });
+    expect(
+      everything.filter((o) => o.kind === "ClusterRoleBinding").map((o) => o.metadata.name),
+    ).toStrictEqual([]);
+  });
+
+  it("GIVEN the platform WHEN the same is computed for platform-mail THEN only the mail server's tenant sync reads the tenants' tables (their hashes)", () => {
+    expect(secretReaders("platform-mail")).toStrictEqual(["ServiceAccount/tenant-sync"]);
+  });
+});

@@ -34,7 +34,18 @@ export interface MailLayout {
   dovecot: { baseDir: string; stateDir: string; logPath?: string; instanceName: string };
   /** Postfix queue and data directories, and its log file (`/dev/stdout`: the container's log). */
   postfix: { queueDir: string; dataDir: string; maillogFile: string };
+  /**
+   * Passwords users set themselves (images/mail/mail_passwords.py): the effective passwd-file Dovecot asks
+   * first (`table`), the store on the data volume it is made from (`store`), the script (`script`, where the
+   * image installs it) and the HTTPS port of the self-service (`port`).
+   */
+  passwords: { table: string; store: string; script: string; port: number };
 }
+
+/** Where the images install images/mail/mail_passwords.py (images/mail/Dockerfile). */
+export const MAIL_PASSWORDS_SCRIPT = "/usr/local/lib/muni/mail_passwords.py";
+/** The HTTPS port of the password self-service. */
+export const PASSWORD_PORT = 8443;
 
 /** The layout inside the platform's mail server pod. */
 export function platformMailLayout(hostname: string): MailLayout {
@@ -56,6 +67,12 @@ export function platformMailLayout(hostname: string): MailLayout {
       dataDir: "/var/lib/postfix",
       maillogFile: "/dev/stdout",
     },
+    passwords: {
+      table: "/etc/muni/passwords/passwords",
+      store: `${MAIL_ROOT}/.passwords/store`,
+      script: MAIL_PASSWORDS_SCRIPT,
+      port: PASSWORD_PORT,
+    },
   };
 }
 
@@ -76,8 +93,13 @@ export function assembleTables(
   return Object.fromEntries(ASSEMBLED_TABLES.map((t) => [t, sorted.map((x) => x.files[t] ?? "").join("")]));
 }
 
-/** The init step of the mail server: the same concatenation as assembleTables, in POSIX sh. */
-export function assembleScript(tablesDir: string, tenantsDir: string = TENANTS_DIR): string {
+/**
+ * The tenant sync's hook: the same concatenation as assembleTables, in POSIX sh; then the passwords users
+ * set are re-applied to the new tables (an address re-created with a new maildir starts from its initial
+ * password again); last the generation, which makes Postfix and OpenDKIM reload.
+ */
+export function assembleScript(l: MailLayout, tenantsDir: string = TENANTS_DIR): string {
+  const tablesDir = l.tablesDir;
   return [
     "#!/bin/sh",
     "# muni: assemble the mail platform's tables from every tenant's Secret (generated, do not edit)",
@@ -92,6 +114,8 @@ export function assembleScript(tablesDir: string, tenantsDir: string = TENANTS_D
     "# submission: a client sends only as the address it logged in with (smtpd_sender_login_maps: owner = address)",
     `printf '%s\\n' '/^(.+)$/ \${1}' > ${tablesDir}/${SENDER_LOGIN_MAP}`,
     `chmod 0644 ${tablesDir}/*`,
+    "# the passwords users set, for the mailboxes that still have the maildir they were set for",
+    `python3 ${l.passwords.script} effective --tables ${tablesDir} --store ${l.passwords.store} --out ${l.passwords.table}`,
     "# the daemons' wrappers reload when the generation changes",
     `cat ${tablesDir}/* | cksum > ${tablesDir}/.generation.new`,
     `mv ${tablesDir}/.generation.new ${tablesDir}/.generation`,
@@ -167,6 +191,17 @@ plugin {
   quota_status_success = DUNNO
   quota_status_nouser = DUNNO
   quota_status_overquota = "552 5.2.2 Mailbox is full"
+}
+# 1. the password the user set (images/mail/mail_passwords.py); 2. a user who set one is refused with any
+# other (deny: the initial password stops working); 3. the generated initial password from the tenant tables.
+passdb {
+  driver = passwd-file
+  args = scheme=SHA512-CRYPT username_format=%Lu ${l.passwords.table}
+}
+passdb {
+  driver = passwd-file
+  args = username_format=%Lu ${l.passwords.table}
+  deny = yes
 }
 passdb {
   driver = passwd-file

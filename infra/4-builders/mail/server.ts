@@ -2,6 +2,7 @@ import { TENANTS_DIR, VMAIL_ID } from "./files";
 import { TENANT_LABEL } from "./builder";
 import {
   assembleScript,
+  type MailLayout,
   platformMailLayout,
   reloadWrapperScript,
   renderDovecotConf,
@@ -26,6 +27,68 @@ const COMPONENT = "mail";
 export const MAIL_CONFIG_DIR = "/etc/muni/config";
 /** The emptyDir the tenant sync keeps its tree in (TENANTS_DIR is a symlink inside it). */
 export const MAIL_TENANTS_VOLUME_PATH = "/run/muni";
+/** The uid of the password self-service: not the mailbox owner, so it cannot read mail (group vmail: the store). */
+export const PASSWORDS_UID = 5001;
+
+/**
+ * The ports of the mail Service, which the platform fence opens to enrolled units and the ingress: SMTP (25),
+ * IMAP (143), the password self-service and the stack's `platform.mail.ports`.
+ */
+export function mailServicePorts(mail: Pick<StackSettings["platform"]["mail"], "ports">): number[] {
+  const l = platformMailLayout("");
+  return [...new Set([l.smtpPort, l.imapPort, l.passwords.port, ...mail.ports])].sort((a, b) => a - b);
+}
+
+/**
+ * The password self-service container (images/mail/mail_passwords.py): HTTPS with the server's
+ * certificate, checks the current password with Dovecot's auth, keeps users' own passwords on the data
+ * volume and writes the passwd-file Dovecot asks first. Its own uid: it cannot read the mailboxes (0700 of
+ * vmail); its group vmail lets the tenant sync's hook read the store.
+ */
+function passwordsContainer(layout: MailLayout, image: string) {
+  return {
+    name: "passwords",
+    image,
+    command: [
+      "python3",
+      layout.passwords.script,
+      "serve",
+      "--port",
+      String(layout.passwords.port),
+      "--tables",
+      layout.tablesDir,
+      "--store",
+      layout.passwords.store,
+      "--out",
+      layout.passwords.table,
+      "--auth",
+      `127.0.0.1:${layout.internal.auth}`,
+      "--cert",
+      layout.tls.cert,
+      "--key",
+      layout.tls.key,
+    ],
+    ports: [{ name: "passwords", containerPort: layout.passwords.port, protocol: "TCP" }],
+    securityContext: {
+      runAsUser: PASSWORDS_UID,
+      runAsGroup: VMAIL_ID,
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    },
+    volumeMounts: [
+      { name: "tables", mountPath: layout.tablesDir, readOnly: true },
+      { name: "passwords", mountPath: dirOf(layout.passwords.table) },
+      { name: "data", mountPath: layout.mailRoot },
+      { name: "tls", mountPath: dirOf(layout.tls.cert), readOnly: true },
+    ],
+  };
+}
+
+function dirOf(path: string): string {
+  return path.replace(/\/[^/]*$/, "");
+}
 
 /**
  * The shared mail server: its namespace, configuration (rendered by the same functions the real-daemon
@@ -48,7 +111,7 @@ export function buildMailServer(settings: StackSettings): Desired[] {
     "main.cf": renderPostfixMainCf(layout),
     "master.cf": renderPostfixMasterCf(layout),
     "opendkim.conf": renderOpendkimConf(layout),
-    "assemble.sh": assembleScript(layout.tablesDir, TENANTS_DIR),
+    "assemble.sh": assembleScript(layout, TENANTS_DIR),
     "with-reload.sh": reloadWrapperScript(generation),
   };
   // Rolls the pod only when the server's own configuration changes.
@@ -59,7 +122,7 @@ export function buildMailServer(settings: StackSettings): Desired[] {
     ...extra,
   });
   const image = m.image;
-  const ports = [...new Set([25, 143, ...m.ports])].sort((a, b) => a - b);
+  const ports = mailServicePorts(m);
   /** The sync, its hook and OpenDKIM run as the mailbox owner, the only user the tenant files are for. */
   const vmail = {
     runAsUser: VMAIL_ID,
@@ -81,6 +144,9 @@ export function buildMailServer(settings: StackSettings): Desired[] {
       mount("tenants", MAIL_TENANTS_VOLUME_PATH),
       mount("tables", layout.tablesDir),
       mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
+      // the hook re-applies the passwords users set: it reads their store and writes the effective file
+      mount("passwords", dirOf(layout.passwords.table)),
+      mount("data", layout.mailRoot, { readOnly: true }),
     ],
     securityContext: vmail,
     fileMode: "0600",
@@ -143,6 +209,7 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                   volumeMounts: [
                     mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
                     mount("tables", layout.tablesDir, { readOnly: true }),
+                    mount("passwords", dirOf(layout.passwords.table), { readOnly: true }),
                     mount("data", layout.mailRoot),
                     mount("tls", "/etc/muni/tls", { readOnly: true }),
                     mount("dovecot-run", layout.dovecot.baseDir),
@@ -190,10 +257,12 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                     mount("tenants", MAIL_TENANTS_VOLUME_PATH, { readOnly: true }),
                   ],
                 },
+                passwordsContainer(layout, image),
               ],
               volumes: [
                 { name: "config", configMap: { name: "mail-config" } },
                 { name: "tables", emptyDir: {} },
+                { name: "passwords", emptyDir: {} },
                 { name: "tenants", emptyDir: {} },
                 { name: "dovecot-run", emptyDir: {} },
                 { name: "postfix-data", emptyDir: {} },

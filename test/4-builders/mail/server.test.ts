@@ -22,7 +22,7 @@ describe("buildMailServer: tenants are read at run time, not rendered into the p
     expect(JSON.stringify(mail)).not.toMatch(/\b(css|mpu|zzm)\b/);
   });
 
-  it("THEN the pod syncs tenants as the tenant-sync account, only the sync containers hold its token, and OpenDKIM and the sync run as the mailbox owner", () => {
+  it("THEN the pod syncs tenants as the tenant-sync account, only the sync containers hold its token, and OpenDKIM and the sync run as the mailbox owner, the password service as its own user", () => {
     const objects = buildMailServer(settings);
     const sts = objects.find((d) => d.key === "mail-statefulset")!.object as unknown as {
       spec: {
@@ -53,6 +53,22 @@ describe("buildMailServer: tenants are read at run time, not rendered into the p
       ["dovecot", "root"],
       ["postfix", "root"],
       ["opendkim", 5000],
+      ["passwords", 5001],
+    ]);
+    // AND the mailboxes (0700 of uid 5000): written by Dovecot and Postfix; the sync's hook reads the passwords
+    // users set from the volume; the password service (not uid 5000) keeps them there
+    expect(
+      [...pod.initContainers, ...pod.containers].flatMap((c) =>
+        (c.volumeMounts as Array<{ name: string; mountPath: string; readOnly?: boolean }>)
+          .filter((m) => m.name === "data")
+          .map((m) => [c.name, m.mountPath, m.readOnly === true]),
+      ),
+    ).toStrictEqual([
+      ["tenant-sync-init", "/srv/mail", true],
+      ["tenant-sync", "/srv/mail", true],
+      ["dovecot", "/srv/mail", false],
+      ["postfix", "/srv/mail", false],
+      ["passwords", "/srv/mail", false],
     ]);
     expect(pod.initContainers[0]!.command).toStrictEqual([
       "python3",
