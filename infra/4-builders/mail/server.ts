@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { TENANTS_DIR, VMAIL_ID } from "./files";
 import { TENANT_LABEL } from "./builder";
 import {
@@ -79,15 +80,11 @@ function passwordsContainer(layout: MailLayout, image: string) {
     },
     volumeMounts: [
       { name: "tables", mountPath: layout.tablesDir, readOnly: true },
-      { name: "passwords", mountPath: dirOf(layout.passwords.table) },
+      { name: "passwords", mountPath: posix.dirname(layout.passwords.table) },
       { name: "data", mountPath: layout.mailRoot },
-      { name: "tls", mountPath: dirOf(layout.tls.cert), readOnly: true },
+      { name: "tls", mountPath: posix.dirname(layout.tls.cert), readOnly: true },
     ],
   };
-}
-
-function dirOf(path: string): string {
-  return path.replace(/\/[^/]*$/, "");
 }
 
 /**
@@ -145,7 +142,7 @@ export function buildMailServer(settings: StackSettings): Desired[] {
       mount("tables", layout.tablesDir),
       mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
       // the hook re-applies the passwords users set: it reads their store and writes the effective file
-      mount("passwords", dirOf(layout.passwords.table)),
+      mount("passwords", posix.dirname(layout.passwords.table)),
       mount("data", layout.mailRoot, { readOnly: true }),
     ],
     securityContext: vmail,
@@ -209,7 +206,7 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                   volumeMounts: [
                     mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
                     mount("tables", layout.tablesDir, { readOnly: true }),
-                    mount("passwords", dirOf(layout.passwords.table), { readOnly: true }),
+                    mount("passwords", posix.dirname(layout.passwords.table), { readOnly: true }),
                     mount("data", layout.mailRoot),
                     mount("tls", "/etc/muni/tls", { readOnly: true }),
                     mount("dovecot-run", layout.dovecot.baseDir),
