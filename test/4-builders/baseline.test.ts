@@ -397,7 +397,7 @@ describe("isolation without services, and direct internet (fixture stack basic)"
     });
   });
 
-  it("GIVEN internet without network protection WHEN rendered THEN egress goes anywhere except private ranges", () => {
+  it("GIVEN internet without network protection WHEN rendered THEN egress goes anywhere except private ranges and the API server", () => {
     const registered = basic();
     expect(byName(registered, "open-netpol-allow-internet").object.spec).toStrictEqual({
       podSelector: {},
@@ -415,6 +415,7 @@ describe("isolation without services, and direct internet (fixture stack basic)"
                   "169.254.0.0/16",
                   "100.64.0.0/10",
                   "127.0.0.0/8",
+                  "10.10.0.11/32", // the stack's tenancy.apiServerNetworks
                 ],
               },
             },
