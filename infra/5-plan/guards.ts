@@ -48,14 +48,13 @@ export const PLAN_GUARDS: PlanGuard[] = [lifecycleTransitions];
 export function previousUnits(units: readonly LoadedUnit[], stack: LoadedStack): PreviousUnit[] {
   return units.map((u) => {
     const path = ["id"];
-    const at = u.source.locate(path);
     return {
       id: u.unit.id,
       state: u.unit.lifecycle.state,
       wave: u.unit.lifecycle.wave,
       provisioned: shouldProvision(u.unit, stack.settings),
       file: u.file,
-      where: { file: u.file, path, ...at },
+      where: { file: u.file, path, locate: () => u.source.locate(path) },
     };
   });
 }

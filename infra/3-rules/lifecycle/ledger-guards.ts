@@ -30,14 +30,14 @@ export function checkApprovals(
 export function previousFromLedger(ledger: Ledger): PreviousUnit[] {
   return Object.entries(ledger.units).map(([id, e]) => {
     const path = ["units", id];
-    const at = ledger.source?.locate(path, true);
+    const source = ledger.source;
     return {
       id,
       state: e.state,
       wave: e.wave,
       provisioned: e.provisioned,
       file: e.file,
-      ...(at && ledger.source ? { where: { file: ledger.source.file, path, ...at } } : {}),
+      ...(source ? { where: { file: source.file, path, locate: () => source.locate(path, true) } } : {}),
     };
   });
 }

@@ -13,8 +13,11 @@ export interface PreviousUnit {
   provisioned: boolean;
   /** The manifest it came from, when known. */
   file?: string;
-  /** Where the record is (a ledger entry, a base manifest): errors about a vanished unit point here. */
-  where?: { file: string; path: readonly PathSegment[]; line: number; col: number };
+  /**
+   * Where the record is (a ledger entry, a base manifest): errors about a vanished unit point here. Located
+   * only when such an error is written (`locate`): finding a key in a 10,000-entry ledger is not free.
+   */
+  where?: { file: string; path: readonly PathSegment[]; locate: () => { line: number; col: number } };
 }
 
 export interface TransitionOptions {
@@ -109,11 +112,11 @@ export function checkTransitions(
 
 function vanished(p: PreviousUnit, opts: TransitionOptions): Finding {
   const file = p.file ?? `units/${p.id}.yaml`;
-  const where = p.where ?? { file, path: [], line: 1, col: 1 };
+  const where = p.where ?? { file, path: [], locate: () => ({ line: 1, col: 1 }) };
   return {
     file: where.file,
     path: where.path,
-    at: { line: where.line, col: where.col },
+    at: where.locate(),
     message: `unit "${p.id}" is ${p.state} and provisioned (per ${opts.previousSource}) but is no longer among the stack's units (manifest ${file} deleted, or dropped by the stack's units.ids/labels): muni never removes a unit that has not passed through decommissioning`,
     hint: `restore ${file}; to retire the unit set lifecycle.state: decommissioning with an approval, apply, then decommissioned`,
   };
