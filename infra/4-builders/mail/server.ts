@@ -28,6 +28,24 @@ export const MAIL_CONFIG_DIR = "/etc/muni/config";
 export const MAIL_TENANTS_VOLUME_PATH = "/run/muni";
 
 /**
+ * A daemon container's probes: ready while `ready` accepts TCP, restarted when `live` stops accepting
+ * (after a start-up grace). A TCP probe opens and closes a connection: the daemon logs it as a client that
+ * left without a command.
+ */
+function tcpProbes(ready: number, live: number) {
+  return {
+    readinessProbe: { tcpSocket: { port: ready }, periodSeconds: 10, failureThreshold: 3 },
+    livenessProbe: {
+      tcpSocket: { port: live },
+      initialDelaySeconds: 30,
+      periodSeconds: 20,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
+  };
+}
+
+/**
  * The shared mail server: its namespace, configuration (rendered by the same functions the real-daemon
  * tests load), a retained volume for every tenant's mailboxes, the StatefulSet and its Service.
  * The tenants are NOT part of it: a tenant sync (init container + sidecar, see ../tenant-sync.ts) reads
@@ -140,6 +158,7 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                   image,
                   command: ["dovecot", "-F", "-c", `${MAIL_CONFIG_DIR}/dovecot.conf`],
                   ports: [143, 993].map((containerPort) => ({ containerPort, protocol: "TCP" })),
+                  ...tcpProbes(layout.imapPort, layout.imapPort),
                   volumeMounts: [
                     mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
                     mount("tables", layout.tablesDir, { readOnly: true }),
@@ -149,7 +168,7 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                   ],
                 },
                 {
-                  // Postfix's master starts as root (it binds 25/587 and runs its daemons as postfix).
+                  // Postfix's master starts as root (it binds 25/465/587 and runs its daemons as postfix).
                   name: "postfix",
                   image,
                   // The queue lives on the mail volume (mail in flight survives a restart); Postfix
@@ -159,7 +178,12 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                     "-c",
                     `mkdir -p ${layout.postfix.queueDir} && chown postfix: ${layout.postfix.dataDir} && exec sh ${MAIL_CONFIG_DIR}/with-reload.sh 'postfix reload' 'postfix stop' postfix start-fg`,
                   ],
-                  ports: [25, 465, 587].map((containerPort) => ({ containerPort, protocol: "TCP" })),
+                  ports: [layout.smtpPort, layout.submissionsPort, layout.submissionPort]
+                    .filter((port): port is number => !!port)
+                    .map((containerPort) => ({ containerPort, protocol: "TCP" })),
+                  // The master opens every listener of master.cf at once: the MX answering means it
+                  // is up, and submission stops answering when it is stuck.
+                  ...tcpProbes(layout.smtpPort, layout.submissionPort),
                   volumeMounts: [
                     mount("config", "/etc/postfix/main.cf", { subPath: "main.cf", readOnly: true }),
                     mount("config", "/etc/postfix/master.cf", { subPath: "master.cf", readOnly: true }),
