@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { createConnection } from "node:net";
 import { join } from "node:path";
 import { dkimVerify } from "mailauth/lib/dkim/verify";
 import { loadProject } from "../../infra/3-rules";
@@ -25,7 +26,14 @@ import {
 import { objectNamed, registeredBy, ROOT } from "./program";
 
 const NETNS = 41;
-type PodSpecOf = { spec: { template: { spec: { containers: Array<{ name: string; command: string[] }> } } } };
+type Probe = { tcpSocket?: { port: number } };
+type ContainerOf = { name: string; command: string[]; readinessProbe?: Probe; livenessProbe?: Probe };
+type PodSpecOf = { spec: { template: { spec: { containers: ContainerOf[] } } } };
+
+/** The ports the containers' probes of one kind check. */
+function probePorts(sts: PodSpecOf, kind: "readinessProbe" | "livenessProbe"): number[] {
+  return sts.spec.template.spec.containers.flatMap((c) => c[kind]?.tcpSocket?.port ?? []);
+}
 const SMALL_PASSWORD = "Kwota1Haslo2Testowe3";
 const settings = loadProject(ROOT, "lodz-prod").stack!.settings;
 
@@ -59,6 +67,7 @@ async function until<T>(
 
 describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remote client, tenants from the API", () => {
   let registered: Registered[];
+  let sts: PodSpecOf;
   let root: ReturnType<typeof tempRoot>;
   let net: Netns;
   let api: FakeKubeApi;
@@ -109,15 +118,7 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
     };
     const config = objectNamed<KubeObject>(registered, "platform-mail-config");
     // WHEN the rendered pod runs: the tenant sync's init container, then every container as specified
-    const sts = objectNamed<PodSpecOf>(registered, "platform-mail-statefulset");
-    // The one stand-in: a container runtime gives a container's stdout as a FIFO, where Postfix's
-    // maillog_file=/dev/stdout opens; the pod runner's is a socket (open: ENXIO), so Postfix's output
-    // goes through a FIFO (cat) here. Everything else runs as rendered.
-    const postfix = sts.spec.template.spec.containers.find((c) => c.name === "postfix")!;
-    postfix.command = [
-      ...postfix.command.slice(0, 2),
-      `${postfix.command[2]!.replace(/ && exec sh /, " && sh ")} 2>&1 | cat`,
-    ];
+    sts = objectNamed<PodSpecOf>(registered, "platform-mail-statefulset");
     pod = await runPod(sts, {
       netns: net,
       root: join(root.dir, "pod"),
@@ -125,13 +126,11 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
       kubeApi: api,
       imageFiles: { [TENANT_SYNC_SCRIPT]: join(ROOT, "images", "common", "tenant_sync.py") },
     });
-    for (const port of [25, 587, 143]) await pod.waitForPort(port, 30000);
+    // AND it is ready: every port the containers' readiness probes name accepts
+    for (const port of probePorts(sts, "readinessProbe")) await pod.waitForPort(port, 30000);
   }, 120000);
 
   afterAll(async () => {
-    // Postfix's master leaves the container's process group (setsid): a runtime ends it with the
-    // container's PID namespace, the runner cannot, so it is stopped as an operator would.
-    await pod?.exec("postfix", ["postfix", "stop"], { timeoutMs: 15000 });
     await pod?.stop();
     await api?.close();
     net?.remove();
@@ -163,6 +162,67 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
     );
   }, 60000);
 
+  it("THEN a remote client submits over implicit TLS on 465 (RFC 8314) with AUTH, as on 587; without AUTH it may not relay, and a client speaking plain SMTP there gets no greeting", async () => {
+    const sent = sendMail(at(465), {
+      from: "sekretariat@css.lodz.pl",
+      to: "dyrektor@mpu.lodz.pl",
+      subject: "Przez 465",
+      body: "znacznik-pod-465",
+      implicitTls: true,
+      auth: { user: "sekretariat@css.lodz.pl", password: passwords.get("sekretariat@css.lodz.pl")! },
+    });
+    // TLS came first: swaks reports the handshake before the server's greeting
+    const handshake = sent.transcript.indexOf("=== TLS started");
+    const greeting = sent.transcript.indexOf("<~  220 ");
+    expect([sent.status, handshake >= 0, handshake < greeting]).toStrictEqual([0, true, true]);
+    expect(sent.replies.at(-2)?.slice(0, 24)).toBe("250 2.0.0 Ok: queued as ");
+    const message = await inbox(
+      "dyrektor@mpu.lodz.pl",
+      passwords.get("dyrektor@mpu.lodz.pl")!,
+      "znacznik-pod-465",
+    );
+    const verified = await dkimVerify(Buffer.from(message), {
+      resolver: resolverOf(registeredDnsRecords(registered)),
+    });
+    expect(verified.results.map((r) => [r.status.result, r.signingDomain])).toStrictEqual([
+      ["pass", "css.lodz.pl"],
+    ]);
+    const anonymous = sendMail(at(465), {
+      from: "a@css.lodz.pl",
+      to: "ktos@example.com",
+      subject: "r",
+      body: "r",
+      implicitTls: true,
+    });
+    expect([anonymous.status, anonymous.replies.at(-2)]).toStrictEqual([
+      24,
+      `554 5.7.1 <unknown[${net.hostAddress}]>: Client host rejected: Access denied`,
+    ]);
+    // a plain-text client: no greeting; its EHLO is not a TLS handshake, and the server hangs up
+    const plain = await new Promise<{ received: string; closed: boolean }>((resolve) => {
+      const s = createConnection(at(465), () => s.write("EHLO client.test.lodz.pl\r\n"));
+      let received = "";
+      s.on("data", (d) => (received += d.toString("latin1")));
+      s.on("error", () => undefined);
+      const timer = setTimeout(() => (s.destroy(), resolve({ received, closed: false })), 5000);
+      s.on("close", () => (clearTimeout(timer), resolve({ received, closed: true })));
+    });
+    expect([/^220/.test(plain.received), plain.closed]).toStrictEqual([false, true]);
+  }, 60000);
+
+  it("THEN the mail image's HEALTHCHECK passes in the container that runs its CMD, and fails where that daemon does not run", async () => {
+    const dockerfile = readFileSync(join(ROOT, "images", "mail", "Dockerfile"), "utf8");
+    const check = JSON.parse(/^HEALTHCHECK .*? CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
+    const runs = sts.spec.template.spec.containers.find(
+      (c) => JSON.stringify(c.command) === JSON.stringify(cmd),
+    )!.name;
+    const here = await pod.exec(runs, check);
+    const elsewhere = await pod.exec("postfix", check);
+    expect([runs, here.status, elsewhere.status === 0]).toStrictEqual(["dovecot", 0, false]);
+    expect(here.stdout).toMatch(/^name: imap-login$/m);
+  });
+
   it("THEN a remote client may not relay: refused on the MX (25) and on submission without AUTH", () => {
     const relay = sendMail(at(25), {
       from: "spam@example.org",
@@ -188,7 +248,7 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
   });
 
   it("WHEN a new tenant's Secret appears in the API THEN the running server takes it without a restart (Postfix reloaded) and it receives mail, within its quota (552 5.2.2 beyond)", async () => {
-    const pids = pod.containers.map((c) => [c.name, c.child.pid]);
+    const pids = pod.containers.map((c) => [c.name, c.pid()]);
     api.objects.push(tenantSecret(small.unitId, small.files));
     await until(
       "postfix reloads",
@@ -245,7 +305,7 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
       ["pass", "kwota.lodz.pl"],
     ]);
     // no container was restarted
-    expect(pod.containers.map((c) => [c.name, c.child.pid, c.child.exitCode])).toStrictEqual(
+    expect(pod.containers.map((c) => [c.name, c.pid(), c.child.exitCode])).toStrictEqual(
       pids.map(([n, p]) => [n, p, null]),
     );
   }, 120000);
@@ -285,4 +345,32 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
       "554 5.7.1 <mala@zepsuta.lodz.pl>: Relay access denied",
     ]);
   }, 90000);
+
+  it("WHEN the pod stops THEN every process of its containers ends, Postfix's master too (it leaves the container's process group; it ends with the container's PID namespace), and the logs are complete", async () => {
+    const pidNs = (pid: number | string) => {
+      try {
+        return readlinkSync(`/proc/${pid}/ns/pid`);
+      } catch {
+        return undefined; // gone, or not ours to read
+      }
+    };
+    const inPod = (namespaces: Set<string>) =>
+      readdirSync("/proc")
+        .filter((p) => /^\d+$/.test(p) && namespaces.has(pidNs(p) ?? ""))
+        .map((p) => {
+          const status = readFileSync(`/proc/${p}/status`, "utf8");
+          return `${p} ${/^Name:\s*(.*)$/m.exec(status)?.[1]} ${/^State:\s*(.*)$/m.exec(status)?.[1]}`;
+        });
+    const namespaces = new Set(pod.containers.map((c) => pidNs(c.pid()!)!));
+    expect([namespaces.size, inPod(namespaces).some((p) => / master S/.test(p))]).toStrictEqual([
+      pod.containers.length,
+      true,
+    ]);
+    await pod.stop();
+    // (a process the kernel is still tearing down may show for a moment, without a command line)
+    for (let i = 0; i < 40 && inPod(namespaces).length; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(inPod(namespaces)).toStrictEqual([]);
+    // AND SIGTERM reached the postfix container's PID 1 (its wrapper stops Postfix), logged to the end
+    expect(pod.logs("postfix")).toMatch(/postfix-script\[\d+\]: stopping the Postfix mail system\n/);
+  }, 30000);
 });

@@ -19,18 +19,26 @@
  * `items`, `defaultMode`/`mode` and the `..data` symlink layout; emptyDir 0777; a PVC is a directory
  * `<root>/claims/<claim>` kept across runs with the same root, so a restart keeps the data), `fsGroup`
  * group ownership; then each init container runs to completion and each container's `command`+`args`
- * starts in a private mount namespace (`unshare --mount`, bind mounts at each `mountPath`, `subPath`,
- * `readOnly` honoured) inside the test's network namespace, as its `securityContext` user
+ * starts in a private mount and PID namespace (`unshare --mount --pid --fork --mount-proc`: the command
+ * is PID 1, as in a container, so SIGTERM reaches it only if it handles it, and when it ends every
+ * process it left — Postfix's master, which leaves the process group — ends with it; bind mounts at each
+ * `mountPath`, `subPath`, `readOnly` honoured) inside the test's network namespace, as its
+ * `securityContext` user
  * (runAsUser/runAsGroup, fsGroup and supplementalGroups, allowPrivilegeEscalation: false →
  * no_new_privs) with the spec's env (value, fieldRef, secretKeyRef, configMapKeyRef) plus
- * KUBERNETES_SERVICE_HOST/PORT of `kubeApi`. The host's Debian packages stand in for the image's (a
+ * KUBERNETES_SERVICE_HOST/PORT of `kubeApi`. Its stdout and stderr are one pipe (a FIFO under
+ * `<root>/logs`, drained by a `cat` into `<name>.log`), as a runtime gives: `/dev/stdout` opens (Postfix's
+ * maillog_file), and a daemon never waits on the test's event loop. `exec` enters the running container's
+ * mount and PID namespaces (`nsenter`), as `kubectl exec` does. The host's Debian packages stand in for the image's (a
  * test checks the Dockerfiles install the same ones). Missing mount points are created on the host as
  * empty directories/files and left there (removing one would detach it from a concurrent pod's namespace).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import {
   closeSync,
+  constants,
   openSync,
+  rmSync,
   readFileSync,
   chmodSync,
   chownSync,
@@ -70,8 +78,22 @@ export interface RunPodOptions {
 
 export interface RunningContainer {
   name: string;
+  /** `unshare`, which waits for the container's PID 1 and exits with its status. */
   child: ChildProcess;
+  /** Host pid of the container's PID 1 (its command) while it runs. */
+  pid: () => number | undefined;
   output: () => string;
+}
+
+/** The host pid of the PID 1 `unshare --fork` started for a container, while it runs. */
+function initPid(child: ChildProcess): number | undefined {
+  if (child.exitCode !== null || child.signalCode !== null) return undefined;
+  try {
+    const first = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(" ")[0];
+    return first ? Number(first) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface RunningPod {
@@ -81,14 +103,20 @@ export interface RunningPod {
   logs: (container: string) => string;
   /** Host path of a volume's directory (emptyDir, claim, projected...). */
   volumePath: (volume: string) => string;
-  /** Runs a command with a container's mounts and env, in the netns, as `user` (default: the container's user). */
+  /**
+   * Runs a command in a container as `kubectl exec` does: in its namespaces while it runs (else in new
+   * ones with its mounts), with its env, as `user` (default: the container's user).
+   */
   exec: (
     container: string,
     argv: string[],
     opts?: { user?: number; input?: string; timeoutMs?: number },
   ) => Promise<{ status: number; stdout: string; stderr: string }>;
   waitForPort: (port: number, ms?: number) => Promise<void>;
-  /** SIGTERM to every container (then SIGKILL after 5 s); waits for them. */
+  /**
+   * SIGTERM to every container's PID 1, as a kubelet sends (it ends only if it handles the signal), then
+   * SIGKILL after 5 s (the grace period); waits for them and their logs.
+   */
   stop: () => Promise<void>;
 }
 
@@ -270,7 +298,10 @@ function envOf(c: Spec, opts: RunPodOptions, namespace: string, podName: string)
   return Object.entries(env).map(([k, v]) => `${k}=${v}`);
 }
 
-/** argv that runs `argv` with the container's mounts, user and env, inside the netns. */
+/**
+ * argv that runs `argv` with the container's mounts, user and env, inside the netns: in new mount and PID
+ * namespaces, or (`enter`: the host pid of a running container's PID 1) in that container's.
+ */
 function wrapped(
   c: Spec,
   pod: Spec,
@@ -278,6 +309,7 @@ function wrapped(
   env: string[],
   argv: string[],
   user?: number,
+  enter?: number,
 ): string[] {
   const sc = { ...(pod.securityContext ?? {}), ...(c.securityContext ?? {}) };
   const uid: number = user ?? sc.runAsUser ?? 0;
@@ -288,7 +320,7 @@ function wrapped(
   ];
   const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
   const lines = ["set -e"];
-  for (const m of mounts) {
+  for (const m of enter ? [] : mounts) {
     lines.push(`mount --bind ${q(m.source)} ${q(m.target)}`);
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${q(m.target)}`);
   }
@@ -305,14 +337,13 @@ function wrapped(
     ...(sc.allowPrivilegeEscalation === false ? ["--no-new-privs"] : []),
   ];
   lines.push(`exec ${setpriv.join(" ")} -- env -i "$@"`);
+  const namespaces = enter
+    ? ["nsenter", `--target=${enter}`, "--mount", "--pid", "--"]
+    : ["unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc", "--"];
   return [
     ...["ip", "netns", "exec"],
     pod.__netns,
-    "unshare",
-    "--mount",
-    "--propagation",
-    "private",
-    "--",
+    ...namespaces,
     "sh",
     "-c",
     lines.join("\n"),
@@ -328,7 +359,37 @@ function commandOf(c: Spec): string[] {
   return [...c.command, ...(c.args ?? [])];
 }
 
-/** Containers still running: killed if the test process exits without stopping its pods. */
+/**
+ * A container's stdout and stderr as a runtime gives them: the write end of a pipe (a FIFO in `dir`),
+ * whose read end a `cat` drains into `<dir>/<name>.log`. The drain ends when the last writer (the
+ * container and whatever it started) is gone.
+ */
+function logPipe(dir: string, name: string): { fd: number; log: string; drained: Promise<void> } {
+  const log = join(dir, `${name}.log`);
+  const fifo = join(dir, `${name}.fifo`);
+  rmSync(fifo, { force: true });
+  const made = spawnSync("mkfifo", ["-m", "0600", fifo], { encoding: "utf8" });
+  if (made.status !== 0) throw new Error(`mkfifo ${fifo}: ${made.stderr}`);
+  // Opening a FIFO read-write never waits (Linux); while it is open the pure ends open at once.
+  const hold = openSync(fifo, constants.O_RDWR);
+  const fd = openSync(fifo, constants.O_WRONLY);
+  const read = openSync(fifo, constants.O_RDONLY);
+  closeSync(hold);
+  const out = openSync(log, "w");
+  const drain = spawn("cat", [], { detached: true, stdio: [read, out, "ignore"] });
+  closeSync(read);
+  closeSync(out);
+  LIVE.add(drain);
+  const drained = new Promise<void>((resolve) =>
+    drain.once("close", () => {
+      LIVE.delete(drain);
+      resolve();
+    }),
+  );
+  return { fd, log, drained };
+}
+
+/** Containers (and their log drains) still running: killed if the test process exits without stopping its pods. */
 const LIVE = new Set<ChildProcess>();
 process.once("exit", () => {
   for (const c of LIVE)
@@ -351,6 +412,8 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
   const logs = new Map<string, string>();
   mkdirSync(join(opts.root, "logs"), { recursive: true });
   const prepared = new Map<string, { c: Spec; mounts: Mount[]; env: string[] }>();
+  /** Container name → its log drain's end. */
+  const drains = new Map<string, Promise<void>>();
   for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
     const image = Object.entries(opts.imageFiles ?? {}).map(([target, source]) => ({
       source,
@@ -365,8 +428,7 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
   for (const c of pod.initContainers ?? []) {
     const p = prepared.get(c.name)!;
     const [cmd, ...args] = wrapped(c, pod, p.mounts, p.env, commandOf(c));
-    const log = join(opts.root, "logs", `${c.name}.log`);
-    const fd = openSync(log, "w");
+    const { fd, log, drained } = logPipe(join(opts.root, "logs"), c.name);
     const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", fd, fd] });
     closeSync(fd);
     const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), opts.initTimeoutMs ?? 30000);
@@ -374,22 +436,23 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
       child.once("close", (status, signal) => resolve(status ?? signal ?? -1)),
     );
     clearTimeout(timer);
+    await drained;
     logs.set(c.name, log);
     if (code !== 0) throw new Error(`init container ${c.name} exited ${code}:\n${readFileSync(log, "utf8")}`);
   }
   const containers: RunningContainer[] = (pod.containers ?? []).map((c: Spec) => {
     const p = prepared.get(c.name)!;
     const [cmd, ...args] = wrapped(c, pod, p.mounts, p.env, commandOf(c));
-    // Output goes to a file, never a pipe: a daemon must not block on a full pipe while the test is busy.
-    const log = join(opts.root, "logs", `${c.name}.log`);
-    const fd = openSync(log, "w");
+    const { fd, log, drained } = logPipe(join(opts.root, "logs"), c.name);
     const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", fd, fd] });
     closeSync(fd);
     logs.set(c.name, log);
     LIVE.add(child);
     child.once("exit", () => LIVE.delete(child));
-    return { name: c.name, child, output: () => readFileSync(log, "utf8") };
+    drains.set(c.name, drained);
+    return { name: c.name, child, pid: () => initPid(child), output: () => readFileSync(log, "utf8") };
   });
+  const initOf = (name: string) => containers.find((x) => x.name === name)?.pid();
   const address = opts.netns.podAddress;
   return {
     address,
@@ -406,14 +469,14 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
     exec: (name, argv, o = {}) => {
       const p = prepared.get(name);
       if (!p) return Promise.reject(new Error(`no container ${name}`));
-      const [cmd, ...args] = wrapped(p.c, pod, p.mounts, p.env, argv, o.user);
+      const [cmd, ...args] = wrapped(p.c, pod, p.mounts, p.env, argv, o.user, initOf(name));
       return new Promise((resolve) => {
-        const child = spawn(cmd!, args, { stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(cmd!, args, { detached: true, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += String(d)));
         child.stderr.on("data", (d) => (stderr += String(d)));
-        const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 20000);
+        const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), o.timeoutMs ?? 20000);
         child.once("close", (status) => {
           clearTimeout(timer);
           resolve({ status: status ?? -1, stdout, stderr });
@@ -440,22 +503,24 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
     },
     stop: async () => {
       await Promise.all(
-        containers.map(async ({ child }) => {
+        containers.map(async ({ name, child }) => {
           if (child.exitCode !== null || child.signalCode !== null) return;
           const exited = new Promise<void>((r) => child.once("exit", () => r()));
-          const kill = (sig: NodeJS.Signals) => {
+          const kill = (pid: number, sig: NodeJS.Signals) => {
             try {
-              process.kill(-child.pid!, sig);
+              process.kill(pid, sig);
             } catch {
               /* already gone */
             }
           };
-          kill("SIGTERM");
-          const t = setTimeout(() => kill("SIGKILL"), 5000);
+          kill(initOf(name) ?? -child.pid!, "SIGTERM");
+          const t = setTimeout(() => kill(-child.pid!, "SIGKILL"), 5000);
           await exited;
           clearTimeout(t);
         }),
       );
+      // The PID namespaces are gone with their PID 1: the drains read to the end of the logs.
+      await Promise.all(drains.values());
     },
   };
 }
