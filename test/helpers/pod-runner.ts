@@ -10,28 +10,28 @@
  *     kubeApi: api,                                            // projects token, kube-root-ca.crt, namespace
  *   });
  *   await pod.waitForPort(631);                                // TCP on net.podAddress
- *   await pod.exec("cupsd", ["lpstat", "-v"]);                 // {status, stdout, stderr}: a command with a
- *                                                              // container's mounts, env and user, in the netns
+ *   await pod.exec("cupsd", ["lpstat", "-v"]);                 // {status, stdout, stderr}: a command in a
+ *                                                              // container's namespaces, with its env and user
  *   pod.logs("cupsd");  await pod.stop();  net.remove();  await api.close();
  *
  * What it does, as the kubelet would: every volume laid out under `<root>/volumes/<name>` (ConfigMap,
  * Secret, projected [configMap, secret, serviceAccountToken, downwardAPI metadata.namespace/name] with
  * `items`, `defaultMode`/`mode` and the `..data` symlink layout; emptyDir 0777; a PVC is a directory
- * `<root>/claims/<claim>` kept across runs with the same root, so a restart keeps the data), `fsGroup`
- * group ownership; then each init container runs to completion and each container's `command`+`args`
- * starts in a private mount and PID namespace (`unshare --mount --pid --fork --mount-proc`: the command
- * is PID 1, as in a container, so SIGTERM reaches it only if it handles it, and when it ends every
- * process it left — Postfix's master, which leaves the process group — ends with it; bind mounts at each
- * `mountPath`, `subPath`, `readOnly` honoured) inside the test's network namespace, as its
- * `securityContext` user
- * (runAsUser/runAsGroup, fsGroup and supplementalGroups, allowPrivilegeEscalation: false →
- * no_new_privs) with the spec's env (value, fieldRef, secretKeyRef, configMapKeyRef) plus
- * KUBERNETES_SERVICE_HOST/PORT of `kubeApi`. Its stdout and stderr are one pipe (a FIFO under
- * `<root>/logs`, drained by a `cat` into `<name>.log`), as a runtime gives: `/dev/stdout` opens (Postfix's
- * maillog_file), and a daemon never waits on the test's event loop. `exec` enters the running container's
- * mount and PID namespaces (`nsenter`), as `kubectl exec` does. The host's Debian packages stand in for the image's (a
- * test checks the Dockerfiles install the same ones). Missing mount points are created on the host as
- * empty directories/files and left there (removing one would detach it from a concurrent pod's namespace).
+ * `<root>/claims/<claim>` kept across runs with the same root, so a restart keeps the data: see
+ * ./pod-volumes.ts), `fsGroup` group ownership; then each init container runs to completion and each
+ * container's `command`+`args` starts inside the test's network namespace, in private mount and PID
+ * namespaces (`unshare --mount --pid --fork --mount-proc`: the command is PID 1, as in a container, so
+ * SIGTERM reaches it only if it handles it, and when it ends every process it left ends with it, e.g.
+ * Postfix's master, which leaves the process group), bind mounts at each `mountPath` (`subPath`,
+ * `readOnly` honoured), as its `securityContext` user (runAsUser/runAsGroup, fsGroup and
+ * supplementalGroups, allowPrivilegeEscalation: false → no_new_privs) with the spec's env (value,
+ * fieldRef, secretKeyRef, configMapKeyRef) plus KUBERNETES_SERVICE_HOST/PORT of `kubeApi`. Its stdout
+ * and stderr are one pipe (a FIFO under `<root>/logs`, drained by a `cat` into `<name>.log`), as a
+ * runtime gives: `/dev/stdout` opens (Postfix's maillog_file), and a daemon never waits on the test's
+ * event loop. `exec` enters the running container's mount and PID namespaces (`nsenter`), as `kubectl
+ * exec` does. The host's Debian packages stand in for the image's (a test checks the Dockerfiles
+ * install the same ones). Missing mount points are created on the host as empty directories/files and
+ * left there (removing one would detach it from a concurrent pod's namespace).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import {
@@ -40,19 +40,17 @@ import {
   openSync,
   rmSync,
   readFileSync,
-  chmodSync,
-  chownSync,
   existsSync,
   mkdirSync,
   readdirSync,
   realpathSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { createConnection } from "node:net";
 import { dirname, join } from "node:path";
 import type { FakeKubeApi, KubeObject } from "./fake-kube-api";
 import type { Netns } from "./netns";
+import { decode, findObject, layOutVolumes } from "./pod-volumes";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Spec = any;
@@ -124,132 +122,6 @@ interface Mount {
   source: string;
   target: string;
   readOnly: boolean;
-}
-
-function decode(o: KubeObject, key: string): Buffer | undefined {
-  if (o.stringData?.[key] !== undefined) return Buffer.from(o.stringData[key]!, "utf8");
-  const d = o.data?.[key];
-  if (d === undefined) return undefined;
-  return o.kind === "Secret" ? Buffer.from(d, "base64") : Buffer.from(d, "utf8");
-}
-
-function keysOf(o: KubeObject): string[] {
-  return [...new Set([...Object.keys(o.data ?? {}), ...Object.keys(o.stringData ?? {})])].sort();
-}
-
-/** Writes files the way the kubelet's atomic writer does: `..<ts>/` + `..data` + top-level symlinks. */
-function project(dir: string, files: { path: string; content: Buffer; mode: number }[], gid?: number): void {
-  mkdirSync(dir, { recursive: true });
-  const ts = `..${new Date().toISOString().replace(/[-:T]/g, "_").replace("Z", "")}`;
-  const data = join(dir, ts);
-  mkdirSync(data, { recursive: true });
-  for (const f of files) {
-    const p = join(data, f.path);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, f.content);
-    chmodSync(p, gid === undefined ? f.mode : f.mode | 0o440);
-    if (gid !== undefined) chownSync(p, 0, gid);
-  }
-  symlinkSync(ts, join(dir, "..data"));
-  for (const top of new Set(files.map((f) => f.path.split("/")[0]!)))
-    symlinkSync(join("..data", top), join(dir, top));
-  if (gid !== undefined) chownSync(dir, 0, gid);
-}
-
-function findObject(
-  objects: readonly KubeObject[],
-  kind: KubeObject["kind"],
-  name: string,
-): KubeObject | undefined {
-  return objects.find((o) => o.kind === kind && o.metadata.name === name);
-}
-
-/** A supplied ConfigMap; `kube-root-ca.crt`, which Kubernetes publishes in every namespace, is the fake API's CA. */
-function configMapOf(opts: RunPodOptions, name: string): KubeObject | undefined {
-  if (name === "kube-root-ca.crt" && opts.kubeApi)
-    return { kind: "ConfigMap", metadata: { name, namespace: "" }, data: { "ca.crt": opts.kubeApi.caPem } };
-  return findObject(opts.objects, "ConfigMap", name);
-}
-
-function sourceFiles(
-  o: KubeObject | undefined,
-  ref: { name: string; items?: { key: string; path: string; mode?: number }[]; optional?: boolean },
-  kind: string,
-  mode: number,
-): { path: string; content: Buffer; mode: number }[] {
-  if (!o) {
-    if (ref.optional) return [];
-    throw new Error(`pod references ${kind} ${ref.name}, which the test did not supply`);
-  }
-  const items: { key: string; path: string; mode?: number }[] =
-    ref.items ?? keysOf(o).map((key) => ({ key, path: key }));
-  return items.map((i) => {
-    const content = decode(o, i.key);
-    if (!content) throw new Error(`${kind} ${ref.name} has no key ${i.key}`);
-    return { path: i.path, content, mode: i.mode ?? mode };
-  });
-}
-
-function layOutVolumes(
-  spec: Spec,
-  opts: RunPodOptions,
-  namespace: string,
-  podName: string,
-): Map<string, string> {
-  const out = new Map<string, string>();
-  const gid: number | undefined = spec.securityContext?.fsGroup;
-  for (const v of spec.volumes ?? []) {
-    const dir = join(opts.root, "volumes", v.name);
-    if (v.emptyDir) {
-      mkdirSync(dir, { recursive: true });
-      chmodSync(dir, 0o777);
-    } else if (v.persistentVolumeClaim) {
-      const claim = join(opts.root, "claims", v.persistentVolumeClaim.claimName);
-      mkdirSync(claim, { recursive: true });
-      if (gid !== undefined) {
-        chownSync(claim, 0, gid);
-        chmodSync(claim, 0o2775);
-      }
-      out.set(v.name, claim);
-      continue;
-    } else if (v.configMap) {
-      const o = configMapOf(opts, v.configMap.name);
-      project(dir, sourceFiles(o, v.configMap, "ConfigMap", v.configMap.defaultMode ?? 0o644), gid);
-    } else if (v.secret) {
-      const o = findObject(opts.objects, "Secret", v.secret.secretName);
-      const ref = { ...v.secret, name: v.secret.secretName };
-      project(dir, sourceFiles(o, ref, "Secret", v.secret.defaultMode ?? 0o644), gid);
-    } else if (v.projected) {
-      const mode = v.projected.defaultMode ?? 0o644;
-      const files: { path: string; content: Buffer; mode: number }[] = [];
-      for (const s of v.projected.sources ?? []) {
-        if (s.configMap)
-          files.push(...sourceFiles(configMapOf(opts, s.configMap.name), s.configMap, "ConfigMap", mode));
-        else if (s.secret)
-          files.push(
-            ...sourceFiles(findObject(opts.objects, "Secret", s.secret.name), s.secret, "Secret", mode),
-          );
-        else if (s.serviceAccountToken) {
-          if (!opts.kubeApi) throw new Error("pod projects a service-account token: pass kubeApi");
-          files.push({ path: s.serviceAccountToken.path, content: Buffer.from(opts.kubeApi.token), mode });
-        } else if (s.downwardAPI) {
-          for (const i of s.downwardAPI.items ?? []) {
-            const field = i.fieldRef?.fieldPath;
-            const value =
-              field === "metadata.namespace" ? namespace : field === "metadata.name" ? podName : undefined;
-            if (value === undefined)
-              throw new Error(`downwardAPI field ${field} not supported by the pod runner`);
-            files.push({ path: i.path, content: Buffer.from(value), mode: i.mode ?? mode });
-          }
-        } else
-          throw new Error(`projected source ${Object.keys(s).join(",")} not supported by the pod runner`);
-      }
-      project(dir, files, gid);
-    } else
-      throw new Error(`volume ${v.name}: kind ${Object.keys(v).join(",")} not supported by the pod runner`);
-    out.set(v.name, dir);
-  }
-  return out;
 }
 
 function mountsOf(c: Spec, volumes: Map<string, string>): Mount[] {
