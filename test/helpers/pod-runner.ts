@@ -261,15 +261,19 @@ function logPipe(dir: string, name: string): { fd: number; log: string; drained:
   return { fd, log, drained };
 }
 
+/** Sends a signal to a process (a group: negative pid) that may be gone already. */
+function sendSignal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
 /** Containers (and their log drains) still running: killed if the test process exits without stopping its pods. */
 const LIVE = new Set<ChildProcess>();
 process.once("exit", () => {
-  for (const c of LIVE)
-    try {
-      process.kill(-c.pid!, "SIGKILL");
-    } catch {
-      /* gone */
-    }
+  for (const c of LIVE) sendSignal(-c.pid!, "SIGKILL");
 });
 
 /** Runs a rendered StatefulSet's pod template (see the usage note at the top of this file). */
@@ -303,7 +307,7 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
     const { fd, log, drained } = logPipe(join(opts.root, "logs"), c.name);
     const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", fd, fd] });
     closeSync(fd);
-    const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), opts.initTimeoutMs ?? 30000);
+    const timer = setTimeout(() => sendSignal(-child.pid!, "SIGKILL"), opts.initTimeoutMs ?? 30000);
     const code = await new Promise<number | string>((resolve) =>
       child.once("close", (status, signal) => resolve(status ?? signal ?? -1)),
     );
@@ -348,7 +352,7 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += String(d)));
         child.stderr.on("data", (d) => (stderr += String(d)));
-        const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), o.timeoutMs ?? 20000);
+        const timer = setTimeout(() => sendSignal(-child.pid!, "SIGKILL"), o.timeoutMs ?? 20000);
         child.once("close", (status) => {
           clearTimeout(timer);
           resolve({ status: status ?? -1, stdout, stderr });
@@ -378,15 +382,8 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
         containers.map(async ({ name, child }) => {
           if (child.exitCode !== null || child.signalCode !== null) return;
           const exited = new Promise<void>((r) => child.once("exit", () => r()));
-          const kill = (pid: number, sig: NodeJS.Signals) => {
-            try {
-              process.kill(pid, sig);
-            } catch {
-              /* already gone */
-            }
-          };
-          kill(initOf(name) ?? -child.pid!, "SIGTERM");
-          const t = setTimeout(() => kill(-child.pid!, "SIGKILL"), 5000);
+          sendSignal(initOf(name) ?? -child.pid!, "SIGTERM");
+          const t = setTimeout(() => sendSignal(-child.pid!, "SIGKILL"), 5000);
           await exited;
           clearTimeout(t);
         }),
