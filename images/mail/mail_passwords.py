@@ -27,6 +27,7 @@ import fcntl
 import html
 import os
 import re
+import signal
 import socket
 import ssl
 import subprocess
@@ -347,6 +348,8 @@ def main(argv=None):
             s.add_argument("address")
     args = p.parse_args(argv)
     os.umask(0o027)
+    # As a container's PID 1 the kernel delivers SIGTERM only to a handler: stop at once when the pod stops.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if args.command == "effective":
         with Locked(args.out):
             n = write_effective(args.tables, args.store, args.out)

@@ -383,7 +383,7 @@ describe("the print server pod as rendered, for remote clients (real cupsd, ippe
   });
 
   it("WHEN a new unit's ConfigMap appears in the API THEN its queue and account work without restarting cupsd, and a queued job stays", async () => {
-    const cupsd = pod.containers.find((c) => c.name === "cupsd")!.child.pid!;
+    const cupsd = pod.containers.find((c) => c.name === "cupsd")!.pid()!;
     const held = ipp("Print-Job", "/printers/mpu-sekretariat", {
       auth: user("mpu"),
       attrs: ["ATTR mimeMediaType document-format text/plain", "ATTR keyword job-hold-until indefinite"],

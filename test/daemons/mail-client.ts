@@ -20,7 +20,8 @@ export interface SmtpResult {
 
 /**
  * One SMTP transaction with swaks (Debian's swaks), as a mail client or another MTA does it.
- * `auth` logs in with AUTH PLAIN after STARTTLS; `tls` makes STARTTLS mandatory.
+ * `auth` logs in with AUTH PLAIN after STARTTLS; `tls` makes STARTTLS mandatory; `implicitTls` speaks
+ * TLS from the first byte instead (RFC 8314 submissions, port 465).
  */
 export function sendMail(
   at: Endpoint,
@@ -30,6 +31,7 @@ export function sendMail(
     subject: string;
     body: string;
     tls?: boolean;
+    implicitTls?: boolean;
     auth?: { user: string; password: string };
   },
 ): SmtpResult {
@@ -50,7 +52,7 @@ export function sendMail(
     m.body,
     "--timeout",
     "15",
-    ...(m.tls || m.auth ? ["--tls"] : []),
+    ...(m.implicitTls ? ["--tls-on-connect"] : m.tls || m.auth ? ["--tls"] : []),
     ...(m.auth ? ["--auth", "PLAIN", "--auth-user", m.auth.user, "--auth-password", m.auth.password] : []),
   ];
   const r = at.netns ? run("ip", ["netns", "exec", at.netns, "swaks", ...args]) : run("swaks", args);

@@ -1,141 +1,45 @@
-import { mkdirSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { createConnection } from "node:net";
 import { join } from "node:path";
 import { dkimVerify } from "mailauth/lib/dkim/verify";
 import { loadProject } from "../../infra/3-rules";
 import { mailDnsRecords } from "../../infra/4-builders/mail";
-import { TENANT_SYNC_SCRIPT } from "../../infra/4-builders/tenant-sync";
-import {
-  type FakeKubeApi,
-  type KubeObject,
-  makeCertificates,
-  startFakeKubeApi,
-} from "../helpers/fake-kube-api";
-import { createNetns, type Netns } from "../helpers/netns";
-import { type RunningPod, runPod } from "../helpers/pod-runner";
 import type { Registered } from "../helpers/pulumi";
-import { requireBinaries, tempRoot } from "./harness";
 import { imapFetchAll, sendMail } from "./mail-client";
-import {
-  registeredDnsRecords,
-  registeredPasswords,
-  registeredTenants,
-  resolverOf,
-  smallQuotaTenant,
-} from "./mail-tenants";
-import { objectNamed, registeredBy, ROOT } from "./program";
+import { type MailPod, startMailPod, tenantSecret, until } from "./mail-pod";
+import { registeredDnsRecords, registeredPasswords, resolverOf, smallQuotaTenant } from "./mail-tenants";
+import { registeredBy, ROOT } from "./program";
 
 const NETNS = 41;
-type PodSpecOf = { spec: { template: { spec: { containers: Array<{ name: string; command: string[] }> } } } };
 const SMALL_PASSWORD = "Kwota1Haslo2Testowe3";
 const settings = loadProject(ROOT, "lodz-prod").stack!.settings;
 
-/** A tenant Secret as a unit stack registers it in platform-mail. */
-function tenantSecret(unitId: string, files: Readonly<Record<string, string>>): KubeObject {
-  return {
-    kind: "Secret",
-    metadata: {
-      name: `mail-tenant-${unitId}`,
-      namespace: "platform-mail",
-      labels: { "muni.lodz.pl/mail-tenant": unitId },
-    },
-    stringData: { ...files },
-  };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  detail: () => string,
-  ms = 45000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what}: not after ${ms} ms\n${detail()}`);
-}
-
 describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remote client, tenants from the API", () => {
   let registered: Registered[];
-  let root: ReturnType<typeof tempRoot>;
-  let net: Netns;
-  let api: FakeKubeApi;
-  let pod: RunningPod;
+  let m: MailPod;
   let passwords: Map<string, string>;
-  let cert: string;
   const small = smallQuotaTenant(SMALL_PASSWORD, settings.platform.mail.dkimSelector);
-  const at = (port: number) => ({ host: net.podAddress, port });
-  const logs = () =>
-    ["tenant-sync-init", "tenant-sync", "dovecot", "postfix", "opendkim"]
-      .map((c) => `--- ${c}\n${pod?.logs(c) ?? ""}`)
-      .join("\n");
+  const at = (port: number) => m.at(port);
+  const logs = () => m.logs();
   const inbox = (user: string, password: string, marker: string) =>
     until(
       `${user} receives ${marker}`,
       async () =>
-        (await imapFetchAll(at(143), user, password, cert)).messages.find((m) => m.includes(marker)),
+        (await imapFetchAll(at(143), user, password, m.cert)).messages.find((x) => x.includes(marker)),
       logs,
     );
 
   beforeAll(async () => {
-    requireBinaries(
-      "dovecot",
-      "postfix",
-      "opendkim",
-      "swaks",
-      "python3",
-      "ip",
-      "unshare",
-      "setpriv",
-      "openssl",
-    );
     // GIVEN the program's objects for lodz-prod: the mail StatefulSet and ConfigMap, the units' tenant Secrets
     registered = await registeredBy("lodz-prod");
     passwords = registeredPasswords(registered);
-    root = tempRoot("mail-pod");
-    net = createNetns(NETNS);
-    // AND a stand-in Kubernetes API serving the tenant Secrets, and the server's certificate (mail-tls)
-    api = await startFakeKubeApi(root.dir, net.hostAddress);
-    api.objects.push(...registeredTenants(registered).map((t) => tenantSecret(t.unitId, t.files)));
-    mkdirSync(join(root.dir, "tls"));
-    const tls = makeCertificates(join(root.dir, "tls"), net.podAddress);
-    cert = join(root.dir, "tls", "ca.crt");
-    const mailTls: KubeObject = {
-      kind: "Secret",
-      metadata: { name: "mail-tls", namespace: "platform-mail" },
-      stringData: { "tls.crt": tls.cert, "tls.key": tls.key },
-    };
-    const config = objectNamed<KubeObject>(registered, "platform-mail-config");
-    // WHEN the rendered pod runs: the tenant sync's init container, then every container as specified
-    const sts = objectNamed<PodSpecOf>(registered, "platform-mail-statefulset");
-    // The one stand-in: a container runtime gives a container's stdout as a FIFO, where Postfix's
-    // maillog_file=/dev/stdout opens; the pod runner's is a socket (open: ENXIO), so Postfix's output
-    // goes through a FIFO (cat) here. Everything else runs as rendered.
-    const postfix = sts.spec.template.spec.containers.find((c) => c.name === "postfix")!;
-    postfix.command = [
-      ...postfix.command.slice(0, 2),
-      `${postfix.command[2]!.replace(/ && exec sh /, " && sh ")} 2>&1 | cat`,
-    ];
-    pod = await runPod(sts, {
-      netns: net,
-      root: join(root.dir, "pod"),
-      objects: [{ ...config, kind: "ConfigMap" }, mailTls],
-      kubeApi: api,
-      imageFiles: { [TENANT_SYNC_SCRIPT]: join(ROOT, "images", "common", "tenant_sync.py") },
-    });
-    for (const port of [25, 587, 143]) await pod.waitForPort(port, 30000);
+    // WHEN the rendered pod runs (the tenant sync's init container, then every container as specified) with
+    // a stand-in Kubernetes API serving the tenant Secrets and the server's certificate (mail-tls); it is ready
+    m = await startMailPod(registered, NETNS, "mail-pod");
   }, 120000);
 
   afterAll(async () => {
-    // Postfix's master leaves the container's process group (setsid): a runtime ends it with the
-    // container's PID namespace, the runner cannot, so it is stopped as an operator would.
-    await pod?.exec("postfix", ["postfix", "stop"], { timeoutMs: 15000 });
-    await pod?.stop();
-    await api?.close();
-    net?.remove();
-    root?.remove();
+    await m?.stop();
   });
 
   it("THEN a remote client submits from a mailbox of one unit to a mailbox of another (587, STARTTLS, AUTH); the recipient fetches it over IMAP, DKIM-signed, and the signature verifies against muni dns's TXT record", async () => {
@@ -158,10 +62,71 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
     expect(verified.results.map((r) => [r.status.result, r.signingDomain])).toStrictEqual([
       ["pass", "mpu.lodz.pl"],
     ]);
-    expect(pod.logs("postfix")).toMatch(
+    expect(m.pod.logs("postfix")).toMatch(
       /to=<interwencje@zzm\.lodz\.pl>, relay=127\.0\.0\.1\[127\.0\.0\.1\]:24, .*status=sent \(250 2\.0\.0 <interwencje@zzm\.lodz\.pl> \S+ Saved\)/,
     );
   }, 60000);
+
+  it("THEN a remote client submits over implicit TLS on 465 (RFC 8314) with AUTH, as on 587; without AUTH it may not relay, and a client speaking plain SMTP there gets no greeting", async () => {
+    const sent = sendMail(at(465), {
+      from: "sekretariat@css.lodz.pl",
+      to: "dyrektor@mpu.lodz.pl",
+      subject: "Przez 465",
+      body: "znacznik-pod-465",
+      implicitTls: true,
+      auth: { user: "sekretariat@css.lodz.pl", password: passwords.get("sekretariat@css.lodz.pl")! },
+    });
+    // TLS came first: swaks reports the handshake before the server's greeting
+    const handshake = sent.transcript.indexOf("=== TLS started");
+    const greeting = sent.transcript.indexOf("<~  220 ");
+    expect([sent.status, handshake >= 0, handshake < greeting]).toStrictEqual([0, true, true]);
+    expect(sent.replies.at(-2)?.slice(0, 24)).toBe("250 2.0.0 Ok: queued as ");
+    const message = await inbox(
+      "dyrektor@mpu.lodz.pl",
+      passwords.get("dyrektor@mpu.lodz.pl")!,
+      "znacznik-pod-465",
+    );
+    const verified = await dkimVerify(Buffer.from(message), {
+      resolver: resolverOf(registeredDnsRecords(registered)),
+    });
+    expect(verified.results.map((r) => [r.status.result, r.signingDomain])).toStrictEqual([
+      ["pass", "css.lodz.pl"],
+    ]);
+    const anonymous = sendMail(at(465), {
+      from: "a@css.lodz.pl",
+      to: "ktos@example.com",
+      subject: "r",
+      body: "r",
+      implicitTls: true,
+    });
+    expect([anonymous.status, anonymous.replies.at(-2)]).toStrictEqual([
+      24,
+      `554 5.7.1 <unknown[${m.net.hostAddress}]>: Client host rejected: Access denied`,
+    ]);
+    // a plain-text client: no greeting; its EHLO is not a TLS handshake, and the server hangs up
+    const plain = await new Promise<{ received: string; closed: boolean }>((resolve) => {
+      const s = createConnection(at(465), () => s.write("EHLO client.test.lodz.pl\r\n"));
+      let received = "";
+      s.on("data", (d) => (received += d.toString("latin1")));
+      s.on("error", () => undefined);
+      const timer = setTimeout(() => (s.destroy(), resolve({ received, closed: false })), 5000);
+      s.on("close", () => (clearTimeout(timer), resolve({ received, closed: true })));
+    });
+    expect([/^220/.test(plain.received), plain.closed]).toStrictEqual([false, true]);
+  }, 60000);
+
+  it("THEN the mail image's HEALTHCHECK passes in the container that runs its CMD, and fails where that daemon does not run", async () => {
+    const dockerfile = readFileSync(join(ROOT, "images", "mail", "Dockerfile"), "utf8");
+    const check = JSON.parse(/^HEALTHCHECK .*? CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
+    const runs = m.sts.spec.template.spec.containers.find(
+      (c) => JSON.stringify(c.command) === JSON.stringify(cmd),
+    )!.name;
+    const here = await m.pod.exec(runs, check);
+    const elsewhere = await m.pod.exec("postfix", check);
+    expect([runs, here.status, elsewhere.status === 0]).toStrictEqual(["dovecot", 0, false]);
+    expect(here.stdout).toMatch(/^name: imap-login$/m);
+  });
 
   it("THEN a remote client may not relay: refused on the MX (25) and on submission without AUTH", () => {
     const relay = sendMail(at(25), {
@@ -183,16 +148,16 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
     });
     expect([anonymous.status, anonymous.replies.at(-2)]).toStrictEqual([
       24,
-      `554 5.7.1 <unknown[${net.hostAddress}]>: Client host rejected: Access denied`,
+      `554 5.7.1 <unknown[${m.net.hostAddress}]>: Client host rejected: Access denied`,
     ]);
   });
 
   it("WHEN a new tenant's Secret appears in the API THEN the running server takes it without a restart (Postfix reloaded) and it receives mail, within its quota (552 5.2.2 beyond)", async () => {
-    const pids = pod.containers.map((c) => [c.name, c.child.pid]);
-    api.objects.push(tenantSecret(small.unitId, small.files));
+    const pids = m.pod.containers.map((c) => [c.name, c.pid()]);
+    m.api.objects.push(tenantSecret(small.unitId, small.files));
     await until(
       "postfix reloads",
-      async () => (/reload -- version/.test(pod.logs("postfix")) ? true : undefined),
+      async () => (/reload -- version/.test(m.pod.logs("postfix")) ? true : undefined),
       logs,
     );
     const sent = await until(
@@ -220,7 +185,7 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
     await until(
       "LMTP refuses over quota",
       async () =>
-        /said: 552 5\.2\.2 <mala@kwota\.lodz\.pl> Quota exceeded/.test(pod.logs("postfix"))
+        /said: 552 5\.2\.2 <mala@kwota\.lodz\.pl> Quota exceeded/.test(m.pod.logs("postfix"))
           ? true
           : undefined,
       logs,
@@ -245,18 +210,18 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
       ["pass", "kwota.lodz.pl"],
     ]);
     // no container was restarted
-    expect(pod.containers.map((c) => [c.name, c.child.pid, c.child.exitCode])).toStrictEqual(
+    expect(m.pod.containers.map((c) => [c.name, c.pid(), c.child.exitCode])).toStrictEqual(
       pids.map(([n, p]) => [n, p, null]),
     );
   }, 120000);
 
   it("WHEN a tenant Secret has a malformed line THEN it is skipped with a log line naming it, and the other tenants keep working", async () => {
     const bad = { ...small.files, users: `${small.files.users}to nie jest wiersz passwd-file\n` };
-    api.objects.push(tenantSecret("zepsuta", { ...bad, domains: "zepsuta.lodz.pl zepsuta\n" }));
+    m.api.objects.push(tenantSecret("zepsuta", { ...bad, domains: "zepsuta.lodz.pl zepsuta\n" }));
     await until(
       "the sync names the bad tenant",
       async () =>
-        /skipped tenant zepsuta \(mail-tenant-zepsuta\): malformed/.test(pod.logs("tenant-sync"))
+        /skipped tenant zepsuta \(mail-tenant-zepsuta\): malformed/.test(m.pod.logs("tenant-sync"))
           ? true
           : undefined,
       logs,
@@ -285,4 +250,32 @@ describe("the mail StatefulSet as rendered, run here (issue 14.4, 14.6): a remot
       "554 5.7.1 <mala@zepsuta.lodz.pl>: Relay access denied",
     ]);
   }, 90000);
+
+  it("WHEN the pod stops THEN every process of its containers ends, Postfix's master too (it leaves the container's process group; it ends with the container's PID namespace), and the logs are complete", async () => {
+    const pidNs = (pid: number | string) => {
+      try {
+        return readlinkSync(`/proc/${pid}/ns/pid`);
+      } catch {
+        return undefined; // gone, or not ours to read
+      }
+    };
+    const inPod = (namespaces: Set<string>) =>
+      readdirSync("/proc")
+        .filter((p) => /^\d+$/.test(p) && namespaces.has(pidNs(p) ?? ""))
+        .map((p) => {
+          const status = readFileSync(`/proc/${p}/status`, "utf8");
+          return `${p} ${/^Name:\s*(.*)$/m.exec(status)?.[1]} ${/^State:\s*(.*)$/m.exec(status)?.[1]}`;
+        });
+    const namespaces = new Set(m.pod.containers.map((c) => pidNs(c.pid()!)!));
+    expect([namespaces.size, inPod(namespaces).some((p) => / master S/.test(p))]).toStrictEqual([
+      m.pod.containers.length,
+      true,
+    ]);
+    await m.pod.stop();
+    // (a process the kernel is still tearing down may show for a moment, without a command line)
+    for (let i = 0; i < 40 && inPod(namespaces).length; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(inPod(namespaces)).toStrictEqual([]);
+    // AND SIGTERM reached the postfix container's PID 1 (its wrapper stops Postfix), logged to the end
+    expect(m.pod.logs("postfix")).toMatch(/postfix-script\[\d+\]: stopping the Postfix mail system\n/);
+  }, 30000);
 });

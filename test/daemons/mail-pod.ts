@@ -15,7 +15,14 @@ import { requireBinaries, tempRoot } from "./harness";
 import { registeredTenants } from "./mail-tenants";
 import { objectNamed, ROOT } from "./program";
 
-type PodSpecOf = { spec: { template: { spec: { containers: Array<{ name: string; command: string[] }> } } } };
+type Probe = { tcpSocket?: { port: number } };
+type ContainerOf = { name: string; command: string[]; readinessProbe?: Probe; livenessProbe?: Probe };
+export type MailPodSpec = { spec: { template: { spec: { containers: ContainerOf[] } } } };
+
+/** The ports the containers' probes of one kind check. */
+export function probePorts(sts: MailPodSpec, kind: "readinessProbe" | "livenessProbe"): number[] {
+  return sts.spec.template.spec.containers.flatMap((c) => c[kind]?.tcpSocket?.port ?? []);
+}
 
 /** A tenant Secret as a unit stack registers it in platform-mail. */
 export function tenantSecret(unitId: string, files: Readonly<Record<string, string>>): KubeObject {
@@ -47,6 +54,8 @@ export async function until<T>(
 }
 
 export interface MailPod {
+  /** The StatefulSet as the program registered it. */
+  sts: MailPodSpec;
   net: Netns;
   api: FakeKubeApi;
   /** The running pod (replaced by `restart`). */
@@ -65,8 +74,8 @@ const CONTAINERS = ["tenant-sync-init", "tenant-sync", "dovecot", "postfix", "op
 /**
  * The mail StatefulSet the program registered, run here by the pod runner in network namespace `netns`,
  * its tenants (the registered tenant Secrets) served by a stand-in Kubernetes API, its certificate a
- * Secret mail-tls made for the pod's address. Resolves when SMTP, submission, IMAP and the password
- * self-service accept connections.
+ * Secret mail-tls made for the pod's address. Resolves when the pod is ready (every port its readiness
+ * probes name accepts: SMTP, submission, IMAP, the password self-service).
  */
 export async function startMailPod(
   registered: readonly Registered[],
@@ -96,15 +105,7 @@ export async function startMailPod(
     stringData: { "tls.crt": tls.cert, "tls.key": tls.key },
   };
   const config = objectNamed<KubeObject>(registered, "platform-mail-config");
-  const sts = objectNamed<PodSpecOf>(registered, "platform-mail-statefulset");
-  // The one stand-in: a container runtime gives a container's stdout as a FIFO, where Postfix's
-  // maillog_file=/dev/stdout opens; the pod runner's is a socket (open: ENXIO), so Postfix's output
-  // goes through a FIFO (cat) here. Everything else runs as rendered.
-  const postfix = sts.spec.template.spec.containers.find((c) => c.name === "postfix")!;
-  postfix.command = [
-    ...postfix.command.slice(0, 2),
-    `${postfix.command[2]!.replace(/ && exec sh /, " && sh ")} 2>&1 | cat`,
-  ];
+  const sts = objectNamed<MailPodSpec>(registered, "platform-mail-statefulset");
   const run = async () => {
     const pod = await runPod(sts, {
       netns: net,
@@ -116,28 +117,33 @@ export async function startMailPod(
         [MAIL_PASSWORDS_SCRIPT]: join(ROOT, "images", "mail", "mail_passwords.py"),
       },
     });
-    for (const port of [25, 587, 143, 8443]) await pod.waitForPort(port, 30000);
+    // ready: every port the containers' readiness probes name accepts
+    for (const port of probePorts(sts, "readinessProbe")) await pod.waitForPort(port, 30000);
     return pod;
   };
-  const halt = async (pod: RunningPod) => {
-    // Postfix's master leaves the container's process group (setsid): a runtime ends it with the
-    // container's PID namespace, the runner cannot, so it is stopped as an operator would.
-    await pod.exec("postfix", ["postfix", "stop"], { timeoutMs: 15000 });
-    await pod.stop();
-  };
+  let first: RunningPod;
+  try {
+    first = await run();
+  } catch (e) {
+    await api.close();
+    net.remove();
+    root.remove();
+    throw e;
+  }
   const self: MailPod = {
+    sts,
     net,
     api,
-    pod: await run(),
+    pod: first,
     cert: join(root.dir, "tls", "ca.crt"),
     at: (port) => ({ host: net.podAddress, port }),
     logs: () => CONTAINERS.map((c) => `--- ${c}\n${self.pod?.logs(c) ?? ""}`).join("\n"),
     restart: async () => {
-      await halt(self.pod);
+      await self.pod.stop();
       self.pod = await run();
     },
     stop: async () => {
-      if (self.pod) await halt(self.pod);
+      await self.pod?.stop();
       await api.close();
       net.remove();
       root.remove();

@@ -10,42 +10,47 @@
  *     kubeApi: api,                                            // projects token, kube-root-ca.crt, namespace
  *   });
  *   await pod.waitForPort(631);                                // TCP on net.podAddress
- *   await pod.exec("cupsd", ["lpstat", "-v"]);                 // {status, stdout, stderr}: a command with a
- *                                                              // container's mounts, env and user, in the netns
+ *   await pod.exec("cupsd", ["lpstat", "-v"]);                 // {status, stdout, stderr}: a command in a
+ *                                                              // container's namespaces, with its env and user
  *   pod.logs("cupsd");  await pod.stop();  net.remove();  await api.close();
  *
  * What it does, as the kubelet would: every volume laid out under `<root>/volumes/<name>` (ConfigMap,
  * Secret, projected [configMap, secret, serviceAccountToken, downwardAPI metadata.namespace/name] with
  * `items`, `defaultMode`/`mode` and the `..data` symlink layout; emptyDir 0777; a PVC is a directory
- * `<root>/claims/<claim>` kept across runs with the same root, so a restart keeps the data), `fsGroup`
- * group ownership; then each init container runs to completion and each container's `command`+`args`
- * starts in a private mount namespace (`unshare --mount`, bind mounts at each `mountPath`, `subPath`,
- * `readOnly` honoured) inside the test's network namespace, as its `securityContext` user
- * (runAsUser/runAsGroup, fsGroup and supplementalGroups, allowPrivilegeEscalation: false →
- * no_new_privs) with the spec's env (value, fieldRef, secretKeyRef, configMapKeyRef) plus
- * KUBERNETES_SERVICE_HOST/PORT of `kubeApi`. The host's Debian packages stand in for the image's (a
- * test checks the Dockerfiles install the same ones). Missing mount points are created on the host as
- * empty directories/files and left there (removing one would detach it from a concurrent pod's namespace).
+ * `<root>/claims/<claim>` kept across runs with the same root, so a restart keeps the data: see
+ * ./pod-volumes.ts), `fsGroup` group ownership; then each init container runs to completion and each
+ * container's `command`+`args` starts inside the test's network namespace, in private mount and PID
+ * namespaces (`unshare --mount --pid --fork --mount-proc`: the command is PID 1, as in a container, so
+ * SIGTERM reaches it only if it handles it, and when it ends every process it left ends with it, e.g.
+ * Postfix's master, which leaves the process group), bind mounts at each `mountPath` (`subPath`,
+ * `readOnly` honoured), as its `securityContext` user (runAsUser/runAsGroup, fsGroup and
+ * supplementalGroups, allowPrivilegeEscalation: false → no_new_privs) with the spec's env (value,
+ * fieldRef, secretKeyRef, configMapKeyRef) plus KUBERNETES_SERVICE_HOST/PORT of `kubeApi`. Its stdout
+ * and stderr are one pipe (a FIFO under `<root>/logs`, drained by a `cat` into `<name>.log`), as a
+ * runtime gives: `/dev/stdout` opens (Postfix's maillog_file), and a daemon never waits on the test's
+ * event loop. `exec` enters the running container's mount and PID namespaces (`nsenter`), as `kubectl
+ * exec` does. The host's Debian packages stand in for the image's (a test checks the Dockerfiles
+ * install the same ones). Missing mount points are created on the host as empty directories/files and
+ * left there (removing one would detach it from a concurrent pod's namespace).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import {
   closeSync,
+  constants,
   openSync,
+  rmSync,
   readFileSync,
-  chmodSync,
-  chownSync,
   existsSync,
   mkdirSync,
   readdirSync,
   realpathSync,
-  rmSync,
-  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { createConnection } from "node:net";
 import { dirname, join } from "node:path";
 import type { FakeKubeApi, KubeObject } from "./fake-kube-api";
 import type { Netns } from "./netns";
+import { decode, findObject, layOutVolumes } from "./pod-volumes";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Spec = any;
@@ -71,8 +76,22 @@ export interface RunPodOptions {
 
 export interface RunningContainer {
   name: string;
+  /** `unshare`, which waits for the container's PID 1 and exits with its status. */
   child: ChildProcess;
+  /** Host pid of the container's PID 1 (its command) while it runs. */
+  pid: () => number | undefined;
   output: () => string;
+}
+
+/** The host pid of the PID 1 `unshare --fork` started for a container, while it runs. */
+function initPid(child: ChildProcess): number | undefined {
+  if (child.exitCode !== null || child.signalCode !== null) return undefined;
+  try {
+    const first = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(" ")[0];
+    return first ? Number(first) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface RunningPod {
@@ -82,14 +101,20 @@ export interface RunningPod {
   logs: (container: string) => string;
   /** Host path of a volume's directory (emptyDir, claim, projected...). */
   volumePath: (volume: string) => string;
-  /** Runs a command with a container's mounts and env, in the netns, as `user` (default: the container's user). */
+  /**
+   * Runs a command in a container as `kubectl exec` does: in its namespaces while it runs (else in new
+   * ones with its mounts), with its env, as `user` (default: the container's user).
+   */
   exec: (
     container: string,
     argv: string[],
     opts?: { user?: number; input?: string; timeoutMs?: number },
   ) => Promise<{ status: number; stdout: string; stderr: string }>;
   waitForPort: (port: number, ms?: number) => Promise<void>;
-  /** SIGTERM to every container (then SIGKILL after 5 s); waits for them. */
+  /**
+   * SIGTERM to every container's PID 1, as a kubelet sends (it ends only if it handles the signal), then
+   * SIGKILL after 5 s (the grace period); waits for them and their logs.
+   */
   stop: () => Promise<void>;
 }
 
@@ -97,135 +122,6 @@ interface Mount {
   source: string;
   target: string;
   readOnly: boolean;
-}
-
-function decode(o: KubeObject, key: string): Buffer | undefined {
-  if (o.stringData?.[key] !== undefined) return Buffer.from(o.stringData[key]!, "utf8");
-  const d = o.data?.[key];
-  if (d === undefined) return undefined;
-  return o.kind === "Secret" ? Buffer.from(d, "base64") : Buffer.from(d, "utf8");
-}
-
-function keysOf(o: KubeObject): string[] {
-  return [...new Set([...Object.keys(o.data ?? {}), ...Object.keys(o.stringData ?? {})])].sort();
-}
-
-/** Writes files the way the kubelet's atomic writer does: `..<ts>/` + `..data` + top-level symlinks. */
-function project(dir: string, files: { path: string; content: Buffer; mode: number }[], gid?: number): void {
-  mkdirSync(dir, { recursive: true });
-  const ts = `..${new Date().toISOString().replace(/[-:T]/g, "_").replace("Z", "")}`;
-  const data = join(dir, ts);
-  mkdirSync(data, { recursive: true });
-  for (const f of files) {
-    const p = join(data, f.path);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, f.content);
-    chmodSync(p, gid === undefined ? f.mode : f.mode | 0o440);
-    if (gid !== undefined) chownSync(p, 0, gid);
-  }
-  symlinkSync(ts, join(dir, "..data"));
-  for (const top of new Set(files.map((f) => f.path.split("/")[0]!)))
-    symlinkSync(join("..data", top), join(dir, top));
-  if (gid !== undefined) chownSync(dir, 0, gid);
-}
-
-function findObject(
-  objects: readonly KubeObject[],
-  kind: KubeObject["kind"],
-  name: string,
-): KubeObject | undefined {
-  return objects.find((o) => o.kind === kind && o.metadata.name === name);
-}
-
-/** A supplied ConfigMap; `kube-root-ca.crt`, which Kubernetes publishes in every namespace, is the fake API's CA. */
-function configMapOf(opts: RunPodOptions, name: string): KubeObject | undefined {
-  if (name === "kube-root-ca.crt" && opts.kubeApi)
-    return { kind: "ConfigMap", metadata: { name, namespace: "" }, data: { "ca.crt": opts.kubeApi.caPem } };
-  return findObject(opts.objects, "ConfigMap", name);
-}
-
-function sourceFiles(
-  o: KubeObject | undefined,
-  ref: { name: string; items?: { key: string; path: string; mode?: number }[]; optional?: boolean },
-  kind: string,
-  mode: number,
-): { path: string; content: Buffer; mode: number }[] {
-  if (!o) {
-    if (ref.optional) return [];
-    throw new Error(`pod references ${kind} ${ref.name}, which the test did not supply`);
-  }
-  const items: { key: string; path: string; mode?: number }[] =
-    ref.items ?? keysOf(o).map((key) => ({ key, path: key }));
-  return items.map((i) => {
-    const content = decode(o, i.key);
-    if (!content) throw new Error(`${kind} ${ref.name} has no key ${i.key}`);
-    return { path: i.path, content, mode: i.mode ?? mode };
-  });
-}
-
-function layOutVolumes(
-  spec: Spec,
-  opts: RunPodOptions,
-  namespace: string,
-  podName: string,
-): Map<string, string> {
-  const out = new Map<string, string>();
-  const gid: number | undefined = spec.securityContext?.fsGroup;
-  // A pod run again on the same root is a new pod of the StatefulSet: fresh emptyDirs and projections,
-  // the same claims.
-  rmSync(join(opts.root, "volumes"), { recursive: true, force: true });
-  for (const v of spec.volumes ?? []) {
-    const dir = join(opts.root, "volumes", v.name);
-    if (v.emptyDir) {
-      mkdirSync(dir, { recursive: true });
-      chmodSync(dir, 0o777);
-    } else if (v.persistentVolumeClaim) {
-      const claim = join(opts.root, "claims", v.persistentVolumeClaim.claimName);
-      mkdirSync(claim, { recursive: true });
-      if (gid !== undefined) {
-        chownSync(claim, 0, gid);
-        chmodSync(claim, 0o2775);
-      }
-      out.set(v.name, claim);
-      continue;
-    } else if (v.configMap) {
-      const o = configMapOf(opts, v.configMap.name);
-      project(dir, sourceFiles(o, v.configMap, "ConfigMap", v.configMap.defaultMode ?? 0o644), gid);
-    } else if (v.secret) {
-      const o = findObject(opts.objects, "Secret", v.secret.secretName);
-      const ref = { ...v.secret, name: v.secret.secretName };
-      project(dir, sourceFiles(o, ref, "Secret", v.secret.defaultMode ?? 0o644), gid);
-    } else if (v.projected) {
-      const mode = v.projected.defaultMode ?? 0o644;
-      const files: { path: string; content: Buffer; mode: number }[] = [];
-      for (const s of v.projected.sources ?? []) {
-        if (s.configMap)
-          files.push(...sourceFiles(configMapOf(opts, s.configMap.name), s.configMap, "ConfigMap", mode));
-        else if (s.secret)
-          files.push(
-            ...sourceFiles(findObject(opts.objects, "Secret", s.secret.name), s.secret, "Secret", mode),
-          );
-        else if (s.serviceAccountToken) {
-          if (!opts.kubeApi) throw new Error("pod projects a service-account token: pass kubeApi");
-          files.push({ path: s.serviceAccountToken.path, content: Buffer.from(opts.kubeApi.token), mode });
-        } else if (s.downwardAPI) {
-          for (const i of s.downwardAPI.items ?? []) {
-            const field = i.fieldRef?.fieldPath;
-            const value =
-              field === "metadata.namespace" ? namespace : field === "metadata.name" ? podName : undefined;
-            if (value === undefined)
-              throw new Error(`downwardAPI field ${field} not supported by the pod runner`);
-            files.push({ path: i.path, content: Buffer.from(value), mode: i.mode ?? mode });
-          }
-        } else
-          throw new Error(`projected source ${Object.keys(s).join(",")} not supported by the pod runner`);
-      }
-      project(dir, files, gid);
-    } else
-      throw new Error(`volume ${v.name}: kind ${Object.keys(v).join(",")} not supported by the pod runner`);
-    out.set(v.name, dir);
-  }
-  return out;
 }
 
 function mountsOf(c: Spec, volumes: Map<string, string>): Mount[] {
@@ -274,7 +170,10 @@ function envOf(c: Spec, opts: RunPodOptions, namespace: string, podName: string)
   return Object.entries(env).map(([k, v]) => `${k}=${v}`);
 }
 
-/** argv that runs `argv` with the container's mounts, user and env, inside the netns. */
+/**
+ * argv that runs `argv` with the container's mounts, user and env, inside the netns: in new mount and PID
+ * namespaces, or (`enter`: the host pid of a running container's PID 1) in that container's.
+ */
 function wrapped(
   c: Spec,
   pod: Spec,
@@ -282,6 +181,7 @@ function wrapped(
   env: string[],
   argv: string[],
   user?: number,
+  enter?: number,
 ): string[] {
   const sc = { ...(pod.securityContext ?? {}), ...(c.securityContext ?? {}) };
   const uid: number = user ?? sc.runAsUser ?? 0;
@@ -292,7 +192,7 @@ function wrapped(
   ];
   const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
   const lines = ["set -e"];
-  for (const m of mounts) {
+  for (const m of enter ? [] : mounts) {
     lines.push(`mount --bind ${q(m.source)} ${q(m.target)}`);
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${q(m.target)}`);
   }
@@ -309,14 +209,13 @@ function wrapped(
     ...(sc.allowPrivilegeEscalation === false ? ["--no-new-privs"] : []),
   ];
   lines.push(`exec ${setpriv.join(" ")} -- env -i "$@"`);
+  const namespaces = enter
+    ? ["nsenter", `--target=${enter}`, "--mount", "--pid", "--"]
+    : ["unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc", "--"];
   return [
     ...["ip", "netns", "exec"],
     pod.__netns,
-    "unshare",
-    "--mount",
-    "--propagation",
-    "private",
-    "--",
+    ...namespaces,
     "sh",
     "-c",
     lines.join("\n"),
@@ -332,15 +231,49 @@ function commandOf(c: Spec): string[] {
   return [...c.command, ...(c.args ?? [])];
 }
 
-/** Containers still running: killed if the test process exits without stopping its pods. */
+/**
+ * A container's stdout and stderr as a runtime gives them: the write end of a pipe (a FIFO in `dir`),
+ * whose read end a `cat` drains into `<dir>/<name>.log`. The drain ends when the last writer (the
+ * container and whatever it started) is gone.
+ */
+function logPipe(dir: string, name: string): { fd: number; log: string; drained: Promise<void> } {
+  const log = join(dir, `${name}.log`);
+  const fifo = join(dir, `${name}.fifo`);
+  rmSync(fifo, { force: true });
+  const made = spawnSync("mkfifo", ["-m", "0600", fifo], { encoding: "utf8" });
+  if (made.status !== 0) throw new Error(`mkfifo ${fifo}: ${made.stderr}`);
+  // Opening a FIFO read-write never waits (Linux); while it is open the pure ends open at once.
+  const hold = openSync(fifo, constants.O_RDWR);
+  const fd = openSync(fifo, constants.O_WRONLY);
+  const read = openSync(fifo, constants.O_RDONLY);
+  closeSync(hold);
+  const out = openSync(log, "w");
+  const drain = spawn("cat", [], { detached: true, stdio: [read, out, "ignore"] });
+  closeSync(read);
+  closeSync(out);
+  LIVE.add(drain);
+  const drained = new Promise<void>((resolve) =>
+    drain.once("close", () => {
+      LIVE.delete(drain);
+      resolve();
+    }),
+  );
+  return { fd, log, drained };
+}
+
+/** Sends a signal to a process (a group: negative pid) that may be gone already. */
+function sendSignal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Containers (and their log drains) still running: killed if the test process exits without stopping its pods. */
 const LIVE = new Set<ChildProcess>();
 process.once("exit", () => {
-  for (const c of LIVE)
-    try {
-      process.kill(-c.pid!, "SIGKILL");
-    } catch {
-      /* gone */
-    }
+  for (const c of LIVE) sendSignal(-c.pid!, "SIGKILL");
 });
 
 /** Runs a rendered StatefulSet's pod template (see the usage note at the top of this file). */
@@ -355,6 +288,8 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
   const logs = new Map<string, string>();
   mkdirSync(join(opts.root, "logs"), { recursive: true });
   const prepared = new Map<string, { c: Spec; mounts: Mount[]; env: string[] }>();
+  /** Container name → its log drain's end. */
+  const drains = new Map<string, Promise<void>>();
   for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
     const image = Object.entries(opts.imageFiles ?? {}).map(([target, source]) => ({
       source,
@@ -369,31 +304,31 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
   for (const c of pod.initContainers ?? []) {
     const p = prepared.get(c.name)!;
     const [cmd, ...args] = wrapped(c, pod, p.mounts, p.env, commandOf(c));
-    const log = join(opts.root, "logs", `${c.name}.log`);
-    const fd = openSync(log, "w");
+    const { fd, log, drained } = logPipe(join(opts.root, "logs"), c.name);
     const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", fd, fd] });
     closeSync(fd);
-    const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), opts.initTimeoutMs ?? 30000);
+    const timer = setTimeout(() => sendSignal(-child.pid!, "SIGKILL"), opts.initTimeoutMs ?? 30000);
     const code = await new Promise<number | string>((resolve) =>
       child.once("close", (status, signal) => resolve(status ?? signal ?? -1)),
     );
     clearTimeout(timer);
+    await drained;
     logs.set(c.name, log);
     if (code !== 0) throw new Error(`init container ${c.name} exited ${code}:\n${readFileSync(log, "utf8")}`);
   }
   const containers: RunningContainer[] = (pod.containers ?? []).map((c: Spec) => {
     const p = prepared.get(c.name)!;
     const [cmd, ...args] = wrapped(c, pod, p.mounts, p.env, commandOf(c));
-    // Output goes to a file, never a pipe: a daemon must not block on a full pipe while the test is busy.
-    const log = join(opts.root, "logs", `${c.name}.log`);
-    const fd = openSync(log, "w");
+    const { fd, log, drained } = logPipe(join(opts.root, "logs"), c.name);
     const child = spawn(cmd!, args, { detached: true, stdio: ["ignore", fd, fd] });
     closeSync(fd);
     logs.set(c.name, log);
     LIVE.add(child);
     child.once("exit", () => LIVE.delete(child));
-    return { name: c.name, child, output: () => readFileSync(log, "utf8") };
+    drains.set(c.name, drained);
+    return { name: c.name, child, pid: () => initPid(child), output: () => readFileSync(log, "utf8") };
   });
+  const initOf = (name: string) => containers.find((x) => x.name === name)?.pid();
   const address = opts.netns.podAddress;
   return {
     address,
@@ -410,14 +345,14 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
     exec: (name, argv, o = {}) => {
       const p = prepared.get(name);
       if (!p) return Promise.reject(new Error(`no container ${name}`));
-      const [cmd, ...args] = wrapped(p.c, pod, p.mounts, p.env, argv, o.user);
+      const [cmd, ...args] = wrapped(p.c, pod, p.mounts, p.env, argv, o.user, initOf(name));
       return new Promise((resolve) => {
-        const child = spawn(cmd!, args, { stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(cmd!, args, { detached: true, stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += String(d)));
         child.stderr.on("data", (d) => (stderr += String(d)));
-        const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 20000);
+        const timer = setTimeout(() => sendSignal(-child.pid!, "SIGKILL"), o.timeoutMs ?? 20000);
         child.once("close", (status) => {
           clearTimeout(timer);
           resolve({ status: status ?? -1, stdout, stderr });
@@ -444,22 +379,17 @@ export async function runPod(statefulSet: Spec, opts: RunPodOptions): Promise<Ru
     },
     stop: async () => {
       await Promise.all(
-        containers.map(async ({ child }) => {
+        containers.map(async ({ name, child }) => {
           if (child.exitCode !== null || child.signalCode !== null) return;
           const exited = new Promise<void>((r) => child.once("exit", () => r()));
-          const kill = (sig: NodeJS.Signals) => {
-            try {
-              process.kill(-child.pid!, sig);
-            } catch {
-              /* already gone */
-            }
-          };
-          kill("SIGTERM");
-          const t = setTimeout(() => kill("SIGKILL"), 5000);
+          sendSignal(initOf(name) ?? -child.pid!, "SIGTERM");
+          const t = setTimeout(() => sendSignal(-child.pid!, "SIGKILL"), 5000);
           await exited;
           clearTimeout(t);
         }),
       );
+      // The PID namespaces are gone with their PID 1: the drains read to the end of the logs.
+      await Promise.all(drains.values());
     },
   };
 }

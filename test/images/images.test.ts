@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,29 +5,10 @@ import { loadProject } from "../../infra/3-rules";
 import { unpinnedImage } from "../../infra/3-rules/images";
 import { print, renderPlatform } from "../../infra/4-builders";
 import { TENANT_SYNC_SCRIPT } from "../../infra/4-builders/tenant-sync";
+import { copies, execForm, installed, missingFromCi, packageOf, read, ROOT } from "./dockerfile";
 
 // Issue 14.1: the images install exactly the Debian packages the pods (and their tests) use, and their
-// entrypoints are the commands the StatefulSets run.
-
-const ROOT = join(__dirname, "..", "..");
-const read = (p: string) => readFileSync(join(ROOT, p), "utf8");
-
-/** The packages a Dockerfile's `apt-get install` names, sorted. */
-function installed(dockerfile: string): string[] {
-  const run = /apt-get install[^\n]*\\\n([\s\S]*?)(&&|\n[^ ])/.exec(
-    dockerfile.replace(/\\\n\s*/g, "\\\n"),
-  )?.[1];
-  return (run ?? "")
-    .replace(/\\\n/g, " ")
-    .split(/\s+/)
-    .filter((w) => /^[a-z0-9][-a-z0-9.+]+$/.test(w))
-    .sort();
-}
-
-/** The Debian package that ships a file on this machine (dpkg -S). */
-function packageOf(path: string): string {
-  return execFileSync("dpkg", ["-S", path], { encoding: "utf8" }).split(":")[0]!;
-}
+// entrypoints are the commands the StatefulSets run. The mail image: mail-image.test.ts.
 
 const project = loadProject(ROOT, "lodz-prod");
 const settings = project.stack!.settings;
@@ -56,16 +36,14 @@ describe("images/print/Dockerfile", () => {
     ];
     const needed = [...new Set([...files.map(packageOf), "python3"])].sort();
     expect(installed(dockerfile)).toStrictEqual(needed);
-    const ci = read(".ci/install-system-packages");
-    expect(needed.filter((p) => !new RegExp(`[( ]${p}[ )\\n]`).test(ci))).toStrictEqual([]);
+    expect(missingFromCi(needed)).toStrictEqual([]);
   });
 
   it("GIVEN the rendered StatefulSet WHEN compared THEN the image's CMD is the cupsd container's command, the scripts sit where the pod runs them, and the base is pinned by digest", () => {
-    const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]!) as string[];
+    const cmd = execForm(dockerfile, "CMD");
     const cupsd = sts.spec.template.spec.containers.find((c) => c.name === "cupsd")!;
     expect(cmd).toStrictEqual(cupsd.command);
-    const copies = [...dockerfile.matchAll(/^COPY (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]);
-    expect(copies).toStrictEqual([
+    expect(copies(dockerfile)).toStrictEqual([
       ["images/common/tenant_sync.py", TENANT_SYNC_SCRIPT],
       ["images/print/print_queues.py", print.PRINT_QUEUES_SCRIPT],
     ]);

@@ -17,6 +17,11 @@ export interface MailLayout {
   smtpPort: number;
   /** Submission port (587): STARTTLS required, AUTH against Dovecot, OpenDKIM signs. */
   submissionPort: number;
+  /**
+   * Implicit-TLS submission port (465, RFC 8314 "submissions"): TLS from the first byte, then as the
+   * submission port. Unset or 0: none.
+   */
+  submissionsPort?: number;
   /** IMAP port (143, STARTTLS) and IMAPS port (993; 0: none). */
   imapPort: number;
   imapsPort: number;
@@ -56,6 +61,7 @@ export function platformMailLayout(hostname: string): MailLayout {
     listen: "*",
     smtpPort: 25,
     submissionPort: 587,
+    submissionsPort: 465,
     imapPort: 143,
     imapsPort: 993,
     internal: { lmtp: 24, auth: 12345, quotaStatus: 12340, milter: 8891 },
@@ -269,17 +275,18 @@ milter_default_action = tempfail
 }
 
 /**
- * Postfix master.cf: the MX on smtpPort (no AUTH, no signing) and submission on submissionPort (TLS
- * required, AUTH against Dovecot, only authenticated clients, OpenDKIM signs), and Postfix's own
+ * Postfix master.cf: the MX on smtpPort (no AUTH, no signing), submission on submissionPort (STARTTLS
+ * required, AUTH against Dovecot, only authenticated clients, OpenDKIM signs) and, when set, the same
+ * submission with implicit TLS on submissionsPort (RFC 8314: `smtpd_tls_wrappermode`), and Postfix's own
  * services. Nothing is chrooted: the container is the confinement.
  */
 export function renderPostfixMasterCf(l: MailLayout): string {
   // service, type, private, wakeup, maxproc, command: as Debian's master.cf, but chroot n everywhere.
   const row = ([name, type, priv, wakeup, maxproc, command]: readonly string[]) =>
     `${name!.padEnd(10)} ${type!.padEnd(10)} ${priv!.padEnd(7)} -       n       ${wakeup!.padEnd(7)} ${maxproc!.padEnd(7)} ${command}`;
-  const submission = [
-    "syslog_name=postfix/submission",
-    "smtpd_tls_security_level=encrypt",
+  const submission = (name: string, tls: string[]) => [
+    `syslog_name=postfix/${name}`,
+    ...tls,
     "smtpd_sasl_auth_enable=yes",
     "smtpd_client_restrictions=permit_sasl_authenticated,reject",
     "smtpd_relay_restrictions=permit_sasl_authenticated,reject",
@@ -291,7 +298,13 @@ export function renderPostfixMasterCf(l: MailLayout): string {
     "# muni mail platform: Postfix master.cf (generated, do not edit)",
     row([String(l.smtpPort), "inet", "n", "-", "-", "smtpd"]),
     row([String(l.submissionPort), "inet", "n", "-", "-", "smtpd"]),
-    ...submission.map((o) => `  -o ${o}`),
+    ...submission("submission", ["smtpd_tls_security_level=encrypt"]).map((o) => `  -o ${o}`),
+    ...(l.submissionsPort
+      ? [
+          row([String(l.submissionsPort), "inet", "n", "-", "-", "smtpd"]),
+          ...submission("submissions", ["smtpd_tls_wrappermode=yes"]).map((o) => `  -o ${o}`),
+        ]
+      : []),
     ...(
       [
         ["pickup", "unix", "n", "60", "1", "pickup"],

@@ -70,6 +70,7 @@ function passwordsContainer(layout: MailLayout, image: string) {
       layout.tls.key,
     ],
     ports: [{ name: "passwords", containerPort: layout.passwords.port, protocol: "TCP" }],
+    ...tcpProbes(layout.passwords.port, layout.passwords.port),
     securityContext: {
       runAsUser: PASSWORDS_UID,
       runAsGroup: VMAIL_ID,
@@ -84,6 +85,24 @@ function passwordsContainer(layout: MailLayout, image: string) {
       { name: "data", mountPath: layout.mailRoot },
       { name: "tls", mountPath: posix.dirname(layout.tls.cert), readOnly: true },
     ],
+  };
+}
+
+/**
+ * A daemon container's probes: ready while `ready` accepts TCP, restarted when `live` stops accepting
+ * (after a start-up grace). A TCP probe opens and closes a connection: the daemon logs it as a client that
+ * left without a command.
+ */
+function tcpProbes(ready: number, live: number) {
+  return {
+    readinessProbe: { tcpSocket: { port: ready }, periodSeconds: 10, failureThreshold: 3 },
+    livenessProbe: {
+      tcpSocket: { port: live },
+      initialDelaySeconds: 30,
+      periodSeconds: 20,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
   };
 }
 
@@ -203,6 +222,7 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                   image,
                   command: ["dovecot", "-F", "-c", `${MAIL_CONFIG_DIR}/dovecot.conf`],
                   ports: [143, 993].map((containerPort) => ({ containerPort, protocol: "TCP" })),
+                  ...tcpProbes(layout.imapPort, layout.imapPort),
                   volumeMounts: [
                     mount("config", MAIL_CONFIG_DIR, { readOnly: true }),
                     mount("tables", layout.tablesDir, { readOnly: true }),
@@ -213,7 +233,7 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                   ],
                 },
                 {
-                  // Postfix's master starts as root (it binds 25/587 and runs its daemons as postfix).
+                  // Postfix's master starts as root (it binds 25/465/587 and runs its daemons as postfix).
                   name: "postfix",
                   image,
                   // The queue lives on the mail volume (mail in flight survives a restart); Postfix
@@ -223,7 +243,12 @@ export function buildMailServer(settings: StackSettings): Desired[] {
                     "-c",
                     `mkdir -p ${layout.postfix.queueDir} && chown postfix: ${layout.postfix.dataDir} && exec sh ${MAIL_CONFIG_DIR}/with-reload.sh 'postfix reload' 'postfix stop' postfix start-fg`,
                   ],
-                  ports: [25, 465, 587].map((containerPort) => ({ containerPort, protocol: "TCP" })),
+                  ports: [layout.smtpPort, layout.submissionsPort, layout.submissionPort]
+                    .filter((port): port is number => !!port)
+                    .map((containerPort) => ({ containerPort, protocol: "TCP" })),
+                  // The master opens every listener of master.cf at once: the MX answering means it
+                  // is up, and submission stops answering when it is stuck.
+                  ...tcpProbes(layout.smtpPort, layout.submissionPort),
                   volumeMounts: [
                     mount("config", "/etc/postfix/main.cf", { subPath: "main.cf", readOnly: true }),
                     mount("config", "/etc/postfix/master.cf", { subPath: "master.cf", readOnly: true }),

@@ -101,6 +101,66 @@ describe("buildMailServer: tenants are read at run time, not rendered into the p
     ).toStrictEqual([]);
   });
 
+  it("THEN Postfix serves the MX (25), submission with STARTTLS (587) and with implicit TLS (465, RFC 8314) under the same restrictions, the Service publishes them, and Dovecot, Postfix and the password service have TCP probes", () => {
+    const objects = buildMailServer(settings);
+    type Container = { name: string; ports?: unknown; readinessProbe?: unknown; livenessProbe?: unknown };
+    const containers = (
+      objects.find((d) => d.key === "mail-statefulset")!.object as unknown as {
+        spec: { template: { spec: { containers: Container[] } } };
+      }
+    ).spec.template.spec.containers;
+    const tcp = (port: number) => ({ containerPort: port, protocol: "TCP" });
+    const probes = (ready: number, live: number) => ({
+      readinessProbe: { tcpSocket: { port: ready }, periodSeconds: 10, failureThreshold: 3 },
+      livenessProbe: {
+        tcpSocket: { port: live },
+        initialDelaySeconds: 30,
+        periodSeconds: 20,
+        timeoutSeconds: 5,
+        failureThreshold: 3,
+      },
+    });
+    expect(
+      containers.map(({ name, ports, readinessProbe, livenessProbe }) => ({
+        name,
+        ports,
+        readinessProbe,
+        livenessProbe,
+      })),
+    ).toStrictEqual([
+      { name: "tenant-sync", ports: undefined, readinessProbe: undefined, livenessProbe: undefined },
+      { name: "dovecot", ports: [tcp(143), tcp(993)], ...probes(143, 143) },
+      { name: "postfix", ports: [tcp(25), tcp(465), tcp(587)], ...probes(25, 587) },
+      { name: "opendkim", ports: undefined, readinessProbe: undefined, livenessProbe: undefined },
+      { name: "passwords", ports: [{ ...tcp(8443), name: "passwords" }], ...probes(8443, 8443) },
+    ]);
+    const service = objects.find((d) => d.key === "mail-service")!.object as unknown as {
+      spec: { ports: { port: number }[] };
+    };
+    // and the password self-service's 8443 (the fence opens the same ports)
+    expect(service.spec.ports.map((p) => p.port)).toStrictEqual([25, 143, 465, 587, 993, 8443]);
+    // master.cf: 465's options are 587's with wrapper-mode TLS instead of STARTTLS
+    const masterCf = (
+      objects.find((d) => d.key === "mail-config")!.object as unknown as { data: Record<string, string> }
+    ).data["master.cf"]!;
+    const options = (port: number) =>
+      /^(\d+) .*\n((?:  -o .*\n)*)/m
+        .exec(masterCf.slice(masterCf.indexOf(`\n${port} `) + 1))![2]!
+        .trim()
+        .split(/\n\s*/);
+    const submission = options(587);
+    expect(submission.slice(0, 2)).toStrictEqual([
+      "-o syslog_name=postfix/submission",
+      "-o smtpd_tls_security_level=encrypt",
+    ]);
+    expect(options(465)).toStrictEqual([
+      "-o syslog_name=postfix/submissions",
+      "-o smtpd_tls_wrappermode=yes",
+      ...submission.slice(2),
+    ]);
+    expect(submission.slice(2)).toContain("-o smtpd_client_restrictions=permit_sasl_authenticated,reject");
+  });
+
   it("THEN the reload wrapper names the generation file it watches and passes the daemon's pid to the reload", () => {
     const w = reloadWrapperScript("/etc/muni/mail/.generation");
     expect(w).toContain('now="$(cat /etc/muni/mail/.generation 2>/dev/null || true)"');
