@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import ssl
 import subprocess
 import sys
@@ -254,6 +255,9 @@ def main(argv=None):
     p.add_argument("--timeout", type=float, default=30.0, help="API request timeout in seconds")
     p.add_argument("--sa-dir", default=SA_DIR, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    # As a container's PID 1 the kernel delivers SIGTERM only to a handler: stop at once when the pod stops
+    # (the tree is switched atomically, so stopping mid-sync leaves the last good tree).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     last = current_digest(args.dir)
     if args.once:
         last, ok = sync(args, None)
