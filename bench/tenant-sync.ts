@@ -33,6 +33,9 @@ import { type FakeKubeApi, type KubeObject, startFakeKubeApi } from "../test/hel
 import { type Measurement, measureCommand } from "./measure";
 import type { Cell, TenantSyncRow } from "./report";
 
+/** PATH in the Debian images (test/helpers/pod-runner.ts runs pods with the same). */
+const IMAGE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /** One generated password and salt for every account: generating values is the provider's work, not the sync's. */
 const PASSWORD = "Bench0Password0Gen0x";
 const SALT = "B3nchS4ltB3nchS4";
@@ -198,7 +201,12 @@ export async function measureTenantSync(
   const api = await startFakeKubeApi(work, "127.0.0.1");
   api.objects = objects;
   const script = join(repo, "images", "common", "tenant_sync.py");
-  const env = { KUBERNETES_SERVICE_HOST: api.host, KUBERNETES_SERVICE_PORT: String(api.port) };
+  // The pod's environment: the API's address, and the image's PATH (Debian's python3, as the images install it).
+  const env = {
+    KUBERNETES_SERVICE_HOST: api.host,
+    KUBERNETES_SERVICE_PORT: String(api.port),
+    PATH: IMAGE_PATH,
+  };
   const run = (args: string[], cwd: string, command = "python3") =>
     measureCommand(command, args, { cwd, timeoutS: 1800, scratch: work, env });
   const tokenFiles = (dir: string, namespace: string) => {
