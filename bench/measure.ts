@@ -1,6 +1,7 @@
 /**
  * Runs one command as a separate process under GNU time and returns its wall time and peak resident
- * memory (the kernel's maximum RSS of the process, as `/usr/bin/time -f %M` reports it).
+ * memory (the kernel's maximum RSS of the process, as `/usr/bin/time -f %M` reports it). The CPU time
+ * includes the children the process waited for (a hook it runs, for instance).
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -29,6 +30,8 @@ export interface MeasureOptions {
   timeoutS: number;
   /** Scratch folder for the time report and captured output. */
   scratch: string;
+  /** Variables added to the harness's environment. */
+  env?: Record<string, string>;
 }
 
 /** Whether GNU time is installed (the harness refuses to run without it). */
@@ -38,14 +41,23 @@ export function haveGnuTime(): boolean {
 
 /** Runs `node <args>` (the same Node that runs the harness) under GNU time. */
 export function measureNode(args: readonly string[], opts: MeasureOptions): Promise<Measurement> {
+  return measureCommand(process.execPath, args, opts);
+}
+
+/** Runs `<command> <args>` under GNU time. */
+export function measureCommand(
+  command: string,
+  args: readonly string[],
+  opts: MeasureOptions,
+): Promise<Measurement> {
   const timeFile = join(opts.scratch, `time-${process.pid}-${Date.now()}.txt`);
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(GNU_TIME, ["-f", "%e %M %U %S", "-o", timeFile, process.execPath, ...args], {
+    const child = spawn(GNU_TIME, ["-f", "%e %M %U %S", "-o", timeFile, command, ...args], {
       cwd: opts.cwd,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
-      env: { ...process.env, NO_COLOR: "1" },
+      env: { ...process.env, NO_COLOR: "1", ...opts.env },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

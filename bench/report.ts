@@ -38,6 +38,36 @@ export interface Row {
   objects: number;
   /** Whether `muni plan` printed a warning about a Pulumi stack's resource count. */
   planWarned: boolean;
+  /** The shared servers' tenant sync reading the N tenants (bench/tenant-sync.ts). */
+  tenantSync?: TenantSyncRow;
+}
+
+/** One kind of tenant (mail Secrets, print ConfigMaps) read by the init container's sync. */
+export interface SyncRead {
+  /** `python3 tenant_sync.py ... --once`, its hook included. */
+  sync: Cell;
+  /** Tenant directories the sync wrote (every valid tenant: N). */
+  tenants: number;
+  /** Bytes of the API's responses to the sync's requests. */
+  bytes: number;
+  /** Pages (list requests) the sync made. */
+  requests: number;
+}
+
+/** The tenant sync at one N: both servers' init containers, the mail hook, and an unchanged sidecar poll. */
+export interface TenantSyncRow {
+  mail: SyncRead;
+  print: SyncRead;
+  /** The mail hook (`sh assemble.sh`, concatenating the tables) alone, over the tree the sync wrote. */
+  hook: Cell;
+  /** One pass of the mail sidecar's loop with nothing changed. */
+  poll: Cell;
+  /** Seconds between the sidecar's passes (its rendered --interval). */
+  interval: number;
+  /** Its list requests. */
+  pollRequests: number;
+  /** Files in the pod's volumes the poll added, removed or changed (the tree, the tables): 0 expected. */
+  pollChanged: number;
 }
 
 /** The issues' targets, on a 2-core machine. */

@@ -7,7 +7,8 @@
  *   - one unit stack's program, `bench.<unit>`, as Pulumi runs it, under the mock runtime, repeated (the median
  *     counts), and a bare Pulumi program registering the same resources of that unit (its reference);
  *   - the platform stack's program, `bench.platform`, with the N units as its tenants (time, memory, largest object);
- *   - `muni operator --stack bench --out DIR` (time, output size).
+ *   - `muni operator --stack bench --out DIR` (time, output size);
+ *   - the shared servers' tenant sync reading the N tenants from a stand-in Kubernetes API (bench/tenant-sync.ts).
  * Prints the tables and the targets, and writes both to the results file.
  *
  * Options: --sizes 10,100,1000,10000  --budget 300 (seconds per cdk8s run)  --repeats 3
@@ -22,6 +23,8 @@ import { haveGnuTime, type Measurement, measureNode } from "./measure";
 import type { MockCounts } from "./mocks";
 import { type Cell, type Row, table, verdictList, verdicts } from "./report";
 import { BENCH_STACK, writeSyntheticRoot } from "./synthetic";
+import { measureTenantSync } from "./tenant-sync";
+import { tenantSyncTable, tenantSyncVerdicts } from "./tenant-sync-report";
 
 export interface BenchOptions {
   sizes: number[];
@@ -244,6 +247,15 @@ async function measureSize(n: number, repo: string, opts: BenchOptions, run: Pla
       await m([muni, "operator", "--stack", BENCH_STACK, "--out", opOut]),
       opts.log,
     );
+
+    opts.log(`[${n}] tenant sync: ${n} mail and ${n} print tenants from the stand-in Kubernetes API`);
+    const tenantSync = await measureTenantSync(
+      root,
+      repo,
+      BENCH_STACK,
+      (what, measurement) => cellOf(what, measurement, opts.log),
+      (l) => opts.log(`[${n}] ${l}`),
+    );
     return {
       units: n,
       validate,
@@ -260,6 +272,7 @@ async function measureSize(n: number, repo: string, opts: BenchOptions, run: Pla
       ...("wallS" in operator ? { operatorBytes: bytesUnder(opOut) } : {}),
       objects,
       planWarned,
+      tenantSync,
     };
   } finally {
     if (opts.keep) opts.log(`[${n}] kept ${root}`);
@@ -325,9 +338,10 @@ export function resultsText(rows: readonly Row[], info: RunInfo): string {
     `cdk8s synth runs at a size while predicted, linearly from the previous size, to take at most ${info.budgetS} s.`,
     "",
     table(rows),
+    tenantSyncTable(rows),
     "## Targets",
     "",
-    verdictList(verdicts(rows)),
+    verdictList([...verdicts(rows), ...tenantSyncVerdicts(rows)]),
     "",
     ...(info.notes?.length ? ["## Notes", "", ...info.notes, ""] : []),
     "See docs/benchmark.md for what each column measures and why targets are missed.",

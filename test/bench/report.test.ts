@@ -1,4 +1,5 @@
-import { incrementalMs, perUnitMs, type Row, verdicts } from "../../bench/report";
+import { incrementalMs, perUnitMs, type Row, type TenantSyncRow, verdicts } from "../../bench/report";
+import { tenantSyncTable, tenantSyncVerdicts } from "../../bench/tenant-sync-report";
 
 /** A row where the city commands took `t(n)` seconds, and one unit stack `u` seconds of CPU and `mib` MiB. */
 function row(units: number, t: (n: number) => number, extra: Partial<Row> = {}, u = 1.2, mib = 220): Row {
@@ -137,5 +138,88 @@ describe("the benchmark's targets", () => {
       "the platform stack's largest object ≤ 1.5 MiB (the API server's limit)",
       "the plan warns when one Pulumi stack would exceed 1,000 resources",
     ]);
+  });
+});
+
+describe("the tenant sync's targets", () => {
+  const cell = (wallS: number, peakMiB = 60, cpuS = wallS / 2) => ({ wallS, peakMiB, cpuS });
+  /** A row whose tenant sync took `syncS` seconds and `mib` MiB per server, its unchanged poll `pollS` seconds. */
+  function synced(
+    units: number,
+    syncS: number,
+    mib: number,
+    pollS: number,
+    extra: Partial<TenantSyncRow> = {},
+  ) {
+    const pages = Math.ceil(units / 500);
+    const read = { sync: cell(syncS, mib), tenants: units, bytes: 5000 * units, requests: pages };
+    const tenantSync: TenantSyncRow = {
+      mail: read,
+      print: { ...read, bytes: 1000 * units },
+      hook: cell(syncS / 2, 2),
+      poll: cell(pollS),
+      interval: 15,
+      pollRequests: pages,
+      pollChanged: 0,
+      ...extra,
+    };
+    return row(units, (x) => 0.5 + 0.0003 * x, { tenantSync });
+  }
+
+  it("GIVEN a sync of 10,000 tenants in 12 s and 200 MiB and an unchanged poll of 4 s THEN every target holds", () => {
+    const v = tenantSyncVerdicts([synced(10, 0.5, 20, 0.4), synced(10_000, 12, 200, 4)]);
+    expect(v.map((x) => [x.target, x.holds])).toStrictEqual([
+      [
+        "tenant sync of the mail server (Secrets, assemble.sh hook included) reads 10,000 tenants ≤ 60 s",
+        true,
+      ],
+      [
+        "tenant sync of the mail server (Secrets, assemble.sh hook included) at 10,000 tenants ≤ 512 MiB peak",
+        true,
+      ],
+      ["tenant sync of the print server (ConfigMaps) reads 10,000 tenants ≤ 60 s", true],
+      ["tenant sync of the print server (ConfigMaps) at 10,000 tenants ≤ 512 MiB peak", true],
+      ["an unchanged poll of the mail sidecar at 10,000 tenants ≤ its interval (15 s)", true],
+      ["an unchanged poll reads every page and writes nothing (no new tree, no hook), at every size", true],
+      [
+        "the sync writes every tenant of the city (both servers, at every size): the bench's tenants are valid",
+        true,
+      ],
+    ]);
+    expect(v[0]!.measured).toBe("12.00 s (0.20× the limit)");
+    expect(v[5]!.measured).toBe(
+      "1 of 1 pages, 0 files changed at 10; 20 of 20 pages, 0 files changed at 10,000",
+    );
+  });
+
+  it("GIVEN a slow sync, a poll longer than its interval that rewrote the tree, and a skipped tenant THEN exactly those miss", () => {
+    const slow = synced(10_000, 90, 700, 16, { pollChanged: 3 });
+    slow.tenantSync!.print = { ...slow.tenantSync!.print, tenants: 9_999 };
+    const v = tenantSyncVerdicts([slow]);
+    expect(v.filter((x) => x.holds === false).map((x) => x.target)).toStrictEqual([
+      "tenant sync of the mail server (Secrets, assemble.sh hook included) reads 10,000 tenants ≤ 60 s",
+      "tenant sync of the mail server (Secrets, assemble.sh hook included) at 10,000 tenants ≤ 512 MiB peak",
+      "tenant sync of the print server (ConfigMaps) reads 10,000 tenants ≤ 60 s",
+      "tenant sync of the print server (ConfigMaps) at 10,000 tenants ≤ 512 MiB peak",
+      "an unchanged poll of the mail sidecar at 10,000 tenants ≤ its interval (15 s)",
+      "an unchanged poll reads every page and writes nothing (no new tree, no hook), at every size",
+      "the sync writes every tenant of the city (both servers, at every size): the bench's tenants are valid",
+    ]);
+    expect(v.at(-1)!.measured).toBe("10000 mail, 9999 print of 10,000");
+  });
+
+  it("GIVEN the sync measured only at 10 units, or failing at 10,000 THEN the 10,000 targets are not measured, and the table names the failure", () => {
+    const small = tenantSyncVerdicts([synced(10, 0.5, 20, 0.4)]);
+    expect(small[0]).toStrictEqual({
+      target:
+        "tenant sync of the mail server (Secrets, assemble.sh hook included) reads 10,000 tenants ≤ 60 s",
+      measured: "not run at 10,000 units",
+      holds: undefined,
+    });
+    const failed = synced(10_000, 1, 1, 1);
+    failed.tenantSync!.mail = { ...failed.tenantSync!.mail, sync: { skipped: "FAILED with exit code 1" } };
+    expect(tenantSyncVerdicts([failed])[0]!.holds).toBeUndefined();
+    expect(tenantSyncTable([failed])).toContain("- mail sync at 10,000 units: FAILED with exit code 1");
+    expect(tenantSyncTable([row(10, (x) => x)])).toBe("");
   });
 });

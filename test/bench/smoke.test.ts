@@ -22,7 +22,7 @@ describe("npm run bench (smoke, 10 units)", () => {
   const out = join(mkdtempSync(join(tmpdir(), "muni-bench-smoke-")), "results.md");
   afterAll(() => rmSync(join(out, ".."), { recursive: true, force: true }));
 
-  it("GIVEN 10 synthetic units WHEN the harness runs THEN every command, the unit and platform stacks, the operator and both references are measured and the tables written", async () => {
+  it("GIVEN 10 synthetic units WHEN the harness runs THEN every command, the unit and platform stacks, the operator, both references and the tenant sync are measured and the tables written", async () => {
     // GIVEN
     ensureBuilt();
     const log: string[] = [];
@@ -49,10 +49,29 @@ describe("npm run bench (smoke, 10 units)", () => {
       bytes: expect.any(Number),
     });
     expect(r!.operatorBytes).toBeGreaterThan(10 * 1000);
+    // The tenant sync: both servers' init containers wrote all 10 tenants from one page each, the mail hook ran,
+    // and the sidecar's unchanged pass read the page again and changed no file.
+    const cell = { wallS: expect.any(Number), peakMiB: expect.any(Number), cpuS: expect.any(Number) };
+    const read = { sync: cell, tenants: 10, bytes: expect.any(Number), requests: 1 };
+    expect(r!.tenantSync).toStrictEqual({
+      mail: read,
+      print: read,
+      hook: cell,
+      poll: cell,
+      interval: 15,
+      pollRequests: 1,
+      pollChanged: 0,
+    });
+    // A real DKIM key and every mailbox's line per mail tenant; the print tenants are smaller.
+    expect(r!.tenantSync!.mail.bytes).toBeGreaterThan(10 * 2000);
+    expect(r!.tenantSync!.print.bytes).toBeLessThan(r!.tenantSync!.mail.bytes);
     expect(readFileSync(out, "utf8")).toBe(text);
     expect(text).toMatch(/^\| 10 \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \|/m);
     expect(text).toContain("### The Pulumi stacks");
     expect(text).toContain("## Targets");
+    expect(text).toMatch(/^\| 10 \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \| 10 \| [0-9.]+ \| 1 \|/m);
+    expect(text).toContain("- holds: an unchanged poll reads every page and writes nothing");
+    expect(text).toContain("- holds: the sync writes every tenant of the city");
     expect(log.at(-1)).toBe(`[10] done: ${JSON.stringify(r)}`);
   }, 180_000);
 });
