@@ -91,11 +91,15 @@ export const ASSEMBLED_TABLES = TENANT_FILES.filter((f) => f !== "dkim.key") as 
 /** The regexp table, in the tables directory, that makes each address its own (only) owner for submission. */
 export const SENDER_LOGIN_MAP = "sender-login.regexp";
 
-/** The assembled tables from every tenant's files, in unit-id order (what the platform's init step writes). */
+/**
+ * The assembled tables from every tenant's files (what the mail pod's hook, assembleScript, writes), in the
+ * byte order of the paths `<unit id>/<table>` its glob expands to under LC_ALL=C: `css-2/` before `css/`.
+ */
 export function assembleTables(
   tenants: ReadonlyArray<{ unitId: string; files: Readonly<Record<string, string>> }>,
 ): Record<string, string> {
-  const sorted = [...tenants].sort((a, b) => (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0));
+  const key = (unitId: string) => `${unitId}/`;
+  const sorted = [...tenants].sort((a, b) => (key(a.unitId) < key(b.unitId) ? -1 : 1));
   return Object.fromEntries(ASSEMBLED_TABLES.map((t) => [t, sorted.map((x) => x.files[t] ?? "").join("")]));
 }
 
@@ -112,9 +116,11 @@ export function assembleScript(l: MailLayout, tenantsDir: string = TENANTS_DIR):
     "set -eu",
     "export LC_ALL=C",
     `mkdir -p ${tablesDir}`,
+    "# one cat per table over every tenant's file (the glob sorts the paths bytewise under LC_ALL=C): 10,000 tenants",
+    "# are 7 processes, not 70,000",
     `for t in ${ASSEMBLED_TABLES.join(" ")}; do`,
-    `  : > ${tablesDir}/$t.new`,
-    `  for d in ${tenantsDir}/*/; do [ -f "$d$t" ] && cat "$d$t" >> ${tablesDir}/$t.new; done`,
+    `  set -- ${tenantsDir}/*/"$t"`,
+    `  if [ -f "$1" ]; then cat "$@" > ${tablesDir}/$t.new; else : > ${tablesDir}/$t.new; fi`,
     `  mv ${tablesDir}/$t.new ${tablesDir}/$t`,
     "done",
     "# submission: a client sends only as the address it logged in with (smtpd_sender_login_maps: owner = address)",
