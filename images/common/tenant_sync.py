@@ -9,7 +9,9 @@ token, CA and namespace from /var/run/secrets/kubernetes.io/serviceaccount), 500
 `continue`, and writes each tenant's data keys to <dir>/<unit id>/<key> (Secrets base64-decoded).
 
 - The tree is replaced atomically: a new tree is written next to <dir>, then <dir> (a symlink) is
-  switched to it with rename(2), so readers see the old tree or the new one, never a mix.
+  switched to it with rename(2), so readers see the old tree or the new one, never a mix. A tree links
+  each tenant to a directory of its files that is written once per version of that tenant, so a change
+  rewrites only the tenants that changed.
 - A tenant whose files do not validate (--validate mail|print) is SKIPPED with one log line naming the
   tenant, the file and the line; the other tenants keep working.
 - An unreachable or failing API keeps the last good tree (a log line), never empties it.
@@ -186,18 +188,34 @@ def digest(tenants):
 
 
 def write_tree(target, tenants, mode):
-    """Writes a new tree beside `target` and switches the `target` symlink to it atomically."""
+    """Writes a new tree beside `target` and switches the `target` symlink to it atomically.
+
+    The tree holds one symlink per tenant, to a directory of that tenant's files in the store beside it
+    (`..<base>-units/<unit>.<digest of its files>`), written once and kept while a tree names it: a change
+    of one tenant writes that tenant's files and 10,000 links, not every tenant's files again.
+    """
     parent = os.path.dirname(os.path.abspath(target)) or "/"
     base = os.path.basename(target)
+    store_name = f"..{base}-units"
+    store = os.path.join(parent, store_name)
+    os.makedirs(store, 0o755, exist_ok=True)
     new = os.path.join(parent, f"..{base}.{time.time_ns()}")
     os.mkdir(new, 0o755)
+    keep = set()
     for unit, files in tenants.items():
-        os.mkdir(os.path.join(new, unit), 0o755)
-        for key, text in files.items():
-            path = os.path.join(new, unit, key)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
+        version = f"{unit}.{digest([mode, files])[:24]}"
+        keep.add(version)
+        tenant_dir = os.path.join(store, version)
+        if not os.path.isdir(tenant_dir):
+            tmp = f"{tenant_dir}.new"
+            shutil.rmtree(tmp, ignore_errors=True)
+            os.mkdir(tmp, 0o755)
+            for key, text in files.items():
+                fd = os.open(os.path.join(tmp, key), os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+            os.rename(tmp, tenant_dir)
+        os.symlink(os.path.join("..", store_name, version), os.path.join(new, unit))
     old = os.path.realpath(target) if os.path.islink(target) else None
     if os.path.isdir(target) and not os.path.islink(target):
         # A plain directory (first run on an emptyDir mount point's child): move it aside.
@@ -209,6 +227,10 @@ def write_tree(target, tenants, mode):
     os.rename(link, target)
     if old and old != os.path.realpath(target):
         shutil.rmtree(old, ignore_errors=True)
+    # The tenants' versions no tree names any more (changed or gone tenants).
+    for version in os.listdir(store):
+        if version not in keep:
+            shutil.rmtree(os.path.join(store, version), ignore_errors=True)
 
 
 def current_digest(target):

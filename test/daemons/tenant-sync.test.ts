@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { basename, join } from "node:path";
 import { mail, print } from "../../infra/4-builders";
 import {
   TENANT_SYNC_SCRIPT,
@@ -216,6 +216,7 @@ describe("tenant sync (images/common/tenant_sync.py) in a pod, against a stand-i
     await until("ccc in, bbb out", () => JSON.stringify(Object.keys(tree(dir))) === '["aaa","ccc"]', pod);
     await new Promise((r) => setTimeout(r, 1000));
     const second = readlinkSync(dir);
+    const cccFiles = realpathSync(join(dir, "ccc"));
     // WHEN a tenant's queues change
     const changed = queuesOf("aaa");
     changed.data!["printers.conf"] = changed.data!["printers.conf"]!.replace("Info A", "Info B");
@@ -234,6 +235,11 @@ describe("tenant sync (images/common/tenant_sync.py) in a pod, against a stand-i
       leftovers: trees.length,
       current: trees[0] === readlinkSync(dir),
     }).toStrictEqual({ hooks: 3, distinct: 3, leftovers: 1, current: true });
+    // AND the unchanged tenant's files were not written again; the store keeps only what the tree names
+    expect(realpathSync(join(dir, "ccc"))).toBe(cccFiles);
+    expect(readdirSync(join(sync, "..tenants-units")).sort()).toStrictEqual(
+      ["aaa", "ccc"].map((u) => basename(realpathSync(join(dir, u)))),
+    );
     await pod.stop();
   }, 30000);
 
