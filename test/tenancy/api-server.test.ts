@@ -1,31 +1,11 @@
 import { apiServerNetworksListed } from "../../infra/3-rules/api-server";
 import type { ProjectView } from "../../infra/3-rules/finding";
-import { installMocks } from "../helpers/pulumi";
-import {
-  expectRefused,
-  hostileProject,
-  type HostileSetup,
-  type ProgramUnderMocks,
-  removeProject,
-  settingAt,
-} from "./hostile";
+import { expectRefused, settingAt, hostileSuite } from "./hostile";
 
 // Issue 14: the mail and print servers read their tenants from the Kubernetes API, which the platform
 // fence opens only at tenancy.apiServerNetworks. A stack whose units use mail or print without those
 // networks would deploy servers that never start: refused at the setting, by validate, plan and the program.
-const mocks = installMocks("lodz-staging");
-let program: ProgramUnderMocks;
-beforeAll(async () => {
-  const { defineStack } = await import("../../infra/7-program/stack");
-  program = { defineStack, registered: mocks.registered };
-});
-const roots: string[] = [];
-afterAll(() => roots.forEach(removeProject));
-const project = (setup: HostileSetup) => {
-  const root = hostileProject(setup);
-  roots.push(root);
-  return root;
-};
+const { program, project } = hostileSuite();
 
 describe("GIVEN a stack without the API server's networks", () => {
   it("WHEN its units use mail or print THEN validate, plan and the program refuse it at the setting, naming the units and how to find the addresses", async () => {

@@ -1,31 +1,8 @@
-import { installMocks } from "../helpers/pulumi";
-import {
-  expectAccepted,
-  expectRefused,
-  hostileProject,
-  type HostileSetup,
-  type ProgramUnderMocks,
-  removeProject,
-  settingAt,
-  unitYaml,
-} from "./hostile";
+import { expectAccepted, expectRefused, settingAt, unitYaml, hostileSuite } from "./hostile";
 
 // Issue 13, point 2: a unit's DNS names lie in the zones the stack delegates to it. The mock runtime is
 // installed before the program is imported.
-const mocks = installMocks("lodz-staging");
-let program: ProgramUnderMocks;
-beforeAll(async () => {
-  const { defineStack } = await import("../../infra/7-program/stack");
-  program = { defineStack, registered: mocks.registered };
-});
-
-const roots: string[] = [];
-afterAll(() => roots.forEach(removeProject));
-const project = (setup: HostileSetup) => {
-  const root = hostileProject(setup);
-  roots.push(root);
-  return root;
-};
+const { program, project } = hostileSuite();
 
 const site = (hostname: string) => `  web:\n    sites: [{ hostname: ${hostname}, kind: www }]`;
 const mail = (domain: string) => `  mail: { domain: ${domain}, mailboxLimit: 5 }`;

@@ -3,34 +3,11 @@ import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { csvField } from "../../infra/5-report/csv";
 import { runCli } from "../helpers/manifests";
-import { installMocks } from "../helpers/pulumi";
-import {
-  cliRuns,
-  expectRefused,
-  hostileProject,
-  type HostileSetup,
-  inRoot,
-  located,
-  type ProgramUnderMocks,
-  removeProject,
-  unitYaml,
-} from "./hostile";
+import { cliRuns, expectRefused, inRoot, located, unitYaml, hostileSuite } from "./hostile";
 
 // Issue 13, point 6: what reaches files, spreadsheets and the terminal. The mock runtime is installed
 // before the program is imported.
-const mocks = installMocks("lodz-staging");
-let program: ProgramUnderMocks;
-beforeAll(async () => {
-  const { defineStack } = await import("../../infra/7-program/stack");
-  program = { defineStack, registered: mocks.registered };
-});
-const roots: string[] = [];
-afterAll(() => roots.forEach(removeProject));
-const project = (setup: HostileSetup) => {
-  const root = hostileProject(setup);
-  roots.push(root);
-  return root;
-};
+const { program, project } = hostileSuite();
 
 describe("GIVEN a symbolic link among the manifests", () => {
   it("WHEN its target is a FIFO (opening it would block) THEN validate, plan and the program refuse the link, located, without opening the target", async () => {

@@ -11,6 +11,7 @@ import { parseDocument } from "yaml";
 import { SETTINGS_PATH } from "../../infra/2-manifest/stack";
 import { readYamlFile } from "../../infra/2-manifest/yaml-source";
 import { type CliRun, runCli } from "../helpers/manifests";
+import { installMocks } from "../helpers/pulumi";
 
 const REPO = join(__dirname, "..", "..");
 /** The stack hostile tests run against: lodz-staging takes every manifest in units/ and every wave. */
@@ -169,4 +170,37 @@ export function settingAt(path: ReadonlyArray<string | number>, root = join(__di
   if (!parsed.ok) throw new Error(`${file} does not parse`);
   const { line, col } = parsed.source.locate([...SETTINGS_PATH, ...path]);
   return `${file}:${line}:${col}`;
+}
+
+/**
+ * The hostile suites' set-up, called at the top of a test file: the Pulumi mocks installed for STACK
+ * before the program is imported (in a beforeAll), the program under them, and throw-away projects
+ * (`project(setup)`, hostileProject) removed after the file.
+ */
+export function hostileSuite(): {
+  program: ProgramUnderMocks;
+  project: (setup: HostileSetup) => string;
+} {
+  const mocks = installMocks(STACK);
+  let define: ProgramUnderMocks["defineStack"] | undefined;
+  beforeAll(async () => {
+    define = (await import("../../infra/7-program/stack")).defineStack;
+  });
+  const roots: string[] = [];
+  afterAll(() => roots.forEach(removeProject));
+  return {
+    program: {
+      defineStack: (args) => {
+        if (!define)
+          throw new Error("hostileSuite: the program is imported in beforeAll; call it from a test");
+        return define(args);
+      },
+      registered: mocks.registered,
+    },
+    project: (setup) => {
+      const root = hostileProject(setup);
+      roots.push(root);
+      return root;
+    },
+  };
 }

@@ -1,31 +1,8 @@
-import { installMocks } from "../helpers/pulumi";
-import {
-  expectAccepted,
-  expectRefused,
-  hostileProject,
-  type HostileSetup,
-  type ProgramUnderMocks,
-  positionOf,
-  removeProject,
-  unitYaml,
-} from "./hostile";
+import { expectAccepted, expectRefused, positionOf, unitYaml, hostileSuite } from "./hostile";
 
 // Issue 13, point 3: whom a unit may name in its roles. The mock runtime is installed before the program
 // is imported.
-const mocks = installMocks("lodz-staging");
-let program: ProgramUnderMocks;
-beforeAll(async () => {
-  const { defineStack } = await import("../../infra/7-program/stack");
-  program = { defineStack, registered: mocks.registered };
-});
-
-const roots: string[] = [];
-afterAll(() => roots.forEach(removeProject));
-const project = (setup: HostileSetup) => {
-  const root = hostileProject(setup);
-  roots.push(root);
-  return root;
-};
+const { program, project } = hostileSuite();
 
 /** Roles of unit wrogi: administrators and leads as `kind:name` lists. */
 const roles = (admins: string[], leads: string[] = ["user:kierownik@wrogi.lodz.pl"]) => {

@@ -1,42 +1,26 @@
 import { KEY_FAMILIES, type StackSettings, type Unit } from "../../infra/1-model";
 import { renderUnit } from "../../infra/4-builders";
-import { installMocks } from "../helpers/pulumi";
 import {
   cliRuns,
   expectAccepted,
   expectRefused,
-  hostileProject,
   located,
-  type ProgramUnderMocks,
-  removeProject,
   settingAt,
   unitYaml,
+  hostileSuite,
 } from "./hostile";
 import fc from "fast-check";
 import { crossCheck, loadProject } from "../../infra/3-rules";
 import { join } from "node:path";
 
 // Issue 13, point 1: names never collide. The mock runtime is installed before the program is imported.
-const mocks = installMocks("lodz-staging");
-let program: ProgramUnderMocks;
-beforeAll(async () => {
-  const { defineStack } = await import("../../infra/7-program/stack");
-  program = { defineStack, registered: mocks.registered };
-});
+const { program, project } = hostileSuite();
 
 const vms = `  servers:
     quota: { cpu: "4", memory: 16Gi, storage: 200Gi }
     vms: [{ name: serwer, cpu: 1, memory: 2Gi, disk: 20Gi, image: debian-12 }]`;
 
 describe("GIVEN a hostile unit that tries to take another unit's names", () => {
-  const roots: string[] = [];
-  afterAll(() => roots.forEach(removeProject));
-  const project = (setup: Parameters<typeof hostileProject>[0]) => {
-    const root = hostileProject(setup);
-    roots.push(root);
-    return root;
-  };
-
   it("WHEN its id is another unit's id followed by -vm (mpu-vm takes mpu's privileged VM namespace) THEN validate, plan and the program refuse it at the id", async () => {
     const root = project({ units: { "mpu-vm": unitYaml("mpu-vm") } });
     await expectRefused(root, program, [

@@ -1,32 +1,10 @@
 import { parseCidr, type Cidr } from "../../infra/1-model";
 import { deviceUriProblem } from "../../infra/3-rules";
-import { installMocks } from "../helpers/pulumi";
-import {
-  expectAccepted,
-  expectRefused,
-  hostileProject,
-  type HostileSetup,
-  type ProgramUnderMocks,
-  removeProject,
-  settingAt,
-  unitYaml,
-} from "./hostile";
+import { expectAccepted, expectRefused, settingAt, unitYaml, hostileSuite } from "./hostile";
 
 // Issue 13, point 5: print device URIs parsed as URIs, and the stack's printer networks; point 6:
 // characters that would reach the print server's configuration.
-const mocks = installMocks("lodz-staging");
-let program: ProgramUnderMocks;
-beforeAll(async () => {
-  const { defineStack } = await import("../../infra/7-program/stack");
-  program = { defineStack, registered: mocks.registered };
-});
-const roots: string[] = [];
-afterAll(() => roots.forEach(removeProject));
-const project = (setup: HostileSetup) => {
-  const root = hostileProject(setup);
-  roots.push(root);
-  return root;
-};
+const { program, project } = hostileSuite();
 
 const scope = {
   zones: ["mpu.lodz.pl"],
