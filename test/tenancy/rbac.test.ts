@@ -21,6 +21,17 @@ interface Rule {
 }
 type Subject = { kind: "User" | "Group"; name: string };
 
+/** The rendered Role or ClusterRole a binding in `namespace` refers to (undefined: a built-in one). */
+function roleOf(objects: readonly K8sObject[], binding: K8sObject, namespace: string): K8sObject | undefined {
+  const ref = binding.roleRef as { kind: string; name: string };
+  return objects.find(
+    (o) =>
+      o.kind === ref.kind &&
+      o.metadata.name === ref.name &&
+      (ref.kind === "ClusterRole" || o.metadata.namespace === namespace),
+  );
+}
+
 /** Verbs per `group/resource` a subject gets in a namespace; a built-in (not muni-rendered) ClusterRole is listed by name. */
 function effective(subject: Subject, namespace: string): Record<string, string[]> {
   const out: Record<string, Set<string>> = {};
@@ -32,12 +43,7 @@ function effective(subject: Subject, namespace: string): Record<string, string[]
   );
   for (const b of bindings) {
     const ref = b.roleRef as { kind: string; name: string };
-    const role = objects.find(
-      (o) =>
-        o.kind === ref.kind &&
-        o.metadata.name === ref.name &&
-        (ref.kind === "ClusterRole" || o.metadata.namespace === namespace),
-    );
+    const role = roleOf(objects, b, namespace);
     if (!role) {
       (out[`built-in ClusterRole`] ??= new Set()).add(ref.name);
       continue;
@@ -230,14 +236,8 @@ describe("who may read the mail passwords' Secrets (issue 14.5; docs/security.md
     const readers = everything
       .filter((o) => o.kind === "RoleBinding" && o.metadata.namespace === namespace)
       .filter((b) => {
-        const ref = b.roleRef as { kind: string; name: string };
-        const role = everything.find(
-          (o) =>
-            o.kind === ref.kind &&
-            o.metadata.name === ref.name &&
-            (ref.kind === "ClusterRole" || o.metadata.namespace === namespace),
-        );
-        if (!role) return ["admin", "edit", "cluster-admin"].includes(ref.name);
+        const role = roleOf(everything, b, namespace);
+        if (!role) return ["admin", "edit", "cluster-admin"].includes((b.roleRef as { name: string }).name);
         return (role.rules as Rule[]).some(
           (r) => r.apiGroups.includes("") && r.resources.includes("secrets") && r.verbs.includes("get"),
         );
