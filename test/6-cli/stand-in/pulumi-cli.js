@@ -19,6 +19,29 @@ const argv = process.argv.slice(2);
 const read = (f, d) =>
   fs.existsSync(path.join(dir, f)) ? JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) : d;
 const write = (f, v) => fs.writeFileSync(path.join(dir, f), JSON.stringify(v, null, 2));
+/**
+ * Changes stacks.json under a lock: muni runs the unit stacks in parallel, and each call of the stand-in is
+ * its own process, so a read-modify-write without the lock loses another process's `stack init`.
+ */
+const updateStacks = (change) => {
+  const lock = path.join(dir, "stacks.lock");
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+  try {
+    const fresh = read("stacks.json", {});
+    change(fresh);
+    write("stacks.json", fresh);
+  } finally {
+    fs.rmdirSync(lock);
+  }
+};
 
 fs.appendFileSync(
   path.join(dir, "calls.jsonl"),
@@ -131,11 +154,11 @@ function operation(kind) {
       summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: changes, policyPacks: {} },
     });
     emit(events, () => {
-      if (kind === "up") {
-        stack.updates = (stack.updates || 0) + 1;
-        stack.lastChanges = changes;
-        write("stacks.json", stacks);
-      }
+      if (kind === "up")
+        updateStacks((fresh) => {
+          fresh[name].updates = (fresh[name].updates || 0) + 1;
+          fresh[name].lastChanges = changes;
+        });
       process.stdout.write(`${kind === "up" ? "Updating" : "Previewing update"} (${name})\n`);
       process.exit(0);
     });
@@ -149,10 +172,13 @@ if (a === "version") {
   needStack(flag("--stack"));
 } else if (a === "stack" && b === "init") {
   const name = positional[2];
-  if (stacks[name]) fail(`stack '${name}' already exists`);
   const provider = flag("--secrets-provider") || "passphrase";
-  stacks[name] = { secretsProvider: provider, resources: [] };
-  write("stacks.json", stacks);
+  let existed = false;
+  updateStacks((fresh) => {
+    existed = Boolean(fresh[name]);
+    if (!existed) fresh[name] = { secretsProvider: provider, resources: [] };
+  });
+  if (existed) fail(`stack '${name}' already exists`);
   // As the CLI does: the stack's config file in the project's stackConfigDir, holding the secrets provider.
   const file = path.join(process.cwd(), "stacks", `Pulumi.${name}.yaml`);
   fs.writeFileSync(
@@ -231,7 +257,10 @@ if (a === "version") {
   dest.resources.push(
     ...moved.map((u) => u.replace(`urn:pulumi:${flag("--source")}::`, `urn:pulumi:${destName}::`)),
   );
-  write("stacks.json", stacks);
+  updateStacks((fresh) => {
+    fresh[flag("--source")].resources = source.resources;
+    fresh[destName].resources = dest.resources;
+  });
 } else if (a === "preview") {
   operation("preview");
 } else if (a === "up") {
