@@ -297,7 +297,11 @@ class Handler(BaseHTTPRequestHandler):
         maildir = read_vmailbox(args.tables).get(who)
         if maildir is None:
             return self.reply(409, f"{who} has no mailbox here")
-        set_entry(args, who, maildir, hash_password(fields["new"]))
+        try:
+            set_entry(args, who, maildir, hash_password(fields["new"]))
+        except (OSError, subprocess.CalledProcessError) as e:
+            log(f"could not record the password of {who}: {e}")
+            return self.reply(503, "the password could not be saved, try again later")
         until_in_effect(args.out)
         log(f"{self.client_address[0]} changed the password of {who}")
         self.reply(200, f"the password of {who} is changed; use it in your mail programs now")
