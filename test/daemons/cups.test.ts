@@ -14,7 +14,7 @@ import {
 import { createNetns, type Netns } from "../helpers/netns";
 import { type RunningPod, runPod } from "../helpers/pod-runner";
 import type { Registered } from "../helpers/pulumi";
-import { type Daemon, requireBinaries, run, startIppEvePrinter, tempRoot } from "./harness";
+import { type Daemon, requireBinaries, run, startIppEvePrinter, tempRoot, until } from "./harness";
 import { objectNamed, registeredBy, ROOT, settingsOf } from "./program";
 
 // Issue 14, points 2, 3 and 6 for print: the print StatefulSet AS RENDERED by the lodz-prod program runs
@@ -138,13 +138,8 @@ describe("the print server pod as rendered, for remote clients (real cupsd, ippe
     return walk(spool);
   }
 
-  async function eventually(what: string, ok: () => boolean, ms = 40000): Promise<void> {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (ok()) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`${what} not seen after ${ms} ms\n${pod.logs("tenant-sync")}\n${pod.logs("cupsd")}`);
+  function eventually(what: string, ok: () => boolean, ms = 40000): Promise<boolean> {
+    return until(what, ok, () => `${pod.logs("tenant-sync")}\n${pod.logs("cupsd")}`, { ms });
   }
 
   beforeAll(async () => {

@@ -93,6 +93,25 @@ export function startDaemon(cmd: string, args: string[], env?: NodeJS.ProcessEnv
 }
 
 /** Polls until `ready()` is true or the daemon exits; fails with its output after `ms`. */
+/**
+ * Polls `probe` every `everyMs` until it gives a value (anything but undefined or false) and returns it;
+ * after `ms`, fails naming `what`, with `detail()` (the daemons' or the pod's logs).
+ */
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  detail: () => string,
+  { ms = 45000, everyMs = 250 }: { ms?: number; everyMs?: number } = {},
+): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`${what}: not after ${ms} ms\n${detail()}`);
+}
+
 export async function waitFor(
   what: string,
   d: Daemon,

@@ -3,8 +3,9 @@ import { request } from "node:https";
 import { join } from "node:path";
 import { dovecotSha512Crypt, MAIL_PASSWORDS_SCRIPT } from "../../infra/4-builders/mail";
 import type { Registered } from "../helpers/pulumi";
+import { until } from "./harness";
 import { imapFetchAll, sendMail } from "./mail-client";
-import { type MailPod, startMailPod, tenantSecret, until } from "./mail-pod";
+import { type MailPod, startMailPod, tenantSecret } from "./mail-pod";
 import { registeredPasswords, registeredTenants } from "./mail-tenants";
 import { registeredBy } from "./program";
 

@@ -5,8 +5,9 @@ import { dkimVerify } from "mailauth/lib/dkim/verify";
 import { loadProject } from "../../infra/3-rules";
 import { mailDnsRecords } from "../../infra/4-builders/mail";
 import type { Registered } from "../helpers/pulumi";
+import { until } from "./harness";
 import { imapFetchAll, sendMail } from "./mail-client";
-import { type MailPod, startMailPod, tenantSecret, until } from "./mail-pod";
+import { type MailPod, startMailPod, tenantSecret } from "./mail-pod";
 import { registeredDnsRecords, registeredPasswords, resolverOf, smallQuotaTenant } from "./mail-tenants";
 import { registeredBy, ROOT } from "./program";
 

@@ -37,22 +37,6 @@ export function tenantSecret(unitId: string, files: Readonly<Record<string, stri
   };
 }
 
-/** Polls `probe` until it gives a value; fails with `detail()` (the pod's logs) after `ms`. */
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  detail: () => string,
-  ms = 45000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what}: not after ${ms} ms\n${detail()}`);
-}
-
 export interface MailPod {
   /** The StatefulSet as the program registered it. */
   sts: MailPodSpec;

@@ -12,7 +12,7 @@ import { type FakeKubeApi, type KubeObject, startFakeKubeApi } from "../helpers/
 import { createNetns, type Netns } from "../helpers/netns";
 import { type RunningPod, runPod } from "../helpers/pod-runner";
 import type { Registered } from "../helpers/pulumi";
-import { requireBinaries, tempRoot } from "./harness";
+import { requireBinaries, tempRoot, until } from "./harness";
 import { objectNamed, registeredBy, ROOT } from "./program";
 
 const UNITS = ["css", "mpu", "zzm"] as const;
@@ -64,13 +64,9 @@ function tree(dir: string): Record<string, string[]> {
   );
 }
 
-async function until(what: string, ok: () => boolean, pod?: RunningPod, ms = 10000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (ok()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what} not reached after ${ms} ms\n${pod?.logs("tenant-sync") ?? ""}`);
+/** Waits for `ok`, with the sync's log when it never comes. */
+function synced(what: string, ok: () => boolean, pod?: RunningPod, ms = 10000): Promise<boolean> {
+  return until(what, ok, () => pod?.logs("tenant-sync") ?? "", { ms, everyMs: 50 });
 }
 
 function queuesOf(unit: string): KubeObject {
@@ -213,7 +209,7 @@ describe("tenant sync (images/common/tenant_sync.py) in a pod, against a stand-i
     const first = readlinkSync(dir);
     // WHEN a tenant is added and another removed
     api.objects = [queuesOf("aaa"), queuesOf("ccc")];
-    await until("ccc in, bbb out", () => JSON.stringify(Object.keys(tree(dir))) === '["aaa","ccc"]', pod);
+    await synced("ccc in, bbb out", () => JSON.stringify(Object.keys(tree(dir))) === '["aaa","ccc"]', pod);
     await new Promise((r) => setTimeout(r, 1000));
     const second = readlinkSync(dir);
     const cccFiles = realpathSync(join(dir, "ccc"));
@@ -221,7 +217,7 @@ describe("tenant sync (images/common/tenant_sync.py) in a pod, against a stand-i
     const changed = queuesOf("aaa");
     changed.data!["printers.conf"] = changed.data!["printers.conf"]!.replace("Info A", "Info B");
     api.objects = [changed, queuesOf("ccc")];
-    await until(
+    await synced(
       "aaa changed",
       () => readFileSync(join(dir, "aaa", "printers.conf"), "utf8").includes("Info B"),
       pod,
@@ -248,16 +244,16 @@ describe("tenant sync (images/common/tenant_sync.py) in a pod, against a stand-i
     const pod = await start();
     const dir = join(pod.volumePath("sync"), "tenants");
     api.failing = true;
-    await until("503 logged", () => pod.logs("tenant-sync").includes("HTTP Error 503"), pod);
+    await synced("503 logged", () => pod.logs("tenant-sync").includes("HTTP Error 503"), pod);
     expect(tree(dir)).toStrictEqual({ aaa: ["printers.conf"] });
     api.failing = false;
     await api.pause();
-    await until("refused logged", () => /Connection refused/.test(pod.logs("tenant-sync")), pod);
+    await synced("refused logged", () => /Connection refused/.test(pod.logs("tenant-sync")), pod);
     expect(tree(dir)).toStrictEqual({ aaa: ["printers.conf"] });
     // WHEN it is back with another tenant THEN the sync catches up
     api.objects = [queuesOf("aaa"), queuesOf("bbb")];
     await api.resume();
-    await until("bbb in", () => "bbb" in tree(dir), pod);
+    await synced("bbb in", () => "bbb" in tree(dir), pod);
     expect(pod.logs("tenant-sync")).toContain("keeping the last good tree");
     await pod.stop();
   }, 30000);
