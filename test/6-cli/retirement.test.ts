@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Document, parse } from "yaml";
-import { editYamlFile, runCli } from "../helpers/manifests";
+import { editYamlFile, retireInLedger, runCli } from "../helpers/manifests";
 import { copyOfRepo, gitInit } from "../5-plan/project";
 
 // Issue 13, point 7: a unit's staff (careless or hostile) removes a VM, a site or a mailbox from an active
@@ -78,30 +78,19 @@ describe("removing a VM from an active unit", () => {
   });
 
   it("WHEN --retire names a VM the manifest still declares, or comes without --stack THEN refused (exit 1, exit 2)", async () => {
-    const still = await runCli([
-      "ledger",
-      "--root",
-      root,
-      "--stack",
-      "lodz-prod",
-      "--retire",
-      "mpu/vm/archiwum-planow",
-      "mpu/vm/gis",
-    ]);
+    const still = await retireInLedger(root, "lodz-prod", ["mpu/vm/archiwum-planow", "mpu/vm/gis"], {
+      write: false,
+    });
     expect(still.code).toBe(1);
     expect(problems(root, still.err)).toStrictEqual([
       `stacks/lodz-prod.units.yaml:1:1: --retire: mpu/vm/gis: unit "mpu"'s manifest still declares it: remove it from units/mpu.yaml first (name an item the ledger records and the manifest no longer declares: <unit>/<vm|site|mailbox>/<name>)`,
     ]);
-    const other = await runCli([
-      "ledger",
-      "--root",
+    const other = await retireInLedger(
       root,
-      "--stack",
       "lodz-prod",
-      "--retire",
-      "mpu/vm/archiwum-planow",
-      "css/vm/archiwum-planow",
-    ]);
+      ["mpu/vm/archiwum-planow", "css/vm/archiwum-planow"],
+      { write: false },
+    );
     expect(other.code).toBe(1);
     expect(problems(root, other.err)).toStrictEqual([
       `stacks/lodz-prod.units.yaml:1:1: --retire: css/vm/archiwum-planow: the ledger records no VM "archiwum-planow" held by unit "css" (name an item the ledger records and the manifest no longer declares: <unit>/<vm|site|mailbox>/<name>)`,
@@ -113,16 +102,7 @@ describe("removing a VM from an active unit", () => {
   describe("WHEN the retirement is recorded (`muni ledger --stack lodz-prod --retire mpu/vm/archiwum-planow --write`)", () => {
     let recorded: Awaited<ReturnType<typeof runCli>>;
     beforeAll(async () => {
-      recorded = await runCli([
-        "ledger",
-        "--root",
-        root,
-        "--stack",
-        "lodz-prod",
-        "--retire",
-        "mpu/vm/archiwum-planow",
-        "--write",
-      ]);
+      recorded = await retireInLedger(root, "lodz-prod", ["mpu/vm/archiwum-planow"]);
     });
 
     it("THEN the ledger records what, when and where the data is kept, and says so", () => {
@@ -207,8 +187,7 @@ describe("removing a site from an active unit", () => {
     expect(problems(root, refused.out.concat(refused.err))).toStrictEqual([
       `${at(root, "units/mpu.yaml", "- hostname: mpu.lodz.pl")}: services.web.sites: site "bip.mpu.lodz.pl" of unit "mpu" holds data (per ledger stacks/lodz-prod.units.yaml) and is no longer in the manifest: removing it is a retirement the ledger must record (its content volume is kept, the site's workload and Ingress go)${PROTECTED} (to retire it run \`npx muni ledger --stack lodz-prod --retire mpu/site/bip.mpu.lodz.pl --write\` and commit the ledger with this change; or put the site back)`,
     ]);
-    const retire = ["--stack", "lodz-prod", "--retire", "mpu/site/bip.mpu.lodz.pl", "--write"];
-    expect((await runCli(["ledger", "--root", root, ...retire])).code).toBe(0);
+    expect((await retireInLedger(root, "lodz-prod", ["mpu/site/bip.mpu.lodz.pl"])).code).toBe(0);
     expect((ledgerData(root, "mpu").retired as unknown[])[0]).toStrictEqual({
       kind: "site",
       name: "bip.mpu.lodz.pl",
@@ -259,16 +238,7 @@ describe("removing the last VM, site and mailbox: the whole service", () => {
     expect(found.length).toBe(items.length);
     for (const f of found) expect(f).toMatch(/^units\/mpu\.yaml:\d+:\d+: services: /);
     for (const item of items) expect(found.some((f) => f.includes(`--retire ${item} --write`))).toBe(true);
-    const w = await runCli([
-      "ledger",
-      "--root",
-      root,
-      "--stack",
-      "lodz-prod",
-      "--retire",
-      ...items,
-      "--write",
-    ]);
+    const w = await retireInLedger(root, "lodz-prod", items);
     expect(w.code).toBe(0);
     const data = ledgerData(root, "mpu");
     expect([data.namespaces, data.vms, data.sites, data.mailboxes]).toStrictEqual([
@@ -309,8 +279,7 @@ describe("removing a mailbox and re-creating its address", () => {
     expect(problems(root, refused.out.concat(refused.err))).toStrictEqual([
       `${at(root, "units/mpu.yaml", "- localPart: sekretariat")}: services.mail.mailboxes: mailbox "dyrektor@mpu.lodz.pl" of unit "mpu" holds data (per ledger stacks/lodz-prod.units.yaml) and is no longer in the manifest: removing it is a retirement the ledger must record (its mail is moved aside, kept on the mail volume; the address may be re-created empty)${PROTECTED} (to retire it run \`npx muni ledger --stack lodz-prod --retire mpu/mailbox/dyrektor@mpu.lodz.pl --write\` and commit the ledger with this change; or put the mailbox back)`,
     ]);
-    const retire = ["--stack", "lodz-prod", "--retire", "mpu/mailbox/dyrektor@mpu.lodz.pl", "--write"];
-    expect((await runCli(["ledger", "--root", root, ...retire])).code).toBe(0);
+    expect((await retireInLedger(root, "lodz-prod", ["mpu/mailbox/dyrektor@mpu.lodz.pl"])).code).toBe(0);
     // WHEN the address is declared again (a new director)
     editUnit(root, "mpu", (d) =>
       d.addIn(["services", "mail", "mailboxes"], { localPart: "dyrektor", displayName: "Nowy Dyrektor MPU" }),
@@ -339,8 +308,7 @@ describe("removing a mailbox and re-creating its address", () => {
       site = d.getIn(["services", "web", "sites", 0]);
       d.deleteIn(["services", "web", "sites", 0]);
     });
-    const retire = ["--stack", "lodz-prod", "--retire", "zzm/site/zzm.lodz.pl", "--write"];
-    expect((await runCli(["ledger", "--root", root, ...retire])).code).toBe(0);
+    expect((await retireInLedger(root, "lodz-prod", ["zzm/site/zzm.lodz.pl"])).code).toBe(0);
     editUnit(root, "zzm", (d) => d.addIn(["services", "web", "sites"], site));
     const r = await runCli(["validate", "--root", root, "--stack", "lodz-prod"]);
     expect(r.code).toBe(1);
@@ -374,8 +342,7 @@ describe("a staging stack records its own names", () => {
     expect(found).toStrictEqual([
       `${at(root, "units/mpu.yaml", "- hostname: bip.mpu.lodz.pl")}: services.web.sites: site "mpu.staging.lodz.pl" of unit "mpu" holds data (per ledger stacks/lodz-staging.units.yaml) and is no longer in the manifest: removing it is a retirement the ledger must record (its content volume is kept, the site's workload and Ingress go) (to retire it run \`npx muni ledger --stack lodz-staging --retire mpu/site/mpu.staging.lodz.pl --write\` and commit the ledger with this change; or put the site back)`,
     ]);
-    const retire = ["--stack", "lodz-staging", "--retire", "mpu/site/mpu.staging.lodz.pl", "--write"];
-    expect((await runCli(["ledger", "--root", root, ...retire])).code).toBe(0);
+    expect((await retireInLedger(root, "lodz-staging", ["mpu/site/mpu.staging.lodz.pl"])).code).toBe(0);
     expect((await runCli(["validate", "--root", root, "--stack", "lodz-staging"])).code).toBe(0);
   });
 });

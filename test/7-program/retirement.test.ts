@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
 import type { Document } from "yaml";
 import { installMocks, revealSecrets, settle } from "../helpers/pulumi";
-import { editYamlFile, runCli } from "../helpers/manifests";
+import { editYamlFile, retireInLedger, runCli } from "../helpers/manifests";
 import { copyOfRepo } from "../5-plan/project";
 
 // Issue 13, point 7, from the program's side: the unit stack lodz-prod.mpu under the mock runtime, after the
@@ -97,16 +97,7 @@ describe("the unit stack after a partial removal (mock runtime)", () => {
         "mpu/site/bip.mpu.lodz.pl",
         "mpu/mailbox/dyrektor@mpu.lodz.pl",
       ];
-      const w = await runCli([
-        "ledger",
-        "--root",
-        root,
-        "--stack",
-        "lodz-prod",
-        "--retire",
-        ...items,
-        "--write",
-      ]);
+      const w = await retireInLedger(root, "lodz-prod", items);
       expect(w.code).toBe(0);
       // and then a new director's mailbox under the same address (recorded by the next ledger write)
       editMpu(root, (d) =>

@@ -193,6 +193,28 @@ export async function runCliIn(cwd: string, args: readonly string[]): Promise<Cl
   }
 }
 
+/**
+ * `muni ledger --root <root> --stack <stack> --retire <items...> [--write]`: records removed VMs, sites or
+ * mailbox addresses (`<unit>/<kind>/<name>`) as retired (with `write`, the default), or only checks them.
+ */
+export function retireInLedger(
+  root: string,
+  stack: string,
+  items: readonly string[],
+  { write = true } = {},
+): Promise<CliRun> {
+  return runCli([
+    "ledger",
+    "--root",
+    root,
+    "--stack",
+    stack,
+    "--retire",
+    ...items,
+    ...(write ? ["--write"] : []),
+  ]);
+}
+
 /** Edits a YAML file in place through the `yaml` document model (comments and layout kept); returns the path. */
 export function editYamlFile(file: string, edit: (doc: Document) => void): string {
   const doc = parseDocument(readFileSync(file, "utf8"));
